@@ -1,0 +1,87 @@
+"""Builds the bot: database, Slack clients, dispatcher, and the Bolt app with every handler registered."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.error import URLError
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+import handlers
+from bot.settings import WHERE, Settings, SettingsError
+from bot.slack_client import SlackClients
+from handlers.services import Services
+from schedules.dispatcher import Dispatcher
+from storage.db import Database
+from storage.types import utcnow
+
+log = logging.getLogger("trellis")
+
+
+class SlackUnavailable(Exception):
+    """Slack (or SLACK_API_URL) cannot be reached at start-up."""
+
+
+@dataclass
+class Bot:
+    settings: Settings
+    db: Database
+    clients: SlackClients
+    dispatcher: Dispatcher
+    app: App
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build_bot(
+    settings: Settings, *, clock: Callable[[], datetime] = utcnow, db: Database | None = None
+) -> Bot:
+    db = db or Database.from_url(settings.database_url)
+    clients = SlackClients(settings.slack_api_url)
+    dispatcher = Dispatcher(db, outbox_clients(settings, clients), clock=clock)
+    app = App(
+        signing_secret=settings.slack_signing_secret or "",
+        request_verification_enabled=bool(settings.slack_signing_secret),
+        token_verification_enabled=False,
+        client=clients.for_requests(settings.slack_bot_token),
+        logger=logging.getLogger("trellis.bolt"),
+    )
+    handlers.register(app, Services(db=db, dispatcher=dispatcher, clock=clock))
+    return Bot(settings=settings, db=db, clients=clients, dispatcher=dispatcher, app=app)
+
+
+def outbox_clients(
+    settings: Settings, clients: SlackClients
+) -> Callable[[str, str | None], WebClient | None]:
+    """How the dispatcher finds the token for a workspace's outbox rows."""
+    token = settings.slack_bot_token
+
+    def client_for_team(team_id: str, enterprise_id: str | None) -> WebClient | None:
+        return clients.for_outbox(token) if token else None
+
+    return client_for_team
+
+
+def check_slack(settings: Settings) -> dict[str, object]:
+    """auth.test with the bot token: a wrong token or an unreachable Slack stops start-up with one line."""
+    client = SlackClients(settings.slack_api_url).for_requests(settings.slack_bot_token)
+    try:
+        return client.auth_test().data  # type: ignore[return-value]
+    except SlackApiError as error:
+        code = error.response.get("error", f"HTTP {error.response.status_code}")
+        if code in ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"):
+            raise SettingsError(
+                "SLACK_BOT_TOKEN", f"was refused by Slack ({code}). Find it under {WHERE['SLACK_BOT_TOKEN']}."
+            ) from None
+        raise SlackUnavailable(f"Slack answered auth.test with {code} at {settings.slack_api_url}") from None
+    except (URLError, SlackClientError, OSError) as error:
+        raise SlackUnavailable(
+            f"cannot reach the Slack API at {settings.slack_api_url} ({error}); "
+            "check SLACK_API_URL and the network"
+        ) from None

@@ -1,0 +1,162 @@
+"""`trellis demo`: the whole bot against a local Slack simulator, with a scripted story told as a transcript.
+
+Everything is real but Slack: the bot serves HTTP on a loopback port, requests are signed as Slack signs
+them, and the bot's Web API calls go to the project's Slack fake (tests/fakes). The story grows with
+every capability the bot gains.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from bot.app import build_bot
+from bot.http import EVENTS_PATH, TrellisWSGI
+from bot.settings import Mode, Settings
+from storage import migrate
+from storage.db import Database
+
+SIGNING_SECRET = "demo-signing-secret"
+
+
+def _fakes() -> Any:
+    """The Slack fake lives in the source tree's tests/; the demo runs from a checkout."""
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "tests" / "fakes").is_dir():
+        raise SystemExit("trellis demo needs the source checkout (it uses the Slack fake in tests/fakes)")
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from tests.fakes import slack_api, slack_requests
+
+    return slack_api, slack_requests
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+@contextmanager
+def serving(application: Any) -> Iterator[str]:
+    """A loopback HTTP server for the demo only (production HTTP runs on gunicorn)."""
+    server = make_server(
+        "127.0.0.1", 0, application, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def render(blocks: list[dict[str, Any]]) -> list[str]:
+    """Block Kit as a person would read it, in plain text."""
+    lines: list[str] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "header":
+            lines.append(f"## {block['text']['text']}")
+        elif kind == "section" and block.get("text"):
+            lines.extend(html.unescape(block["text"]["text"]).splitlines())
+        elif kind == "context":
+            lines.append("(" + " ".join(html.unescape(e.get("text", "")) for e in block["elements"]) + ")")
+        elif kind == "divider":
+            lines.append("—")
+    return lines
+
+
+class Transcript:
+    def __init__(self, out: Any = None) -> None:
+        self.out = out or sys.stdout
+
+    def scene(self, title: str) -> None:
+        print(f"\n=== {title} ===", file=self.out)
+
+    def said(self, who: str, what: str) -> None:
+        print(f"{who} > {what}", file=self.out)
+
+    def shown(self, who: str, lines: list[str]) -> None:
+        print(f"{who}:", file=self.out)
+        for line in lines:
+            print(f"    {line}", file=self.out)
+
+
+def run_demo(out: Any = None) -> int:
+    slack_api, slack_requests = _fakes()
+    story = Transcript(out)
+    with tempfile.TemporaryDirectory(prefix="trellis-demo-") as folder, slack_api.FakeSlack() as fake:
+        settings = Settings.load(
+            Mode.HTTP,
+            {
+                "SLACK_BOT_TOKEN": "xoxb-demo",
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": fake.api_url,
+                "DATABASE_URL": f"sqlite:///{folder}/demo.db",
+            },
+        )
+        db = Database.from_url(settings.database_url)
+        migrate.upgrade(db)
+        bot = build_bot(settings, db=db)
+        team = fake.team_id
+        fake.add_user(team, "U0MAYA", name="Maya", real_name="Maya Lin", tz="Europe/Paris", tz_offset=3600)
+        fake.add_user(
+            team, "U0DEV", name="Dev", real_name="Dev Patel", tz="America/New_York", tz_offset=-18000
+        )
+        try:
+            with serving(TrellisWSGI(bot)) as base:
+                slack = slack_requests.SlackSender(base + EVENTS_PATH, SIGNING_SECRET, fake)
+                _story(story, slack, fake)
+        finally:
+            bot.close()
+    return 0
+
+
+def _story(story: Transcript, slack: Any, fake: Any) -> None:
+    story.scene("Setting up: the workspace admin points Slack at Trellis")
+    reply = slack.url_verification("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P")
+    story.said("Slack", "url_verification")
+    story.shown("Trellis", [f"HTTP {reply.status}: challenge echoed" if reply.status == 200 else reply.text])
+
+    story.scene("Monday: Maya opens Trellis in Slack for the first time")
+    slack.app_home_opened("U0MAYA")
+    published = fake.wait_for("views.publish")[-1].args["view"]
+    story.said("Maya", "opens the Trellis App Home tab")
+    story.shown("Trellis (App Home)", render(published["blocks"]))
+
+    story.scene("Maya asks what Trellis can do")
+    reply = slack.command("/trellis", "", user_id="U0MAYA", user_name="maya")
+    story.said("Maya", "/trellis")
+    story.shown("Trellis (only visible to you)", render(reply.json().get("blocks", [])))
+
+    story.said("Maya", "/trellis levle")
+    reply = slack.command("/trellis", "levle", user_id="U0MAYA", user_name="maya")
+    story.shown("Trellis (only visible to you)", render(reply.json().get("blocks", [])[:1]))
+
+    story.scene("Safety: a forged request and a retried delivery")
+    forged = slack.post(
+        b"command=%2Ftrellis&text=help", "application/x-www-form-urlencoded", signature="v0=forged"
+    )
+    story.said("Someone pretending to be Slack", "POST /slack/events with a forged signature")
+    story.shown("Trellis", [f"HTTP {forged.status}: refused, nothing touched"])
+    before = len(fake.calls("views.publish"))
+    slack.app_home_opened("U0DEV", event_id="Ev0DEMO1")
+    fake.wait_for("views.publish", before + 1)
+    slack.app_home_opened("U0DEV", event_id="Ev0DEMO1", retry_num=1)
+    story.said("Slack", "delivers Dev's app_home_opened, then retries the same event")
+    story.shown(
+        "Trellis", [f"published Dev's home {len(fake.calls('views.publish')) - before} time(s): acted once"]
+    )

@@ -1,0 +1,1 @@
+"""The career-growth domain: plain Python, typed, Slack-free."""

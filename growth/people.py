@@ -1,0 +1,112 @@
+"""People and workspaces: created the first time someone interacts, refreshed from their profile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session, select
+
+from storage.db import insert_ignore
+from storage.models import Person, Workspace
+
+REFRESH_AFTER = timedelta(hours=12)
+DISPLAY_NAME_LIMIT = 255
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What Slack's users.info tells us about a person, in our terms."""
+
+    display_name: str
+    tz: str | None
+    is_admin: bool
+    deleted: bool
+
+
+ProfileLoader = Callable[[], Profile | None]
+
+
+def find_person(session: Session, *, team_id: str, user_id: str) -> Person | None:
+    return session.exec(
+        select(Person).where(Person.team_id == team_id, Person.slack_user_id == user_id)
+    ).first()
+
+
+def ensure_workspace(session: Session, *, team_id: str, enterprise_id: str | None, now: datetime) -> None:
+    insert_ignore(
+        session,
+        Workspace.__table__,  # type: ignore[arg-type]
+        {"team_id": team_id, "enterprise_id": enterprise_id, "created_at": now, "updated_at": now},
+        conflict=["team_id"],
+    )
+
+
+def ensure_person(
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    enterprise_id: str | None,
+    load_profile: ProfileLoader,
+    now: datetime,
+    fallback_name: str = "",
+) -> Person:
+    """The person behind an interaction, created on first sight and refreshed when their profile is stale.
+
+    `load_profile` is only called when needed; when it returns None (Slack unreachable) the person is
+    still created, from what the request carried, and refreshed on a later interaction.
+    """
+    person = find_person(session, team_id=team_id, user_id=user_id)
+    if person is not None and not _stale(person, now):
+        return person
+    profile = load_profile()
+    if person is None:
+        ensure_workspace(session, team_id=team_id, enterprise_id=enterprise_id, now=now)
+        insert_ignore(
+            session,
+            Person.__table__,  # type: ignore[arg-type]
+            {
+                "team_id": team_id,
+                "enterprise_id": enterprise_id,
+                "slack_user_id": user_id,
+                "display_name": fallback_name[:DISPLAY_NAME_LIMIT],
+                "is_admin": False,
+                "deleted": False,
+                "created_at": now,
+                "updated_at": now,
+            },
+            conflict=["team_id", "slack_user_id"],
+        )
+        person = find_person(session, team_id=team_id, user_id=user_id)
+        assert person is not None
+    if profile is not None:
+        apply_profile(person, profile, now=now)
+        session.add(person)
+    return person
+
+
+def apply_profile(person: Person, profile: Profile, *, now: datetime) -> None:
+    person.display_name = profile.display_name[:DISPLAY_NAME_LIMIT] or person.display_name
+    person.tz = valid_time_zone(profile.tz) or person.tz
+    person.is_admin = profile.is_admin
+    person.deleted = profile.deleted
+    person.profile_refreshed_at = now
+    person.updated_at = now
+
+
+def valid_time_zone(name: str | None) -> str | None:
+    """The IANA name if this machine's zone database knows it, else None (never guess an offset)."""
+    if not name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def _stale(person: Person, now: datetime) -> bool:
+    return person.profile_refreshed_at is None or now - person.profile_refreshed_at >= REFRESH_AFTER

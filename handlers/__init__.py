@@ -1,0 +1,16 @@
+"""Slack surfaces: parse the payload, call one growth function, render the answer."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import commands, errors, events, middleware, shortcuts
+from handlers.services import Services
+
+
+def register(app: App, services: Services) -> None:
+    middleware.register(app, services)
+    commands.register(app)
+    shortcuts.register(app)
+    events.register(app)
+    app.error(errors.handle_error)

@@ -1,0 +1,35 @@
+"""The App Home tab."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from handlers.blocks.help import INTRO, CommandHelp, command_lines
+from handlers.blocks.text import escape, one_line
+from handlers.ids import Block
+from storage.models import Person
+
+
+def home_view(person: Person, commands: Sequence[CommandHelp]) -> View:
+    name = escape(one_line(person.display_name, 60)) if person.display_name else "there"
+    zone = escape(person.tz) if person.tz else "not known yet (set it in your Slack profile)"
+    start = f"*Start here*\n{command_lines(commands)}"
+    return View(
+        type="home",
+        blocks=[
+            HeaderBlock(text="Your growth, week by week"),
+            SectionBlock(block_id=Block.HOME_INTRO, text=MarkdownTextObject(text=f"Hi {name}! {INTRO}")),
+            DividerBlock(),
+            SectionBlock(block_id=Block.HOME_COMMANDS, text=MarkdownTextObject(text=start)),
+            ContextBlock(elements=[MarkdownTextObject(text=f"Your time zone: {zone}.")]),
+        ],
+    )

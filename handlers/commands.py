@@ -1,0 +1,48 @@
+"""Slash commands: `/trellis <subcommand>` and `/win`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk.models.blocks import Block
+
+from handlers.blocks.help import CommandHelp, help_blocks, help_text
+from handlers.ids import Command
+
+AVAILABLE: Sequence[CommandHelp] = (CommandHelp("/trellis help", "this list of what Trellis can do"),)
+
+
+def register(app: App) -> None:
+    app.command(Command.TRELLIS)(trellis)
+    app.command(re.compile(r".*"))(not_available_yet)
+
+
+def parse(text: str | None) -> tuple[str, str]:
+    """Split `/trellis` text into (subcommand, the rest); the subcommand is case-folded."""
+    word, _, rest = (text or "").strip().partition(" ")
+    return word.casefold(), rest.strip()
+
+
+def trellis(ack: Ack, command: dict[str, Any]) -> None:
+    subcommand, _rest = parse(command.get("text"))
+    if subcommand in ("", "help"):
+        _ack_ephemeral(ack, help_text(), help_blocks(AVAILABLE))
+        return
+    word = (command.get("text") or "").split()[0]
+    _ack_ephemeral(ack, help_text(unknown=word), help_blocks(AVAILABLE, unknown=word))
+
+
+def not_available_yet(ack: Ack, command: dict[str, Any]) -> None:
+    """A command the manifest declares but this version does not serve yet: say so, never fail silently."""
+    ack(
+        response_type="ephemeral",
+        text=f"`{command.get('command', '')}` isn't available in this version of Trellis yet. "
+        "`/trellis help` lists what is.",
+    )
+
+
+def _ack_ephemeral(ack: Ack, text: str, blocks: list[Block]) -> None:
+    ack(response_type="ephemeral", text=text, blocks=[block.to_dict() for block in blocks])

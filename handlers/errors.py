@@ -1,0 +1,67 @@
+"""One place turns failures into a message a person can act on, and logs the rest with an id."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from slack_bolt import BoltContext, BoltResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from growth.errors import GrowthError
+from storage.db import DatabaseUnavailable
+
+DATABASE_DOWN = (
+    "Trellis can't reach its database right now, so nothing was saved. "
+    "Please try again in a minute; what you typed is still here."
+)
+
+
+def message_for(error: Exception, error_id: str) -> tuple[str, bool]:
+    """(what to tell the person, whether the failure is worth logging as unexpected)."""
+    if isinstance(error, GrowthError):
+        return str(error), False
+    if isinstance(error, DatabaseUnavailable | OperationalError | DBAPIError):
+        return DATABASE_DOWN, True
+    return (
+        f"Something went wrong on Trellis's side (error {error_id}). "
+        "Nothing you wrote was lost; please try again.",
+        True,
+    )
+
+
+def handle_error(
+    error: Exception, body: dict[str, Any], context: BoltContext, logger: logging.Logger
+) -> BoltResponse | None:
+    error_id = uuid.uuid4().hex[:8]
+    text, unexpected = message_for(error, error_id)
+    if unexpected:
+        logger.error(
+            "request failed (error %s)",
+            error_id,
+            extra={"team_id": context.team_id, "user_id": context.user_id},
+            exc_info=error,
+        )
+    if not isinstance(body, dict):
+        return None
+    if body.get("type") == "view_submission":
+        return _keep_modal_open(body, text)
+    if body.get("type") == "event_callback":
+        return None  # Bolt answers 500 and Slack retries the delivery later
+    already_acked = context.ack is not None and context.ack.response is not None
+    if "command" in body and not already_acked:
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
+    if context.respond is not None:
+        context.respond(text=text, response_type="ephemeral", replace_original=False)
+        return BoltResponse(status=200, body="")
+    return None
+
+
+def _keep_modal_open(body: dict[str, Any], text: str) -> BoltResponse | None:
+    """Show the failure inside the modal, so nothing typed into it is lost."""
+    blocks = (body.get("view") or {}).get("blocks") or []
+    inputs = [block["block_id"] for block in blocks if block.get("type") == "input" and block.get("block_id")]
+    if not inputs:
+        return None
+    return BoltResponse(status=200, body={"response_action": "errors", "errors": {inputs[0]: text[:150]}})

@@ -1,0 +1,108 @@
+"""Cross-cutting steps every request passes through, in order, after Bolt's own verification."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.error import URLError
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from growth.people import Profile, ensure_person
+from handlers.services import SERVICES_KEY, Services, services_of
+from storage.events import record_delivery
+
+PERSON_KEY = "trellis_person"
+Next = Callable[[], BoltResponse]
+
+
+def register(app: App, services: Services) -> None:
+    def provide_services(context: BoltContext, next: Next) -> BoltResponse:
+        context[SERVICES_KEY] = services
+        return next()
+
+    app.use(provide_services)
+    app.use(reject_unknown_shapes)
+    app.use(skip_repeated_events)
+    app.use(attach_person)
+
+
+def looks_like_slack(body: Any) -> bool:
+    """The minimum every Slack request carries; anything else is not ours to act on."""
+    if not isinstance(body, dict):
+        return False
+    if "command" in body:
+        return bool(body.get("team_id")) and bool(body.get("user_id"))
+    if body.get("type") == "event_callback":
+        return isinstance(body.get("event"), dict) and bool(body.get("event_id"))
+    return isinstance(body.get("type"), str)
+
+
+def reject_unknown_shapes(body: Any, logger: logging.Logger, next: Next) -> BoltResponse:
+    if looks_like_slack(body):
+        return next()
+    keys = sorted(body)[:10] if isinstance(body, dict) else type(body).__name__
+    logger.warning("rejected a signed request that is not shaped like Slack's (keys: %s)", keys)
+    return BoltResponse(status=400, body="Bad Request: not a Slack request")
+
+
+def skip_repeated_events(
+    body: dict[str, Any], context: BoltContext, logger: logging.Logger, next: Next
+) -> BoltResponse:
+    if body.get("type") != "event_callback":
+        return next()
+    services = services_of(context)
+    team_id = context.team_id or body.get("team_id") or ""
+    with services.db.session() as session:
+        first = record_delivery(session, team_id=team_id, event_id=body["event_id"], now=services.clock())
+    if first:
+        return next()
+    logger.info("skipped a repeated delivery", extra={"team_id": team_id, "event_id": body["event_id"]})
+    return BoltResponse(status=200, body="")
+
+
+def attach_person(
+    body: dict[str, Any], context: BoltContext, client: WebClient, logger: logging.Logger, next: Next
+) -> BoltResponse:
+    """Create or refresh the person behind this request (users.info: name, time zone) before listeners run."""
+    user_id, team_id = context.user_id, context.team_id
+    if not user_id or not team_id:
+        return next()
+    services = services_of(context)
+
+    def load_profile() -> Profile | None:
+        try:
+            user = client.users_info(user=user_id)["user"]
+        except (SlackApiError, SlackClientError, URLError, OSError) as error:
+            logger.warning("users.info failed; using what the request carried", extra={"error": str(error)})
+            return None
+        return profile_from_user(user)
+
+    with services.db.session() as session:
+        context[PERSON_KEY] = ensure_person(
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            enterprise_id=context.enterprise_id,
+            load_profile=load_profile,
+            now=services.clock(),
+            fallback_name=str(body.get("user_name") or (body.get("user") or {}).get("name") or ""),
+        )
+    return next()
+
+
+def profile_from_user(user: dict[str, Any]) -> Profile:
+    """Slack's users.info `user` object, in our terms."""
+    profile = user.get("profile") or {}
+    name = (
+        profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
+    )
+    return Profile(
+        display_name=str(name or ""),
+        tz=user.get("tz"),
+        is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+        deleted=bool(user.get("deleted")),
+    )

@@ -1,0 +1,27 @@
+"""What listeners need from the process, handed to them on Bolt's context by a middleware."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_bolt import BoltContext
+
+from schedules.dispatcher import Dispatcher
+from storage.db import Database
+
+SERVICES_KEY = "trellis_services"
+
+
+@dataclass(frozen=True)
+class Services:
+    db: Database
+    dispatcher: Dispatcher
+    clock: Callable[[], datetime]
+
+
+def services_of(context: BoltContext) -> Services:
+    services = context.get(SERVICES_KEY)
+    assert isinstance(services, Services), "the services middleware must run first"
+    return services

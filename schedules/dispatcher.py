@@ -1,0 +1,167 @@
+"""Sends the outbox: due rows go to Slack, outcomes go back to the row.
+
+Retrying is decided here, not inside the HTTP client: a 429 makes the row (and the rest of that
+workspace's batch) due again after Retry-After; a 5xx or a dropped connection backs off exponentially;
+an answer that retrying cannot change (a user who left, a channel that is gone) fails the row at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from http.client import HTTPException
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from storage import outbox
+from storage.db import Database
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+LONGEST_BACKOFF = timedelta(minutes=15)
+TRANSIENT_ERRORS = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
+)
+
+Clock = Callable[[], datetime]
+ClientForTeam = Callable[[str, str | None], WebClient | None]
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def add(self, other: Report) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.failures.extend(other.failures)
+
+
+def retry_after_seconds(headers: Any, default: int = 1) -> int:
+    """Slack's Retry-After, in whole seconds, from any header mapping (values may be lists)."""
+    for name, value in dict(headers or {}).items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return max(0, int(str(raw).strip()))
+            except ValueError:
+                return default
+    return default
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s, … capped at 15 minutes, with up to a second of jitter."""
+    seconds = min(5 * 2**attempts, LONGEST_BACKOFF.total_seconds())
+    return timedelta(seconds=seconds + random.random())
+
+
+class Dispatcher:
+    def __init__(
+        self, db: Database, client_for_team: ClientForTeam, *, clock: Clock = utcnow, batch: int = 50
+    ) -> None:
+        self.db = db
+        self.client_for_team = client_for_team
+        self.clock = clock
+        self.batch = batch
+
+    def run_once(self, *, team_id: str | None = None) -> Report:
+        """Claim one batch of due rows and send it."""
+        report = Report()
+        paused_until: dict[str, datetime] = {}
+        for row in outbox.claim_due(self.db, now=self.clock(), limit=self.batch, team_id=team_id):
+            if row.team_id in paused_until:
+                outbox.mark_retry(
+                    self.db, row.id, at=paused_until[row.team_id], error="ratelimited", count_attempt=False
+                )
+                report.retried += 1
+                continue
+            pause = self._send(row, report)
+            if pause is not None:
+                paused_until[row.team_id] = pause
+        return report
+
+    def drain(self, *, team_id: str | None = None, wait_up_to: float = 0.0) -> Report:
+        """Send until nothing is due. With `wait_up_to`, also wait for rows due within that many seconds."""
+        total = Report()
+        deadline = time.monotonic() + wait_up_to
+        while True:
+            total.add(self.run_once(team_id=team_id))
+            next_due = self._next_due(team_id)
+            if next_due is None:
+                return total
+            delay = (next_due - self.clock()).total_seconds()
+            if delay <= 0:
+                continue
+            if time.monotonic() + delay > deadline:
+                return total
+            time.sleep(delay)
+
+    def _next_due(self, team_id: str | None) -> datetime | None:
+        with self.db.session() as session:
+            return outbox.next_attempt_at(session, now=self.clock(), team_id=team_id)
+
+    def _send(self, row: outbox.Claimed, report: Report) -> datetime | None:
+        """Send one row; returns a time until which its workspace is paused (after a 429)."""
+        now = self.clock()
+        client = self.client_for_team(row.team_id, row.enterprise_id)
+        if client is None:
+            self._fail(row, report, now, "not_installed")
+            return None
+        try:
+            response = client.api_call(row.method, json=row.payload)
+        except SlackApiError as error:
+            status = error.response.status_code
+            if status == 429:
+                pause = now + timedelta(seconds=retry_after_seconds(error.response.headers))
+                outbox.mark_retry(self.db, row.id, at=pause, error="ratelimited", count_attempt=False)
+                report.retried += 1
+                log.info("outbox rate limited", extra={"team_id": row.team_id, "key": row.key})
+                return pause
+            code = str(error.response.get("error") or f"http_{status}")
+            if status >= 500 or code in TRANSIENT_ERRORS:
+                self._retry(row, report, now, code)
+            else:
+                self._fail(row, report, now, code)
+            return None
+        except (URLError, HTTPException, OSError, SlackClientError) as error:
+            self._retry(row, report, now, type(error).__name__)
+            return None
+        outbox.mark_sent(self.db, row.id, now=now, response=_summary(response.data))
+        report.sent += 1
+        return None
+
+    def _retry(self, row: outbox.Claimed, report: Report, now: datetime, code: str) -> None:
+        if row.attempts + 1 >= MAX_ATTEMPTS:
+            self._fail(row, report, now, f"gave up after {MAX_ATTEMPTS} attempts: {code}")
+            return
+        outbox.mark_retry(self.db, row.id, at=now + backoff(row.attempts), error=code)
+        report.retried += 1
+        log.warning(
+            "outbox send will be retried", extra={"team_id": row.team_id, "key": row.key, "error": code}
+        )
+
+    def _fail(self, row: outbox.Claimed, report: Report, now: datetime, code: str) -> None:
+        outbox.mark_failed(self.db, row.id, now=now, error=code)
+        report.failed += 1
+        report.failures.append(f"{row.key}: {code}")
+        log.warning("outbox send failed", extra={"team_id": row.team_id, "key": row.key, "error": code})
+
+
+def _summary(data: object) -> dict[str, object]:
+    """What later work may need from Slack's answer (where the message landed), nothing more."""
+    if not isinstance(data, dict):
+        return {}
+    return {name: data[name] for name in ("channel", "ts", "message_ts") if name in data}

@@ -1,0 +1,48 @@
+"""The scheduled jobs: short idempotent ticks. Any number of processes may run them; the database decides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from schedules.dispatcher import Dispatcher
+from storage.db import Database
+from storage.events import prune_receipts
+
+EVENT_RECEIPTS_KEPT = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class JobContext:
+    db: Database
+    dispatcher: Dispatcher
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    summary: str
+    every: timedelta
+    run: Callable[[JobContext], str]
+
+
+def send_outbox(context: JobContext) -> str:
+    report = context.dispatcher.drain()
+    return f"sent {report.sent}, rescheduled {report.retried}, gave up on {report.failed}"
+
+
+def prune_event_receipts(context: JobContext) -> str:
+    with context.db.session() as session:
+        removed = prune_receipts(session, before=context.now - EVENT_RECEIPTS_KEPT)
+    return f"forgot {removed} event receipts older than {EVENT_RECEIPTS_KEPT.days} days"
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job("outbox", "send outbox messages that are due", timedelta(seconds=5), send_outbox),
+        Job("prune", "forget old Events API receipts", timedelta(hours=1), prune_event_receipts),
+    )
+}

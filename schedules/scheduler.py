@@ -1,0 +1,54 @@
+"""Each process keeps its own in-memory APScheduler; jobs only tick, the database coordinates."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from schedules.dispatcher import Dispatcher
+from schedules.jobs import JOBS, Job, JobContext
+from storage.db import Database
+
+log = logging.getLogger("trellis.schedules")
+
+# A tick that runs late still runs (once: coalesce), however late. APScheduler's default grace of one
+# second would silently skip it after a pause; every job finds its own due work, so late is harmless.
+MISFIRE_GRACE_TIME = None
+
+
+def run_job(job: Job, db: Database, dispatcher: Dispatcher, now: datetime) -> str:
+    return job.run(JobContext(db=db, dispatcher=dispatcher, now=now))
+
+
+def build_scheduler(
+    db: Database, dispatcher: Dispatcher, *, clock: Callable[[], datetime], blocking: bool
+) -> BaseScheduler:
+    scheduler: BaseScheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=UTC)
+    for job in JOBS.values():
+        scheduler.add_job(
+            _tick,
+            IntervalTrigger(seconds=job.every.total_seconds(), timezone=UTC),
+            args=(job, db, dispatcher, clock),
+            id=job.name,
+            name=job.summary,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=MISFIRE_GRACE_TIME,
+        )
+    return scheduler
+
+
+def _tick(job: Job, db: Database, dispatcher: Dispatcher, clock: Callable[[], datetime]) -> None:
+    try:
+        summary = run_job(job, db, dispatcher, clock())
+    except Exception:
+        log.exception("job %s failed; it runs again at its next tick", job.name)
+        return
+    log.debug("job %s: %s", job.name, summary)

@@ -1,0 +1,1 @@
+"""Tables, engine and sessions, queries, migrations and the outbox. No Slack here."""

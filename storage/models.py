@@ -1,0 +1,78 @@
+"""SQLModel tables. Every workspace-owned row carries `team_id`; every query filters on it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+def _timestamp(**kwargs: object) -> object:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, **kwargs)
+
+
+class Workspace(SQLModel, table=True):
+    __tablename__ = "workspaces"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(unique=True, max_length=32)
+    enterprise_id: str | None = Field(default=None, max_length=32)
+    name: str | None = Field(default=None, max_length=255)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class Person(SQLModel, table=True):
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("team_id", "slack_user_id", name="uq_people_team_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(index=True, max_length=32)
+    enterprise_id: str | None = Field(default=None, max_length=32)
+    slack_user_id: str = Field(max_length=32)
+    display_name: str = Field(default="", max_length=255)
+    tz: str | None = Field(default=None, max_length=64)
+    is_admin: bool = False
+    deleted: bool = False
+    profile_refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A Slack call to make later than the immediate reply, written in the transaction that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("team_id", "key", name="uq_outbox_team_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    enterprise_id: str | None = Field(default=None, max_length=32)
+    key: str = Field(max_length=255)
+    method: str = Field(max_length=64)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    due_at: datetime = _timestamp(index=True)
+    next_attempt_at: datetime = _timestamp(index=True)
+    attempts: int = 0
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=255)
+    response: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = _timestamp()
+
+
+class EventReceipt(SQLModel, table=True):
+    """One row per Events API delivery acted on, so Slack's retries never act twice."""
+
+    __tablename__ = "event_receipts"
+    __table_args__ = (UniqueConstraint("team_id", "event_id", name="uq_event_receipts_team_event"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    event_id: str = Field(max_length=64)
+    received_at: datetime = _timestamp(index=True)

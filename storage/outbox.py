@@ -1,0 +1,165 @@
+"""The outbox: Slack calls to make later, written in the transaction that caused them.
+
+A row is unique per (team, key), so writing the same intent twice queues it once. Senders claim due
+rows with a short lease (on PostgreSQL through `FOR UPDATE SKIP LOCKED`, so several dispatchers share
+the work); a sender that dies mid-send loses its lease and the row becomes due again.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlmodel import Session
+
+from storage.db import Database, insert_ignore
+from storage.models import OutboxMessage
+from storage.types import utcnow
+
+LEASE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row a sender holds the lease on."""
+
+    id: int
+    team_id: str
+    enterprise_id: str | None
+    key: str
+    method: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def enqueue(
+    session: Session,
+    *,
+    team_id: str,
+    key: str,
+    method: str,
+    payload: dict[str, Any],
+    due_at: datetime | None = None,
+    enterprise_id: str | None = None,
+) -> bool:
+    """Queue a Slack call in the caller's transaction. False when (team, key) was queued before."""
+    when = due_at or utcnow()
+    return insert_ignore(
+        session,
+        OutboxMessage.__table__,  # type: ignore[arg-type]
+        {
+            "team_id": team_id,
+            "enterprise_id": enterprise_id,
+            "key": key,
+            "method": method,
+            "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+            "due_at": when,
+            "next_attempt_at": when,
+            "attempts": 0,
+            "created_at": utcnow(),
+        },
+        conflict=["team_id", "key"],
+    )
+
+
+def claim_due(db: Database, *, now: datetime, limit: int, team_id: str | None = None) -> list[Claimed]:
+    """Take the lease on up to `limit` due rows, oldest first, and return them."""
+    owner = uuid.uuid4().hex
+    table = OutboxMessage.__table__
+    due = (
+        select(table.c.id)
+        .where(
+            table.c.sent_at.is_(None),
+            table.c.failed_at.is_(None),
+            table.c.next_attempt_at <= now,
+            or_(table.c.lease_until.is_(None), table.c.lease_until < now),
+        )
+        .order_by(table.c.next_attempt_at, table.c.id)
+        .limit(limit)
+    )
+    if team_id is not None:
+        due = due.where(table.c.team_id == team_id)
+    if db.is_postgres:
+        due = due.with_for_update(skip_locked=True)
+    with db.session() as session:
+        session.execute(
+            update(table)
+            .where(
+                table.c.id.in_(due.scalar_subquery()),
+                or_(table.c.lease_until.is_(None), table.c.lease_until < now),
+            )
+            .values(lease_owner=owner, lease_until=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+        rows = session.execute(
+            select(table).where(table.c.lease_owner == owner).order_by(table.c.next_attempt_at, table.c.id)
+        ).all()
+    return [
+        Claimed(
+            id=row.id,
+            team_id=row.team_id,
+            enterprise_id=row.enterprise_id,
+            key=row.key,
+            method=row.method,
+            payload=json.loads(row.payload),
+            attempts=row.attempts,
+        )
+        for row in rows
+    ]
+
+
+def _finish(db: Database, row_id: int, **values: Any) -> None:
+    table = OutboxMessage.__table__
+    with db.session() as session:
+        session.execute(
+            update(table)
+            .where(and_(table.c.id == row_id, table.c.sent_at.is_(None)))
+            .values(lease_owner=None, lease_until=None, **values)
+        )
+
+
+def mark_sent(db: Database, row_id: int, *, now: datetime, response: dict[str, Any] | None = None) -> None:
+    _finish(db, row_id, sent_at=now, response=json.dumps(response) if response is not None else None)
+
+
+def mark_retry(db: Database, row_id: int, *, at: datetime, error: str, count_attempt: bool = True) -> None:
+    """Release the lease and make the row due again at `at`."""
+    table = OutboxMessage.__table__
+    values: dict[str, Any] = {"next_attempt_at": at, "last_error": error[:255]}
+    if count_attempt:
+        values["attempts"] = table.c.attempts + 1
+    _finish(db, row_id, **values)
+
+
+def mark_failed(db: Database, row_id: int, *, now: datetime, error: str) -> None:
+    """Give up on a row: Slack said no in a way that retrying will not change."""
+    table = OutboxMessage.__table__
+    _finish(db, row_id, failed_at=now, last_error=error[:255], attempts=table.c.attempts + 1)
+
+
+def pending_count(session: Session, *, team_id: str | None = None) -> int:
+    table = OutboxMessage.__table__
+    query = select(func.count()).where(table.c.sent_at.is_(None), table.c.failed_at.is_(None))
+    if team_id is not None:
+        query = query.where(table.c.team_id == team_id)
+    return session.execute(query).scalar_one()
+
+
+def next_attempt_at(session: Session, *, now: datetime, team_id: str | None = None) -> datetime | None:
+    """When the earliest unsent row nobody holds becomes due, or None when nothing is waiting."""
+    table = OutboxMessage.__table__
+    query = select(func.min(table.c.next_attempt_at)).where(
+        table.c.sent_at.is_(None),
+        table.c.failed_at.is_(None),
+        or_(table.c.lease_until.is_(None), table.c.lease_until < now),
+    )
+    if team_id is not None:
+        query = query.where(table.c.team_id == team_id)
+    value = session.execute(query).scalar_one()
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
