@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 import handlers
 from bot.settings import WHERE, Settings, SettingsError
 from bot.slack_client import SlackClients
+from handlers.middleware import reject_unknown_shapes
 from handlers.services import Services
 from schedules.dispatcher import Dispatcher
 from storage.db import Database
@@ -49,6 +50,7 @@ def build_bot(
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=bool(settings.slack_signing_secret),
         token_verification_enabled=False,
+        before_authorize=reject_unknown_shapes,
         client=clients.for_requests(settings.slack_bot_token),
         logger=logging.getLogger("trellis.bolt"),
     )

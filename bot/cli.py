@@ -18,6 +18,8 @@ from storage.migrate import SchemaOutOfDate
 
 log = logging.getLogger("trellis")
 
+RATE_LIMIT_PATIENCE = 120  # seconds `jobs run` waits, in all, for Slack's Retry-After before it exits
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
@@ -172,12 +174,14 @@ def _jobs_run(args: argparse.Namespace) -> int:
 
     bot = build_bot(settings, clock=clock)
     try:
-        summary = run_job(JOBS[args.name], bot.db, bot.dispatcher, at)
-        report = bot.dispatcher.drain(wait_up_to=120)
+        summary = run_job(
+            JOBS[args.name], bot.db, bot.dispatcher, at, wait_for_rate_limits=RATE_LIMIT_PATIENCE
+        )
+        report = bot.dispatcher.drain(wait_for_rate_limits=RATE_LIMIT_PATIENCE)
     finally:
         bot.close()
     print(f"{args.name} as of {at.isoformat()}: {summary}")
-    print(f"outbox: sent {report.sent}, rescheduled {report.retried}, gave up on {report.failed}")
+    print(f"then still due: sent {report.sent}, rescheduled {report.retried}, gave up on {report.failed}")
     for failure in report.failures:
         print(f"  failed: {failure}")
     return 0

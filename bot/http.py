@@ -27,8 +27,8 @@ StartResponse = Callable[..., Any]
 class TrellisWSGI:
     """Bolt's WSGI adapter with the guards Bolt leaves out.
 
-    Bolt answers 500 when the timestamp header is not a number and when a body does not parse;
-    both get an answer that says what happened (401, 400) and touch nothing.
+    Bolt answers 500 when the timestamp header is not a number and when it cannot parse a body (or
+    build its context from one); those get 401 and 400, and touch nothing.
     """
 
     def __init__(self, bot: Bot) -> None:
@@ -57,7 +57,7 @@ class TrellisWSGI:
         environ["wsgi.input"] = io.BytesIO(body)
         try:
             return self.slack(environ, start_response)
-        except (ValueError, UnicodeDecodeError):
+        except Exception:  # App.dispatch answers its own errors; what escapes is Bolt parsing the body
             signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
             if self.verifier is None or not self.verifier.is_valid(body, timestamp, signature):
                 return _plain(start_response, "401 Unauthorized", "invalid request")

@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 import signal
 from collections.abc import Callable
+from threading import Event
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
 
 from bot.app import build_bot
 from bot.http import TrellisWSGI
-from bot.settings import Settings
+from bot.settings import WHERE, Settings, SettingsError
 from schedules.scheduler import build_scheduler
 from storage.types import utcnow
 
@@ -26,10 +28,19 @@ def serve_socket_mode(settings: Settings) -> None:
     scheduler.start()
     assert settings.slack_app_token is not None
     handler = SocketModeHandler(bot.app, settings.slack_app_token)
-    log.info("Trellis is running in Socket Mode; press Ctrl+C to stop")
     try:
-        handler.start()
+        handler.connect()
+        log.info("Trellis is running in Socket Mode; press Ctrl+C to stop")
+        Event().wait()
+    except SlackApiError as error:
+        code = error.response.get("error", f"HTTP {error.response.status_code}")
+        raise SettingsError(
+            "SLACK_APP_TOKEN",
+            f"was refused by Slack when opening the Socket Mode connection ({code}). "
+            f"Find it under {WHERE['SLACK_APP_TOKEN']}.",
+        ) from None
     finally:
+        handler.close()
         scheduler.shutdown(wait=False)
         bot.close()
 

@@ -1,4 +1,7 @@
-"""Cross-cutting steps every request passes through, in order, after Bolt's own verification."""
+"""Cross-cutting steps every request passes through, in order, after Bolt's own verification.
+
+`reject_unknown_shapes` runs earlier than the rest, as the app's `before_authorize` (see bot.app).
+"""
 
 from __future__ import annotations
 
@@ -25,7 +28,6 @@ def register(app: App, services: Services) -> None:
         return next()
 
     app.use(provide_services)
-    app.use(reject_unknown_shapes)
     app.use(skip_repeated_events)
     app.use(attach_person)
 
@@ -42,6 +44,7 @@ def looks_like_slack(body: Any) -> bool:
 
 
 def reject_unknown_shapes(body: Any, logger: logging.Logger, next: Next) -> BoltResponse:
+    """Bolt's `before_authorize` step: right after the signature check, before anything reads the body."""
     if looks_like_slack(body):
         return next()
     keys = sorted(body)[:10] if isinstance(body, dict) else type(body).__name__

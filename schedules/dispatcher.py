@@ -42,12 +42,22 @@ class Report:
     retried: int = 0
     failed: int = 0
     failures: list[str] = field(default_factory=list)
+    rate_limited_until: datetime | None = None
+
+    @property
+    def claimed(self) -> int:
+        return self.sent + self.retried + self.failed
 
     def add(self, other: Report) -> None:
         self.sent += other.sent
         self.retried += other.retried
         self.failed += other.failed
         self.failures.extend(other.failures)
+        self.rate_limited_until = _latest(self.rate_limited_until, other.rate_limited_until)
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return max(a, b) if a and b else a or b
 
 
 def retry_after_seconds(headers: Any, default: int = 1) -> int:
@@ -91,27 +101,27 @@ class Dispatcher:
             pause = self._send(row, report)
             if pause is not None:
                 paused_until[row.team_id] = pause
+                report.rate_limited_until = _latest(report.rate_limited_until, pause)
         return report
 
-    def drain(self, *, team_id: str | None = None, wait_up_to: float = 0.0) -> Report:
-        """Send until nothing is due. With `wait_up_to`, also wait for rows due within that many seconds."""
+    def drain(self, *, team_id: str | None = None, wait_for_rate_limits: float = 0.0) -> Report:
+        """Send until nothing is due. With `wait_for_rate_limits`, wait out a 429's Retry-After (up to
+        that many seconds in all) and send those rows too; rows backing off after a 5xx stay queued."""
         total = Report()
-        deadline = time.monotonic() + wait_up_to
+        deadline = time.monotonic() + wait_for_rate_limits
         while True:
-            total.add(self.run_once(team_id=team_id))
-            next_due = self._next_due(team_id)
-            if next_due is None:
-                return total
-            delay = (next_due - self.clock()).total_seconds()
-            if delay <= 0:
+            report = self.run_once(team_id=team_id)
+            total.add(report)
+            if report.claimed:
                 continue
-            if time.monotonic() + delay > deadline:
+            if total.rate_limited_until is None:
                 return total
-            time.sleep(delay)
-
-    def _next_due(self, team_id: str | None) -> datetime | None:
-        with self.db.session() as session:
-            return outbox.next_attempt_at(session, now=self.clock(), team_id=team_id)
+            delay = (total.rate_limited_until - self.clock()).total_seconds()
+            total.rate_limited_until = None
+            if delay > 0:
+                if time.monotonic() + delay > deadline:
+                    return total
+                time.sleep(delay)
 
     def _send(self, row: outbox.Claimed, report: Report) -> datetime | None:
         """Send one row; returns a time until which its workspace is paused (after a 429)."""

@@ -18,6 +18,7 @@ class JobContext:
     db: Database
     dispatcher: Dispatcher
     now: datetime
+    wait_for_rate_limits: float = 0.0  # a scheduler tick never waits; `trellis jobs run` does
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Job:
 
 
 def send_outbox(context: JobContext) -> str:
-    report = context.dispatcher.drain()
+    report = context.dispatcher.drain(wait_for_rate_limits=context.wait_for_rate_limits)
     return f"sent {report.sent}, rescheduled {report.retried}, gave up on {report.failed}"
 
 

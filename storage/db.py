@@ -27,7 +27,7 @@ def normalise_database_url(raw: str) -> str:
     """
     try:
         url: URL = make_url(raw)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise ValueError(
             f"is not a database URL ({raw[:40]!r}); use sqlite:///trellis.db "
             "or postgresql://user:password@host:5432/name"
@@ -113,5 +113,10 @@ def insert_ignore(session: Session, table: Table, values: Mapping[str, Any], con
     """Insert a row unless one with the same `conflict` columns exists. True when this call inserted it."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    return session.execute(statement).rowcount == 1
+    statement = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=conflict)
+        .returning(*[table.c[name] for name in conflict])
+    )
+    return session.execute(statement).first() is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
@@ -147,19 +147,3 @@ def pending_count(session: Session, *, team_id: str | None = None) -> int:
     if team_id is not None:
         query = query.where(table.c.team_id == team_id)
     return session.execute(query).scalar_one()
-
-
-def next_attempt_at(session: Session, *, now: datetime, team_id: str | None = None) -> datetime | None:
-    """When the earliest unsent row nobody holds becomes due, or None when nothing is waiting."""
-    table = OutboxMessage.__table__
-    query = select(func.min(table.c.next_attempt_at)).where(
-        table.c.sent_at.is_(None),
-        table.c.failed_at.is_(None),
-        or_(table.c.lease_until.is_(None), table.c.lease_until < now),
-    )
-    if team_id is not None:
-        query = query.where(table.c.team_id == team_id)
-    value = session.execute(query).scalar_one()
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value

@@ -1,0 +1,96 @@
+"""Fixtures shared by every layer: both databases, the Slack fake, and the bot served over real HTTP.
+
+Storage and end-to-end tests run once on SQLite and once on PostgreSQL. PostgreSQL comes from
+TRELLIS_TEST_POSTGRES_URL (default: the local server, database `test`); each run creates its own
+database beside it and drops it at the end. When the server cannot be reached the PostgreSQL tests
+skip with the reason, except under CI (CI=true), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401  (the tables `empty` clears)
+from storage import migrate
+from storage.db import Database, normalise_database_url
+from tests.fakes.slack_api import DEFAULT_TEAM, FakeSlack
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+BACKENDS = ("sqlite", "postgres")
+
+
+def _libpq(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    server = normalise_database_url(os.environ.get("TRELLIS_TEST_POSTGRES_URL", DEFAULT_POSTGRES))
+    try:
+        admin = psycopg.connect(_libpq(server), autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        reason = f"PostgreSQL is not reachable at {make_url(server).render_as_string()}: {error}".strip()
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI needs it: .ci/run starts the server)")
+        pytest.skip(reason)
+    name = f"trellis_test_{uuid.uuid4().hex[:12]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database of each kind, shared by the session; `db` empties it before each test."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'trellis.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    db = Database.from_url(url)
+    migrate.upgrade(db)
+    db.dispose()
+    return url
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database.from_url(database_url)
+    empty(database)
+    yield database
+    database.dispose()
+
+
+def empty(database: Database) -> None:
+    tables = [table.name for table in reversed(SQLModel.metadata.sorted_tables)]
+    with database.engine.begin() as connection:
+        if database.is_postgres:
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture(scope="session")
+def fake_slack_server() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def slack(fake_slack_server: FakeSlack) -> FakeSlack:
+    """The fake, emptied, with Maya and Dev in the default workspace."""
+    fake_slack_server.reset()
+    fake_slack_server.add_user(DEFAULT_TEAM, "U0MAYA", name="Maya", tz="Europe/Paris", tz_offset=3600)
+    fake_slack_server.add_user(DEFAULT_TEAM, "U0DEV", name="Dev", tz="America/New_York", tz_offset=-18000)
+    return fake_slack_server

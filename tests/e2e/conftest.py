@@ -1,0 +1,130 @@
+"""The bot as Slack meets it: `trellis serve --http` in its own process, on a free port, against the fake."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_requests import SlackSender, http
+
+SIGNING_SECRET = "e2e-signing-secret-8f2a"
+BOT_TOKEN = "xoxb-e2e-token"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def bot_environment(database_url: str, fake: FakeSlack, **extra: str) -> dict[str, str]:
+    """The process environment minus anything Slack-ish the developer has set, plus the test's own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "PORT"))}
+    env.update(
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake.api_url,
+            "DATABASE_URL": database_url,
+            "PYTHONPATH": str(ROOT),
+            **extra,
+        }
+    )
+    return env
+
+
+def trellis(
+    *args: str, env: dict[str, str], cwd: Path, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@dataclass
+class RunningBot:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    @property
+    def events_url(self) -> str:
+        return self.url + "/slack/events"
+
+
+def start_bot(env: dict[str, str], cwd: Path, *extra_args: str) -> RunningBot:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "serve",
+            "--http",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *extra_args,
+        ],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(
+                f"the bot exited with {process.returncode}: {process.stderr.read().decode()}"
+            )
+        try:
+            if http(url + "/healthz", timeout=1).status == 200:
+                return RunningBot(url, process)
+        except OSError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise AssertionError("the bot did not answer /healthz within 30 s")
+
+
+def stop_bot(bot: RunningBot) -> None:
+    bot.process.terminate()
+    try:
+        bot.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        bot.process.kill()
+        bot.process.wait()
+    if bot.process.stderr is not None:
+        bot.process.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def running_bot(
+    database_url: str, fake_slack_server: FakeSlack, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningBot]:
+    """One bot process per database kind, shared by the end-to-end tests of that kind."""
+    cwd = tmp_path_factory.mktemp("bot")
+    bot = start_bot(bot_environment(database_url, fake_slack_server), cwd, "--workers", "2")
+    yield bot
+    stop_bot(bot)
+
+
+@pytest.fixture
+def sender(running_bot: RunningBot, slack: FakeSlack) -> SlackSender:
+    return SlackSender(running_bot.events_url, SIGNING_SECRET, slack)

@@ -1,0 +1,164 @@
+"""Slack's requests over real HTTP into `trellis serve --http`, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from sqlmodel import func, select
+
+from storage.db import Database
+from storage.models import EventReceipt, Person
+from tests.e2e.conftest import RunningBot
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_requests import SlackSender, http
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def _count(db: Database, model: type) -> int:
+    with db.session() as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def _person(db: Database, user_id: str) -> Person | None:
+    with db.session() as session:
+        return session.exec(select(Person).where(Person.slack_user_id == user_id)).first()
+
+
+def test_healthz_reports_the_database(running_bot: RunningBot, db: Database) -> None:
+    reply = http(running_bot.url + "/healthz")
+    assert reply.status == 200
+    assert reply.json() == {"ok": True, "database": "ok"}
+
+
+def test_url_verification_echoes_the_challenge(sender: SlackSender, db: Database) -> None:
+    reply = sender.url_verification("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P")
+    assert reply.status == 200
+    assert reply.json() == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+
+
+def test_trellis_help_answers_ephemerally_with_the_command_list(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    for text in ("help", "", "  HELP  "):
+        reply = sender.command("/trellis", text, user_id="U0MAYA", user_name="maya")
+        assert reply.status == 200
+        body = reply.json()
+        assert body["response_type"] == "ephemeral"
+        assert "/trellis help" in json.dumps(body["blocks"])
+        assert body["text"]
+
+
+def test_an_unknown_subcommand_answers_with_help_not_silence(sender: SlackSender, db: Database) -> None:
+    reply = sender.command("/trellis", "<!channel> frobnicate", user_id="U0MAYA")
+    body = reply.json()
+    assert body["response_type"] == "ephemeral"
+    first = body["blocks"][0]["text"]["text"]
+    assert first.startswith("I don't know `/trellis &lt;!channel&gt;`")
+    assert "<!channel>" not in json.dumps(body)
+    assert "/trellis help" in json.dumps(body["blocks"])
+
+
+def test_a_command_this_version_does_not_serve_says_so(sender: SlackSender, db: Database) -> None:
+    body = sender.command("/win", "Led the incident review", user_id="U0MAYA").json()
+    assert body["response_type"] == "ephemeral"
+    assert "isn't available in this version" in body["text"]
+
+
+def test_the_first_interaction_creates_the_person_from_users_info(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    sender.command("/trellis", "help", user_id="U0MAYA", user_name="maya")
+    person = _person(db, "U0MAYA")
+    assert person is not None
+    assert (person.display_name, person.tz, person.team_id) == ("Maya", "Europe/Paris", slack.team_id)
+    sender.command("/trellis", "help", user_id="U0MAYA")
+    assert len(slack.calls("users.info")) == 1, "a fresh profile is not fetched again"
+
+
+def test_users_info_failing_still_answers_and_keeps_the_person(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    slack.fail("users.info", status=500, times=None)
+    reply = sender.command("/trellis", "help", user_id="U0MAYA", user_name="maya")
+    assert reply.status == 200
+    assert reply.json()["response_type"] == "ephemeral"
+    person = _person(db, "U0MAYA")
+    assert person is not None and person.display_name == "maya" and person.tz is None
+
+
+def test_app_home_opened_publishes_the_home_view(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
+    assert sender.app_home_opened("U0MAYA").status == 200
+    (call,) = slack.wait_for("views.publish")
+    assert call.args["user_id"] == "U0MAYA"
+    view = call.args["view"]
+    assert view["type"] == "home"
+    assert "Hi Maya!" in json.dumps(view["blocks"])
+    assert "Europe/Paris" in json.dumps(view["blocks"])
+
+
+def test_a_retried_event_delivery_acts_once(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
+    sender.app_home_opened("U0MAYA", event_id="Ev0RETRY1")
+    slack.wait_for("views.publish")
+    assert sender.app_home_opened("U0MAYA", event_id="Ev0RETRY1", retry_num=1).status == 200
+    assert sender.app_home_opened("U0MAYA", event_id="Ev0RETRY1", retry_num=2).status == 200
+    time.sleep(0.3)
+    assert len(slack.calls("views.publish")) == 1
+    assert _count(db, EventReceipt) == 1
+
+
+def _nothing_touched(slack: FakeSlack, db: Database) -> None:
+    assert slack.calls() == [] or {c.method for c in slack.calls()} <= {"auth.test"}
+    assert _count(db, Person) == 0
+    assert _count(db, EventReceipt) == 0
+
+
+def test_a_forged_signature_gets_401_and_touches_nothing(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    body = b"command=%2Ftrellis&text=help&team_id=T0TRELLIS&user_id=U0MAYA"
+    assert sender.post(body, FORM, signature="v0=" + "0" * 64).status == 401
+    other = SlackSender(sender.url, "not-the-secret", slack)
+    assert other.command("/trellis", "help", user_id="U0MAYA").status == 401
+    assert other.app_home_opened("U0MAYA").status == 401
+    _nothing_touched(slack, db)
+
+
+def test_a_timestamp_older_than_five_minutes_gets_401(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    body = b"command=%2Ftrellis&text=help&team_id=T0TRELLIS&user_id=U0MAYA"
+    stale = str(int(time.time()) - 6 * 60)
+    assert sender.post(body, FORM, timestamp=stale).status == 401
+    _nothing_touched(slack, db)
+
+
+def test_a_missing_or_non_numeric_timestamp_gets_401_not_500(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    body = b"command=%2Ftrellis&text=help&team_id=T0TRELLIS&user_id=U0MAYA"
+    assert sender.post(body, FORM, timestamp="", signature=sender.sign(body, "0")).status == 401
+    assert sender.post(body, FORM, timestamp="yesterday", signature="v0=abc").status == 401
+    assert sender.post(body, FORM, timestamp="1e9", signature="v0=abc").status == 401
+    _nothing_touched(slack, db)
+
+
+def test_a_signed_body_that_is_not_slacks_shape_gets_400_and_writes_nothing(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    assert sender.post(b"hello=world", FORM).status == 400
+    assert (
+        sender.post(json.dumps({"event": {"type": "app_home_opened"}}).encode(), "application/json").status
+        == 400
+    )
+    assert sender.post(b"{not json", "application/json").status == 400
+    assert sender.post(b"payload=%7Bbroken", FORM).status == 400
+    envelope = {"type": "event_callback", "team_id": "T0TRELLIS", "event": "not an object", "event_id": "Ev1"}
+    assert sender.post(json.dumps(envelope).encode(), "application/json").status == 400
+    _nothing_touched(slack, db)
+
+
+def test_unknown_paths_are_404(running_bot: RunningBot, db: Database) -> None:
+    assert http(running_bot.url + "/nope").status == 404
+    assert http(running_bot.url + "/slack/events").status == 404

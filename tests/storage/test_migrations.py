@@ -1,0 +1,36 @@
+from pathlib import Path
+
+import pytest
+
+from storage import migrate
+from storage.db import Database, DatabaseUnavailable
+
+
+def test_a_migrated_database_is_current(db: Database) -> None:
+    assert migrate.current_revision(db) == migrate.head_revision()
+    migrate.ensure_current(db)
+
+
+def test_upgrade_is_idempotent(db: Database) -> None:
+    before, after = migrate.upgrade(db)
+    assert before == after == migrate.head_revision()
+
+
+def test_an_empty_database_is_refused_with_the_command_to_run(tmp_path: Path) -> None:
+    db = Database.from_url(f"sqlite:///{tmp_path / 'new.db'}")
+    with pytest.raises(migrate.SchemaOutOfDate) as raised:
+        migrate.ensure_current(db)
+    assert "has no Trellis tables yet" in str(raised.value)
+    assert "run `trellis db upgrade`" in str(raised.value)
+    migrate.upgrade(db)
+    migrate.ensure_current(db)
+
+
+def test_an_unreachable_database_says_where_it_looked() -> None:
+    db = Database.from_url("postgresql+psycopg://trellis:secret@127.0.0.1:1/trellis")
+    with pytest.raises(DatabaseUnavailable) as raised:
+        db.ping()
+    message = str(raised.value)
+    assert "127.0.0.1:1" in message
+    assert "secret" not in message
+    assert "check DATABASE_URL" in message

@@ -1,0 +1,98 @@
+import threading
+from datetime import UTC, datetime, timedelta
+
+from storage import outbox
+from storage.db import Database
+
+NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+
+
+def _queue(db: Database, key: str, *, team: str = "T1", due: datetime = NOW) -> bool:
+    with db.session() as session:
+        return outbox.enqueue(
+            session,
+            team_id=team,
+            key=key,
+            method="chat.postMessage",
+            payload={"channel": "U1", "text": key},
+            due_at=due,
+        )
+
+
+def test_the_same_key_is_queued_once_per_workspace(db: Database) -> None:
+    assert _queue(db, "checkin:U1:2026-W48")
+    assert not _queue(db, "checkin:U1:2026-W48")
+    assert _queue(db, "checkin:U1:2026-W48", team="T2")
+    with db.session() as session:
+        assert outbox.pending_count(session) == 2
+
+
+def test_a_row_is_queued_in_the_callers_transaction(db: Database) -> None:
+    try:
+        with db.session() as session:
+            outbox.enqueue(session, team_id="T1", key="k", method="chat.postMessage", payload={})
+            raise RuntimeError("the change that caused it failed")
+    except RuntimeError:
+        pass
+    with db.session() as session:
+        assert outbox.pending_count(session) == 0
+
+
+def test_only_due_rows_are_claimed_oldest_first(db: Database) -> None:
+    _queue(db, "later", due=NOW + timedelta(hours=1))
+    _queue(db, "second", due=NOW - timedelta(minutes=1))
+    _queue(db, "first", due=NOW - timedelta(minutes=5))
+    claimed = outbox.claim_due(db, now=NOW, limit=10)
+    assert [row.key for row in claimed] == ["first", "second"]
+    assert claimed[0].payload == {"channel": "U1", "text": "first"}
+
+
+def test_a_claimed_row_is_not_claimed_again_until_its_lease_ends(db: Database) -> None:
+    _queue(db, "k")
+    assert len(outbox.claim_due(db, now=NOW, limit=10)) == 1
+    assert outbox.claim_due(db, now=NOW + timedelta(seconds=30), limit=10) == []
+    again = outbox.claim_due(db, now=NOW + outbox.LEASE + timedelta(seconds=1), limit=10)
+    assert [row.key for row in again] == ["k"]
+
+
+def test_sent_and_failed_rows_are_never_claimed(db: Database) -> None:
+    _queue(db, "sent")
+    _queue(db, "failed")
+    for row in outbox.claim_due(db, now=NOW, limit=10):
+        if row.key == "sent":
+            outbox.mark_sent(db, row.id, now=NOW, response={"ts": "1.2"})
+        else:
+            outbox.mark_failed(db, row.id, now=NOW, error="user_not_found")
+    assert outbox.claim_due(db, now=NOW + timedelta(days=1), limit=10) == []
+    with db.session() as session:
+        assert outbox.pending_count(session) == 0
+
+
+def test_a_retried_row_comes_back_at_its_time(db: Database) -> None:
+    _queue(db, "k")
+    (row,) = outbox.claim_due(db, now=NOW, limit=1)
+    outbox.mark_retry(db, row.id, at=NOW + timedelta(seconds=20), error="internal_error")
+    assert outbox.claim_due(db, now=NOW + timedelta(seconds=19), limit=1) == []
+    (again,) = outbox.claim_due(db, now=NOW + timedelta(seconds=20), limit=1)
+    assert again.attempts == 1
+
+
+def test_concurrent_claimers_never_share_a_row(db: Database) -> None:
+    for n in range(60):
+        _queue(db, f"k{n}")
+    claimed: list[list[str]] = []
+    lock = threading.Lock()
+
+    def claim() -> None:
+        rows = outbox.claim_due(db, now=NOW, limit=15)
+        with lock:
+            claimed.append([row.key for row in rows])
+
+    threads = [threading.Thread(target=claim) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    keys = [key for batch in claimed for key in batch]
+    assert len(keys) == len(set(keys))
+    assert len(keys) == 60
