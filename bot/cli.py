@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -58,7 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", type=int, help="HTTP port (default: PORT, else 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="HTTP address to bind (default: 0.0.0.0)")
-    serve.add_argument("--workers", type=int, default=2, help="HTTP worker processes (default: 2)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY") or 2),
+        help="HTTP worker processes (default: WEB_CONCURRENCY, else 2)",
+    )
     serve.set_defaults(run=_serve)
 
     worker = commands.add_parser("worker", help="run the scheduler and outbox dispatcher only")

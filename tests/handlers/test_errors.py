@@ -1,0 +1,128 @@
+"""A database that is down: the real Bolt app and WebClient, in process, with the Slack fake."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+import pytest
+from slack_bolt import BoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import Bot, build_bot
+from bot.http import TrellisWSGI
+from bot.settings import Mode, Settings
+from handlers.errors import DATABASE_DOWN
+from tests.fakes.slack_api import FakeSlack
+
+SECRET = "errors-signing-secret"
+DOWN = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"
+
+
+@pytest.fixture
+def bot(slack: FakeSlack) -> Iterator[Bot]:
+    values = {
+        "SLACK_BOT_TOKEN": "xoxb-t",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": DOWN,
+    }
+    bot = build_bot(Settings.load(Mode.HTTP, values))
+    yield bot
+    bot.close()
+
+
+def _signed(body: str, content_type: str) -> BoltRequest:
+    stamp = str(int(time.time()))
+    signature = SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body)
+    headers = {
+        "content-type": [content_type],
+        "x-slack-request-timestamp": [stamp],
+        "x-slack-signature": [signature],
+    }
+    return BoltRequest(body=body, headers=headers)
+
+
+def _interactive(payload: dict[str, object]) -> BoltRequest:
+    base = {"team": {"id": "T0TRELLIS"}, "user": {"id": "U0MAYA", "team_id": "T0TRELLIS"}, "api_app_id": "A1"}
+    return _signed(
+        urlencode({"payload": json.dumps({**base, **payload})}), "application/x-www-form-urlencoded"
+    )
+
+
+def test_a_command_while_the_database_is_down_gets_a_clear_ephemeral_answer(
+    bot: Bot, slack: FakeSlack
+) -> None:
+    body = urlencode(
+        {
+            "command": "/trellis",
+            "text": "help",
+            "team_id": "T0TRELLIS",
+            "user_id": "U0MAYA",
+            "response_url": slack.response_url(),
+            "trigger_id": "1.2.3",
+        }
+    )
+    response = bot.app.dispatch(_signed(body, "application/x-www-form-urlencoded"))
+    assert response.status == 200
+    answer = json.loads(response.body)
+    assert answer == {"response_type": "ephemeral", "text": DATABASE_DOWN}
+
+
+def test_a_modal_submitted_while_the_database_is_down_stays_open_with_its_text(bot: Bot) -> None:
+    view = {
+        "id": "V1",
+        "type": "modal",
+        "callback_id": "anything",
+        "blocks": [
+            {"type": "section", "block_id": "intro", "text": {"type": "mrkdwn", "text": "hi"}},
+            {"type": "input", "block_id": "what", "element": {"type": "plain_text_input", "action_id": "a"}},
+        ],
+        "state": {"values": {"what": {"a": {"type": "plain_text_input", "value": "Led the review"}}}},
+    }
+    response = bot.app.dispatch(_interactive({"type": "view_submission", "view": view}))
+    assert response.status == 200
+    answer = json.loads(response.body)
+    assert answer["response_action"] == "errors"
+    assert answer["errors"]["what"].startswith("Trellis can't reach its database right now")
+
+
+def test_a_button_clicked_while_the_database_is_down_is_answered_through_response_url(
+    bot: Bot, slack: FakeSlack
+) -> None:
+    payload = {
+        "type": "block_actions",
+        "response_url": slack.response_url(),
+        "trigger_id": "1.2.3",
+        "container": {"type": "message", "channel_id": "D1", "message_ts": "1.2"},
+        "actions": [{"action_id": "x", "block_id": "b", "type": "button", "value": "1", "action_ts": "1.3"}],
+    }
+    bot.app.dispatch(_interactive(payload))
+    (answer,) = slack.wait_for_responses(1)
+    assert answer["text"] == DATABASE_DOWN
+    assert answer["response_type"] == "ephemeral"
+    assert answer["replace_original"] is False
+
+
+def test_an_event_while_the_database_is_down_gets_500_so_slack_delivers_it_again(bot: Bot) -> None:
+    envelope = {
+        "type": "event_callback",
+        "team_id": "T0TRELLIS",
+        "event_id": "Ev1",
+        "event": {"type": "app_home_opened", "user": "U0MAYA", "tab": "home"},
+    }
+    response = bot.app.dispatch(_signed(json.dumps(envelope), "application/json"))
+    assert response.status == 500
+
+
+def test_healthz_says_503_when_the_database_is_down(bot: Bot) -> None:
+    seen: list[str] = []
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "wsgi.input": io.BytesIO()}
+    body = b"".join(TrellisWSGI(bot)(environ, lambda status, headers: seen.append(status)))
+    assert seen == ["503 Service Unavailable"]
+    answer = json.loads(body)
+    assert answer["ok"] is False
+    assert "cannot reach the database" in answer["database"]
