@@ -6,18 +6,21 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.error import URLError
 
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
 import handlers
+from bot.oauth import installation_store, oauth_settings
 from bot.settings import WHERE, Settings, SettingsError
 from bot.slack_client import SlackClients
 from handlers.middleware import reject_unknown_shapes
 from handlers.services import Services
-from schedules.dispatcher import Dispatcher
+from schedules.dispatcher import ClientForTeam, Dispatcher
 from storage.db import Database
 from storage.types import utcnow
 
@@ -45,26 +48,47 @@ def build_bot(
 ) -> Bot:
     db = db or Database.from_url(settings.database_url)
     clients = SlackClients(settings.slack_api_url)
-    dispatcher = Dispatcher(db, outbox_clients(settings, clients), clock=clock)
+    if settings.oauth_enabled:
+        installations = installation_store(settings, db)
+        token_for_team = _installed_tokens(installations)
+        auth: dict[str, Any] = {"oauth_settings": oauth_settings(settings, db, installations)}
+    else:
+        token_for_team = _single_token(settings.slack_bot_token)
+        auth = {}
+    dispatcher = Dispatcher(db, _outbox_clients(clients, token_for_team), clock=clock)
     app = App(
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=bool(settings.slack_signing_secret),
         token_verification_enabled=False,
         before_authorize=reject_unknown_shapes,
-        client=clients.for_requests(settings.slack_bot_token),
+        client=clients.for_requests(None if settings.oauth_enabled else settings.slack_bot_token),
         logger=logging.getLogger("trellis.bolt"),
+        **auth,
     )
     handlers.register(app, Services(db=db, dispatcher=dispatcher, clock=clock))
     return Bot(settings=settings, db=db, clients=clients, dispatcher=dispatcher, app=app)
 
 
-def outbox_clients(
-    settings: Settings, clients: SlackClients
-) -> Callable[[str, str | None], WebClient | None]:
-    """How the dispatcher finds the token for a workspace's outbox rows."""
-    token = settings.slack_bot_token
+TokenForTeam = Callable[[str, str | None], str | None]
+
+
+def _single_token(token: str | None) -> TokenForTeam:
+    return lambda team_id, enterprise_id: token
+
+
+def _installed_tokens(installations: SQLAlchemyInstallationStore) -> TokenForTeam:
+    def token_for_team(team_id: str, enterprise_id: str | None) -> str | None:
+        bot = installations.find_bot(enterprise_id=enterprise_id, team_id=team_id)
+        return bot.bot_token if bot is not None else None
+
+    return token_for_team
+
+
+def _outbox_clients(clients: SlackClients, token_for_team: TokenForTeam) -> ClientForTeam:
+    """How the dispatcher finds the client for a workspace's outbox rows (None: not installed there)."""
 
     def client_for_team(team_id: str, enterprise_id: str | None) -> WebClient | None:
+        token = token_for_team(team_id, enterprise_id)
         return clients.for_outbox(token) if token else None
 
     return client_for_team

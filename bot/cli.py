@@ -187,9 +187,7 @@ def _jobs_run(args: argparse.Namespace) -> int:
     finally:
         bot.close()
     print(f"{args.name} as of {at.isoformat()}: {summary}")
-    print(f"then still due: sent {report.sent}, rescheduled {report.retried}, gave up on {report.failed}")
-    for failure in report.failures:
-        print(f"  failed: {failure}")
+    print(f"then still due: {report.summary()}")
     return 0
 
 

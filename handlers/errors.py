@@ -38,9 +38,10 @@ def handle_error(
     text, unexpected = message_for(error, error_id)
     if unexpected:
         logger.error(
-            "request failed (error %s)",
+            "request failed (error %s) team=%s user=%s",
             error_id,
-            extra={"team_id": context.team_id, "user_id": context.user_id},
+            context.team_id,
+            context.user_id,
             exc_info=error,
         )
     if not isinstance(body, dict):

@@ -63,7 +63,7 @@ def skip_repeated_events(
         first = record_delivery(session, team_id=team_id, event_id=body["event_id"], now=services.clock())
     if first:
         return next()
-    logger.info("skipped a repeated delivery", extra={"team_id": team_id, "event_id": body["event_id"]})
+    logger.info("skipped a repeated delivery team=%s event_id=%s", team_id, body["event_id"])
     return BoltResponse(status=200, body="")
 
 
@@ -80,7 +80,9 @@ def attach_person(
         try:
             user = client.users_info(user=user_id)["user"]
         except (SlackApiError, SlackClientError, URLError, OSError) as error:
-            logger.warning("users.info failed; using what the request carried", extra={"error": str(error)})
+            logger.warning(
+                "users.info failed for team=%s user=%s (%s); using the request", team_id, user_id, error
+            )
             return None
         return profile_from_user(user)
 

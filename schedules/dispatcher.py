@@ -44,6 +44,10 @@ class Report:
     failures: list[str] = field(default_factory=list)
     rate_limited_until: datetime | None = None
 
+    def summary(self) -> str:
+        line = f"sent {self.sent}, rescheduled {self.retried}, gave up on {self.failed}"
+        return line + "".join(f"\n  failed: {failure}" for failure in self.failures)
+
     @property
     def claimed(self) -> int:
         return self.sent + self.retried + self.failed
@@ -138,7 +142,9 @@ class Dispatcher:
                 pause = now + timedelta(seconds=retry_after_seconds(error.response.headers))
                 outbox.mark_retry(self.db, row.id, at=pause, error="ratelimited", count_attempt=False)
                 report.retried += 1
-                log.info("outbox rate limited", extra={"team_id": row.team_id, "key": row.key})
+                log.info(
+                    "outbox rate limited team=%s key=%s until=%s", row.team_id, row.key, pause.isoformat()
+                )
                 return pause
             code = str(error.response.get("error") or f"http_{status}")
             if status >= 500 or code in TRANSIENT_ERRORS:
@@ -159,15 +165,13 @@ class Dispatcher:
             return
         outbox.mark_retry(self.db, row.id, at=now + backoff(row.attempts), error=code)
         report.retried += 1
-        log.warning(
-            "outbox send will be retried", extra={"team_id": row.team_id, "key": row.key, "error": code}
-        )
+        log.warning("outbox send will be retried team=%s key=%s error=%s", row.team_id, row.key, code)
 
     def _fail(self, row: outbox.Claimed, report: Report, now: datetime, code: str) -> None:
         outbox.mark_failed(self.db, row.id, now=now, error=code)
         report.failed += 1
         report.failures.append(f"{row.key}: {code}")
-        log.warning("outbox send failed", extra={"team_id": row.team_id, "key": row.key, "error": code})
+        log.warning("outbox send failed team=%s key=%s error=%s", row.team_id, row.key, code)
 
 
 def _summary(data: object) -> dict[str, object]:

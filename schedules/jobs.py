@@ -30,8 +30,7 @@ class Job:
 
 
 def send_outbox(context: JobContext) -> str:
-    report = context.dispatcher.drain(wait_for_rate_limits=context.wait_for_rate_limits)
-    return f"sent {report.sent}, rescheduled {report.retried}, gave up on {report.failed}"
+    return context.dispatcher.drain(wait_for_rate_limits=context.wait_for_rate_limits).summary()
 
 
 def prune_event_receipts(context: JobContext) -> str:

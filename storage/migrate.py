@@ -12,6 +12,14 @@ from alembic.script import ScriptDirectory
 from storage.db import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Created by migration 0002 for slack_sdk's installation and OAuth state stores (wired in bot.oauth).
+SLACK_STORE_TABLES = ("slack_installations", "slack_bots", "slack_oauth_states")
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave alone the tables slack_sdk's stores use: migration 0002 owns them, not our models."""
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return table not in SLACK_STORE_TABLES
 
 
 class SchemaOutOfDate(Exception):

@@ -21,6 +21,7 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (the tables `empty` clears)
 from storage import migrate
 from storage.db import Database, normalise_database_url
+from storage.migrate import SLACK_STORE_TABLES
 from tests.fakes.slack_api import DEFAULT_TEAM, FakeSlack
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
@@ -72,7 +73,7 @@ def db(database_url: str) -> Iterator[Database]:
 
 
 def empty(database: Database) -> None:
-    tables = [table.name for table in reversed(SQLModel.metadata.sorted_tables)]
+    tables = [table.name for table in reversed(SQLModel.metadata.sorted_tables)] + list(SLACK_STORE_TABLES)
     with database.engine.begin() as connection:
         if database.is_postgres:
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

@@ -10,6 +10,7 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage.db import DEFAULT_DATABASE_URL, make_engine, normalise_database_url
+from storage.migrate import include_object
 
 target_metadata = SQLModel.metadata
 
@@ -33,6 +34,7 @@ def _migrate(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -100,6 +100,8 @@ class _State:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    grants: dict[str, tuple[str, str]] = field(default_factory=dict)
+    installed: dict[str, str] = field(default_factory=dict)  # bot token -> team id
 
 
 class FakeSlack:
@@ -194,6 +196,14 @@ class FakeSlack:
         with self._lock:
             self._state.failures.clear()
 
+    def grant(self, code: str, *, team_id: str, team_name: str = "Another Team") -> str:
+        """Make `code` a valid OAuth code for `team_id`; returns the bot token it will be exchanged for."""
+        token = f"xoxb-{team_id}-installed"
+        with self._lock:
+            self._state.grants[code] = (team_id, team_name)
+            self._state.installed[token] = team_id
+        return token
+
     # -- observing -------------------------------------------------------------------------------
 
     def calls(self, method: str | None = None) -> list[Call]:
@@ -246,6 +256,8 @@ class FakeSlack:
             return failure
 
     def _answer(self, method: str, args: dict[str, Any], token: str | None) -> tuple[int, dict[str, Any]]:
+        if method == "oauth.v2.access":
+            return 200, self._oauth_v2_access(args)
         if not token:
             return 200, {"ok": False, "error": "not_authed"}
         if not token.startswith(("xoxb-", "xoxp-", "xapp-")):
@@ -253,6 +265,8 @@ class FakeSlack:
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method"}
+        if method == "auth.test":
+            return 200, self._m_auth_test(args, token)
         return 200, handler(args)
 
     def _new_ts(self) -> str:
@@ -265,13 +279,37 @@ class FakeSlack:
                     return user
         return None
 
-    def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Exchange a code from `grant` (the client id and secret come as HTTP Basic auth)."""
+        if not args.get("client_id") and not args.get("_basic_auth"):
+            return {"ok": False, "error": "invalid_client_id"}
+        with self._lock:
+            grant = self._state.grants.pop(str(args.get("code", "")), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        team_id, team_name = grant
+        return {
+            "ok": True,
+            "app_id": "A0TRELLIS",
+            "authed_user": {"id": "U0INSTALLER"},
+            "scope": "commands,chat:write,im:write,users:read",
+            "token_type": "bot",
+            "access_token": f"xoxb-{team_id}-installed",
+            "bot_user_id": BOT_USER,
+            "team": {"id": team_id, "name": team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    def _m_auth_test(self, args: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+        with self._lock:
+            team_id = self._state.installed.get(token or "", self.team_id)
         return {
             "ok": True,
             "url": "https://trellis-demo.slack.com/",
             "team": "Trellis Demo",
             "user": "trellis",
-            "team_id": self.team_id,
+            "team_id": team_id,
             "user_id": BOT_USER,
             "bot_id": BOT_ID,
             "is_enterprise_install": False,
@@ -466,6 +504,9 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             method = path[len("/api/") :]
             args = _parse_args(self, body)
             auth = self.headers.get("Authorization", "")
+            if auth.startswith("Basic "):
+                args["_basic_auth"] = auth.removeprefix("Basic ")
+                auth = ""
             token = auth.removeprefix("Bearer ").strip() or args.pop("token", None)
             if fake.latency:
                 time.sleep(fake.latency)

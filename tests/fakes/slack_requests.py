@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -25,6 +26,8 @@ APP_ID = "A0TRELLIS"
 
 @dataclass(frozen=True)
 class Reply:
+    """An HTTP answer; header names are lower-case."""
+
     status: int
     body: bytes
     headers: dict[str, str]
@@ -171,6 +174,10 @@ def http(
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return Reply(response.status, response.read(), dict(response.headers))
+            return Reply(response.status, response.read(), _lower(response.headers.items()))
     except urllib.error.HTTPError as error:
-        return Reply(error.code, error.read(), dict(error.headers))
+        return Reply(error.code, error.read(), _lower(error.headers.items()))
+
+
+def _lower(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers}
