@@ -9,7 +9,6 @@ skip with the reason, except under CI (CI=true), where they fail.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import psycopg
@@ -20,35 +19,25 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (the tables `empty` clears)
 from storage import migrate
-from storage.db import Database, normalise_database_url
+from storage.db import Database
 from storage.migrate import SLACK_STORE_TABLES
+from tests.databases import postgres_server, temporary_postgres
 from tests.fakes.slack_api import DEFAULT_TEAM, FakeSlack
 
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 BACKENDS = ("sqlite", "postgres")
-
-
-def _libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    server = normalise_database_url(os.environ.get("TRELLIS_TEST_POSTGRES_URL", DEFAULT_POSTGRES))
+    server = postgres_server()
     try:
-        admin = psycopg.connect(_libpq(server), autocommit=True, connect_timeout=5)
+        with temporary_postgres(server) as url:
+            yield url
     except psycopg.OperationalError as error:
         reason = f"PostgreSQL is not reachable at {make_url(server).render_as_string()}: {error}".strip()
         if os.environ.get("CI"):
             pytest.fail(reason + " (CI needs it: .ci/run starts the server)")
         pytest.skip(reason)
-    name = f"trellis_test_{uuid.uuid4().hex[:12]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield make_url(server).set(database=name).render_as_string(hide_password=False)
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -1,0 +1,21 @@
+"""The baseline: a Bolt app that verifies the signature and only acknowledges, on the same WSGI server."""
+
+import os
+
+from slack_bolt import Ack, App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+
+app = App(
+    signing_secret=os.environ["SLACK_SIGNING_SECRET"],
+    client=WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]),
+    token_verification_enabled=False,
+)
+
+
+@app.command("/trellis")
+def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+api = SlackRequestHandler(app)

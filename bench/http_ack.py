@@ -1,0 +1,101 @@
+"""`/trellis help` over HTTP: Trellis against a bare Bolt app that only acknowledges, in one run.
+
+Both run on gunicorn (one gthread worker) against the local Slack fake; requests are signed as Slack
+signs them and sent one at a time, interleaved (one to each per round) so machine noise hits both
+alike. Trellis does the whole path: signature check, shape check, person lookup in the database,
+help blocks. Prints medians, p95 and the ratio. Run from the repository root:
+
+    python bench/http_ack.py [--requests 400] [--database sqlite|postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from storage import migrate  # noqa: E402
+from storage.db import Database  # noqa: E402
+from tests.databases import postgres_server, temporary_postgres  # noqa: E402
+from tests.e2e.conftest import SIGNING_SECRET, bot_environment, free_port, start_bot, stop_bot  # noqa: E402
+from tests.fakes.slack_api import DEFAULT_TEAM, FakeSlack  # noqa: E402
+from tests.fakes.slack_requests import SlackSender, http  # noqa: E402
+
+
+def start_bare(env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    server = ["gunicorn", "-k", "gthread", "-w", "1", "--threads", "8", "-b", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", *server, "bench.bare_bolt:api"],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/slack/events"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            http(url, data=b"", timeout=1)
+            return process, url
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the bare Bolt app did not start")
+
+
+def timed(sender: SlackSender) -> float:
+    started = time.perf_counter()
+    reply = sender.command("/trellis", "help", user_id="U0MAYA", user_name="maya")
+    elapsed = time.perf_counter() - started
+    assert reply.status == 200, reply.text
+    return elapsed * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    args = parser.parse_args()
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        temporary_postgres(postgres_server()) as postgres,
+        FakeSlack() as fake,
+    ):
+        fake.add_user(DEFAULT_TEAM, "U0MAYA", name="Maya", tz="Europe/Paris")
+        url = f"sqlite:///{folder}/bench.db" if args.database == "sqlite" else postgres
+        db = Database.from_url(url)
+        migrate.upgrade(db)
+        db.dispose()
+        env = bot_environment(url, fake)
+        trellis = start_bot(env, Path(folder), "--workers", "1")
+        bare, bare_url = start_bare(env, Path(folder))
+        try:
+            ours = SlackSender(trellis.events_url, SIGNING_SECRET, fake)
+            theirs = SlackSender(bare_url, SIGNING_SECRET, fake)
+            for _ in range(20):  # warm both: imports, connection pools, the person row
+                timed(ours), timed(theirs)
+            samples: dict[str, list[float]] = {"trellis": [], "bare": []}
+            for _ in range(args.requests):
+                samples["trellis"].append(timed(ours))
+                samples["bare"].append(timed(theirs))
+        finally:
+            stop_bot(trellis)
+            bare.terminate()
+            bare.wait()
+    print(f"/trellis help over HTTP, {args.requests} requests each, database {args.database}")
+    for name, values in samples.items():
+        p95 = statistics.quantiles(values, n=20)[-1]
+        print(f"  {name:<8} median {statistics.median(values):6.2f} ms   p95 {p95:6.2f} ms")
+    ratio = statistics.median(samples["trellis"]) / statistics.median(samples["bare"])
+    print(f"  ratio (median trellis / median bare Bolt): {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
