@@ -3,7 +3,7 @@
 An HTTP server on 127.0.0.1 (an ephemeral port) that answers the methods the bot calls with Slack's
 response shapes, records every call, and can be told to answer 429 with Retry-After, 500, or a Slack
 error for chosen methods. It also takes the file uploads of the files upload v2 flow and the posts
-to `response_url`s, which it hands out itself.
+to `response_url`s, which it hands out itself, and serves Socket Mode (`socket_mode`).
 
     with FakeSlack() as slack:
         slack.add_user("T1", "U1", name="Maya", tz="Europe/Paris")
@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from tests.fakes.socket_mode import SocketModeEndpoint
 
 DEFAULT_TEAM = "T0TRELLIS"
 BOT_USER = "U0TRELLISBOT"
@@ -116,6 +118,7 @@ class FakeSlack:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-slack", daemon=True)
+        self.socket_mode = SocketModeEndpoint()
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -131,9 +134,11 @@ class FakeSlack:
 
     def start(self) -> FakeSlack:
         self._thread.start()
+        self.socket_mode.start()
         return self
 
     def stop(self) -> None:
+        self.socket_mode.stop()
         self._server.shutdown()
         self._server.server_close()
 
@@ -265,8 +270,8 @@ class FakeSlack:
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method"}
-        if method == "auth.test":
-            return 200, self._m_auth_test(args, token)
+        if method in ("auth.test", "apps.connections.open"):
+            return 200, handler(args, token)
         return 200, handler(args)
 
     def _new_ts(self) -> str:
@@ -448,8 +453,13 @@ class FakeSlack:
             return {"ok": False, "error": "file_not_found"}
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
 
-    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": False, "error": "not_allowed_token_type"}
+    def _m_apps_connections_open(self, args: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+        """App-level tokens get the Socket Mode endpoint; a token containing "refused" is refused."""
+        if not (token or "").startswith("xapp-"):
+            return {"ok": False, "error": "not_allowed_token_type"}
+        if "refused" in (token or ""):
+            return {"ok": False, "error": "invalid_auth"}
+        return {"ok": True, "url": self.socket_mode.url}
 
     def uploaded(self, file_id: str) -> bytes:
         with self._lock:

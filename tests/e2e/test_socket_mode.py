@@ -1,0 +1,91 @@
+"""`trellis serve`, the one-machine default: Socket Mode against the fake, with the scheduler in process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from storage import outbox
+from storage.db import Database
+from tests.e2e.conftest import bot_environment
+from tests.fakes.slack_api import FakeSlack
+
+
+@pytest.fixture
+def socket_bot(database_url: str, slack: FakeSlack, tmp_path: Path) -> Iterator[FakeSlack]:
+    env = bot_environment(database_url, slack, SLACK_APP_TOKEN="xapp-1-socket")
+    del env["SLACK_SIGNING_SECRET"]
+    slack.socket_mode.connected.clear()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        if not slack.socket_mode.connected.wait(30):
+            process.kill()
+            raise AssertionError(f"no Socket Mode connection: {process.stderr.read().decode()}")
+        yield slack
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+def _command(slack: FakeSlack, text: str) -> dict[str, object]:
+    return {
+        "token": "legacy",
+        "team_id": slack.team_id,
+        "team_domain": "trellis-demo",
+        "channel_id": "C0GENERAL",
+        "user_id": "U0MAYA",
+        "user_name": "maya",
+        "command": "/trellis",
+        "text": text,
+        "api_app_id": "A0TRELLIS",
+        "response_url": slack.response_url(),
+        "trigger_id": slack.trigger_id(),
+    }
+
+
+def test_trellis_help_over_socket_mode(socket_bot: FakeSlack, db: Database) -> None:
+    envelope = socket_bot.socket_mode.push("slash_commands", _command(socket_bot, "help"))
+    answer = socket_bot.socket_mode.ack(envelope)["payload"]
+    assert answer["response_type"] == "ephemeral"
+    assert "/trellis help" in json.dumps(answer["blocks"])
+
+
+def test_app_home_opened_over_socket_mode(socket_bot: FakeSlack, db: Database) -> None:
+    event = {
+        "type": "event_callback",
+        "team_id": socket_bot.team_id,
+        "api_app_id": "A0TRELLIS",
+        "event_id": "Ev0SOCKET1",
+        "event_time": int(time.time()),
+        "event": {"type": "app_home_opened", "user": "U0MAYA", "channel": "D0MAYA", "tab": "home"},
+    }
+    socket_bot.socket_mode.ack(socket_bot.socket_mode.push("events_api", event))
+    (call,) = socket_bot.wait_for("views.publish")
+    assert call.args["user_id"] == "U0MAYA"
+
+
+def test_the_in_process_scheduler_sends_what_is_due(socket_bot: FakeSlack, db: Database) -> None:
+    with db.session() as session:
+        payload = {"channel": "U0MAYA", "text": "your weekly check-in"}
+        outbox.enqueue(
+            session, team_id=socket_bot.team_id, key="tick", method="chat.postMessage", payload=payload
+        )
+    (call,) = socket_bot.wait_for("chat.postMessage", timeout=20)
+    assert call.args["text"] == "your weekly check-in"
