@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -32,8 +33,14 @@ def _config() -> Config:
     return config
 
 
+@cache
+def _scripts() -> ScriptDirectory:
+    """The migration scripts, read once per process (/healthz asks on every probe)."""
+    return ScriptDirectory.from_config(_config())
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None, "no migrations found"
     return head
 
@@ -63,8 +70,7 @@ def ensure_current(db: Database) -> None:
     if current is None:
         state = "has no Trellis tables yet"
     else:
-        script = ScriptDirectory.from_config(_config())
-        known = {rev.revision for rev in script.walk_revisions()}
+        known = {rev.revision for rev in _scripts().walk_revisions()}
         state = f"is at revision {current}" + ("" if current in known else " (newer than this code)")
     raise SchemaOutOfDate(
         f"the database schema {state}, this code needs revision {head}: run `trellis db upgrade` first"

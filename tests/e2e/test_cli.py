@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -179,3 +182,20 @@ def test_jobs_run_refuses_a_time_that_is_not_iso(tmp_path: Path, slack: FakeSlac
     )
     assert result.returncode == 2
     assert "not an ISO 8601 time" in result.stderr
+
+
+def test_the_worker_sends_what_is_due_and_stops_on_sigterm(
+    tmp_path: Path, slack: FakeSlack, db: Database, database_url: str
+) -> None:
+    _queue(db, "from-the-worker")
+    env = bot_environment(database_url, slack)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "bot", "worker"], env=env, cwd=tmp_path, stderr=subprocess.PIPE
+    )
+    try:
+        (call,) = slack.wait_for("chat.postMessage", timeout=20)
+        assert call.args["text"] == "from-the-worker"
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=15) == 0
+        worker.stderr.close()
