@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,30 +23,24 @@ sys.path.insert(0, str(ROOT))
 from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.databases import postgres_server, temporary_postgres  # noqa: E402
-from tests.e2e.conftest import SIGNING_SECRET, bot_environment, free_port, start_bot, stop_bot  # noqa: E402
+from tests.e2e.conftest import (  # noqa: E402
+    SIGNING_SECRET,
+    RunningBot,
+    bot_environment,
+    free_port,
+    start_bot,
+    start_server,
+    stop_bot,
+)
 from tests.fakes.slack_api import DEFAULT_TEAM, FakeSlack  # noqa: E402
-from tests.fakes.slack_requests import SlackSender, http  # noqa: E402
+from tests.fakes.slack_requests import SlackSender  # noqa: E402
 
 
-def start_bare(env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_bare(env: dict[str, str], cwd: Path) -> RunningBot:
     port = free_port()
     server = ["gunicorn", "-k", "gthread", "-w", "1", "--threads", "8", "-b", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(
-        [sys.executable, "-m", *server, "bench.bare_bolt:api"],
-        env={**env, "PYTHONPATH": str(ROOT)},
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/slack/events"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            http(url, data=b"", timeout=1)
-            return process, url
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("the bare Bolt app did not start")
+    env = {**env, "PYTHONPATH": str(ROOT)}
+    return start_server([*server, "bench.bare_bolt:api"], env, cwd, port=port, ready_path="/slack/events")
 
 
 def timed(sender: SlackSender) -> float:
@@ -75,10 +68,10 @@ def main() -> None:
         db.dispose()
         env = bot_environment(url, fake)
         trellis = start_bot(env, Path(folder), "--workers", "1")
-        bare, bare_url = start_bare(env, Path(folder))
+        bare = start_bare(env, Path(folder))
         try:
             ours = SlackSender(trellis.events_url, SIGNING_SECRET, fake)
-            theirs = SlackSender(bare_url, SIGNING_SECRET, fake)
+            theirs = SlackSender(bare.events_url, SIGNING_SECRET, fake)
             for _ in range(20):  # warm both: imports, connection pools, the person row
                 timed(ours), timed(theirs)
             samples: dict[str, list[float]] = {"trellis": [], "bare": []}
@@ -87,8 +80,7 @@ def main() -> None:
                 samples["bare"].append(timed(theirs))
         finally:
             stop_bot(trellis)
-            bare.terminate()
-            bare.wait()
+            stop_bot(bare)
     print(f"/trellis help over HTTP, {args.requests} requests each, database {args.database}")
     for name, values in samples.items():
         p95 = statistics.quantiles(values, n=20)[-1]

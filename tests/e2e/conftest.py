@@ -66,41 +66,35 @@ class RunningBot:
         return self.url + "/slack/events"
 
 
-def start_bot(env: dict[str, str], cwd: Path, *extra_args: str) -> RunningBot:
-    port = free_port()
+def start_server(
+    args: list[str], env: dict[str, str], cwd: Path, *, port: int, ready_path: str, timeout: float = 30
+) -> RunningBot:
+    """Run `python -m ARGS` and wait until GET `ready_path` answers 2xx or 4xx (the process is listening)."""
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "serve",
-            "--http",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            *extra_args,
-        ],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        [sys.executable, "-m", *args], env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(
-                f"the bot exited with {process.returncode}: {process.stderr.read().decode()}"
+                f"{args[0]} exited with {process.returncode}: {process.stderr.read().decode()}"
             )
         try:
-            if http(url + "/healthz", timeout=1).status == 200:
+            if http(url + ready_path, timeout=1).status < 500:
                 return RunningBot(url, process)
         except OSError:
             pass
         time.sleep(0.1)
     process.kill()
-    raise AssertionError("the bot did not answer /healthz within 30 s")
+    raise AssertionError(f"{args[0]} did not answer {ready_path} within {timeout} s")
+
+
+def start_bot(env: dict[str, str], cwd: Path, *extra_args: str) -> RunningBot:
+    """`trellis serve --http` on a free port, ready once /healthz says the database is fine."""
+    port = free_port()
+    args = ["bot", "serve", "--http", "--host", "127.0.0.1", "--port", str(port), *extra_args]
+    return start_server(args, env, cwd, port=port, ready_path="/healthz")
 
 
 def stop_bot(bot: RunningBot) -> None:
