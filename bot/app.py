@@ -24,8 +24,6 @@ from schedules.dispatcher import ClientForTeam, Dispatcher
 from storage.db import Database
 from storage.types import utcnow
 
-log = logging.getLogger("trellis")
-
 
 class SlackUnavailable(Exception):
     """Slack (or SLACK_API_URL) cannot be reached at start-up."""

@@ -17,8 +17,6 @@ from storage import migrate
 from storage.db import Database, DatabaseUnavailable
 from storage.migrate import SchemaOutOfDate
 
-log = logging.getLogger("trellis")
-
 RATE_LIMIT_PATIENCE = 120  # seconds `jobs run` waits, in all, for Slack's Retry-After before it exits
 
 

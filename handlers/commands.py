@@ -21,17 +21,16 @@ def register(app: App) -> None:
 
 
 def parse(text: str | None) -> tuple[str, str]:
-    """Split `/trellis` text into (subcommand, the rest); the subcommand is case-folded."""
-    word, _, rest = (text or "").strip().partition(" ")
-    return word.casefold(), rest.strip()
+    """Split `/trellis` text into (the subcommand as typed, the rest), at any white space."""
+    parts = (text or "").split(maxsplit=1)
+    return (parts[0] if parts else ""), (parts[1].strip() if len(parts) > 1 else "")
 
 
 def trellis(ack: Ack, command: dict[str, Any]) -> None:
-    subcommand, _rest = parse(command.get("text"))
-    if subcommand in ("", "help"):
+    word, _rest = parse(command.get("text"))
+    if word.casefold() in ("", "help"):
         _ack_ephemeral(ack, help_text(), help_blocks(AVAILABLE))
         return
-    word = (command.get("text") or "").split()[0]
     _ack_ephemeral(ack, help_text(unknown=word), help_blocks(AVAILABLE, unknown=word))
 
 

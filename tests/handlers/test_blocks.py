@@ -25,10 +25,11 @@ def test_shorten_and_one_line() -> None:
     assert one_line("a\nb\u0000c\u200bd   e") == "a b c d e"
 
 
-def test_parse_takes_the_first_word_case_folded() -> None:
-    assert parse("  HELP me ") == ("help", "me")
+def test_parse_takes_the_first_word_at_any_white_space() -> None:
+    assert parse("  HELP me ") == ("HELP", "me")
     assert parse(None) == ("", "")
-    assert parse("ÉTAT <@U1|maya>") == ("état", "<@U1|maya>")
+    assert parse("   ") == ("", "")
+    assert parse("level\n<@U1|maya>") == ("level", "<@U1|maya>")
 
 
 def test_help_lists_every_available_command_and_validates_as_block_kit() -> None:
