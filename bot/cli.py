@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from bot import cli_frameworks
 from bot.app import SlackUnavailable, build_bot, check_slack
 from bot.settings import Mode, Settings, SettingsError, environment, no_slack_credentials
 from schedules.jobs import JOBS
@@ -45,6 +46,8 @@ def configure_logging(level: int) -> None:
     )
     # Bolt logs the whole body of a request with a bad signature at INFO; message text stays out of INFO.
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
+    # Alembic narrates every schema check at INFO; `trellis db upgrade` prints its own one-line result.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("name", choices=sorted(JOBS))
     run.add_argument("--at", type=_iso_time, help="run as of this time (ISO 8601, e.g. 2026-11-27T15:00:00Z)")
     run.set_defaults(run=_jobs_run)
+
+    cli_frameworks.register(commands)
 
     demo = commands.add_parser("demo", help="the whole bot against a local Slack simulator, as a transcript")
     demo.set_defaults(run=_demo)

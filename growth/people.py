@@ -110,3 +110,7 @@ def valid_time_zone(name: str | None) -> str | None:
 
 def _stale(person: Person, now: datetime) -> bool:
     return person.profile_refreshed_at is None or now - person.profile_refreshed_at >= REFRESH_AFTER
+
+
+def workspace_ids(session: Session) -> list[str]:
+    return list(session.exec(select(Workspace.team_id).order_by(Workspace.team_id)).all())

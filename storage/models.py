@@ -76,3 +76,23 @@ class EventReceipt(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     event_id: str = Field(max_length=64)
     received_at: datetime = _timestamp(index=True)
+
+
+class FrameworkVersion(SQLModel, table=True):
+    """One imported version of a framework for a workspace. Rows are only ever added, never changed."""
+
+    __tablename__ = "framework_versions"
+    __table_args__ = (
+        UniqueConstraint("team_id", "name", "revision", name="uq_framework_versions_team_name_revision"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    name: str = Field(max_length=64)
+    revision: int
+    version: str = Field(max_length=32)
+    title: str = Field(max_length=80)
+    checksum: str = Field(max_length=64)
+    source: str = Field(max_length=255)
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    imported_at: datetime = _timestamp()

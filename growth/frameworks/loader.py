@@ -96,22 +96,25 @@ def parse(text: str, *, source: str = "<framework>") -> Framework:
     return framework
 
 
-def check_lattice(frameworks: Iterable[Framework], sources: dict[str, str] | None = None) -> list[Problem]:
-    """Links into other frameworks must name a level that exists in one of `frameworks`."""
-    known = {framework.name: framework for framework in frameworks}
+def check_lattice(
+    frameworks: Iterable[Framework], *, known: Iterable[Framework] = (), sources: dict[str, str] | None = None
+) -> list[Problem]:
+    """Links into other frameworks must name a level of one of `frameworks` or `known`."""
+    checked = list(frameworks)
+    every = {framework.name: framework for framework in (*known, *checked)}
     problems = []
-    for framework in known.values():
+    for framework in checked:
         for index, link in enumerate(framework.lattice):
             name, _, level_id = link.target.rpartition("/")
-            target = known.get(name)
-            if target is None or target.level(level_id) is None:
-                what = (
-                    f"unknown framework {name!r}"
-                    if target is None
-                    else f"unknown level {level_id!r} in {name}"
-                )
-                source = (sources or {}).get(framework.name, framework.name)
-                problems.append(Problem(source, None, f"lattice[{index}].to", f"links to {what}"))
+            target = every.get(name)
+            if target is None:
+                what = f"unknown framework {name!r}"
+            elif target.level(level_id) is None:
+                what = f"unknown level {level_id!r} in {name}"
+            else:
+                continue
+            source = (sources or {}).get(framework.name, framework.name)
+            problems.append(Problem(source, None, f"lattice[{index}].to", f"links to {what}"))
     return problems
 
 
@@ -309,8 +312,10 @@ class _Validator:
                 ):
                     self.problem((*level_path, "group"), f"goes down from {previous_group} to {group}")
                 previous_group = group or previous_group
-                if level_id and group is not None:
-                    made = Level(level_id, title, group, track_id, len(track_levels))
+                if level_id:  # kept even with a bad group (already reported), so later checks do not cascade
+                    made = Level(
+                        level_id, title, group or previous_group or Group.JUNIOR, track_id, len(track_levels)
+                    )
                     track_levels.append(made)
                     levels.setdefault(level_id, made)
             tracks.append(Track(track_id, name, tuple(track_levels)))

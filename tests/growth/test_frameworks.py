@@ -151,8 +151,12 @@ def test_a_link_into_another_framework_is_checked_against_the_ones_loaded() -> N
     assert [str(p) for p in check_lattice([framework])] == [
         "tiny: lattice[0].to: links to unknown framework 'other'"
     ]
-    assert [str(p) for p in check_lattice([framework, *shipped()], {"tiny": "tiny.yaml"})] == [
+    assert [str(p) for p in check_lattice([framework], known=shipped(), sources={"tiny": "tiny.yaml"})] == [
         "tiny.yaml: lattice[0].to: links to unknown framework 'other'"
+    ]
+    into_shipped = parse(VALID + "lattice:\n  - {from: L2, to: software-engineering/IC9, kind: diagonal}\n")
+    assert [str(p) for p in check_lattice([into_shipped], known=shipped())] == [
+        "tiny: lattice[0].to: links to unknown level 'IC9' in software-engineering"
     ]
 
 
@@ -177,7 +181,10 @@ def test_missing_fields_groups_that_go_down_and_unknown_fields_are_all_reported(
         "f.yaml:19: competencies[0].expectations.L1.expectation: is empty",
         "f.yaml:19: competencies[0].expectations: level L2 has no expectation for competency craft, "
         "which L1 and above require",
+        "f.yaml:19: competencies[0].expectations: level L3 has no expectation for competency craft, "
+        "which L1 and above require",
         "f.yaml:10: tracks[0].levels[1]: level L2 expects no competency",
+        "f.yaml:11: tracks[0].levels[2]: level L3 expects no competency",
     ]
 
 

@@ -1,0 +1,143 @@
+"""`trellis framework validate | import | list`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.settings import Mode, Settings, SettingsError
+from growth.frameworks.loader import FrameworkInvalid, Problem, check_lattice, load_file
+from growth.frameworks.model import Framework
+from growth.frameworks.shipped import shipped
+from growth.frameworks.versions import history, import_framework
+from growth.people import workspace_ids
+from storage import migrate
+from storage.db import Database
+from storage.models import FrameworkVersion
+from storage.types import utcnow
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    framework = commands.add_parser("framework", help="career frameworks: validate, import, list")
+    subcommands = framework.add_subparsers(title="framework commands", metavar="COMMAND")
+    validate = subcommands.add_parser(
+        "validate", help="check framework files; every problem, with file and line"
+    )
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    validate.set_defaults(run=validate_files)
+    load = subcommands.add_parser("import", help="store a new version of a framework for a workspace")
+    load.add_argument("path", metavar="PATH")
+    load.add_argument("--team", help="the workspace (team id); needed when there is more than one")
+    load.set_defaults(run=import_file)
+    listing = subcommands.add_parser("list", help="the shipped frameworks and every workspace's versions")
+    listing.set_defaults(run=list_frameworks)
+
+
+def _load(paths: list[str]) -> tuple[list[Framework], list[Problem]]:
+    loaded: dict[str, tuple[str, Framework]] = {}
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            framework = load_file(path)
+        except FrameworkInvalid as invalid:
+            problems.extend(invalid.problems)
+            continue
+        loaded[framework.name] = (path, framework)
+    frameworks = [framework for _, framework in loaded.values()]
+    sources = {name: path for name, (path, _) in loaded.items()}
+    problems.extend(check_lattice(frameworks, known=shipped(), sources=sources))
+    return frameworks, problems
+
+
+def validate_files(args: argparse.Namespace) -> int:
+    frameworks, problems = _load(args.paths)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
+        return 1
+    for framework in frameworks:
+        print(f"ok: {_describe(framework)}")
+    return 0
+
+
+def import_file(args: argparse.Namespace) -> int:
+    frameworks, problems = _load([args.path])
+    for problem in problems:
+        print(problem)
+    if problems:
+        print("nothing imported")
+        return 1
+    (framework,) = frameworks
+    db = _database()
+    try:
+        with db.session() as session:
+            team_id = _team(workspace_ids(session), args.team)
+            result = import_framework(
+                session, team_id=team_id, framework=framework, source=str(Path(args.path)), now=utcnow()
+            )
+    finally:
+        db.dispose()
+    stored = result.stored
+    if not result.changed:
+        print(f"unchanged: {framework.name} is already revision {stored.revision} for {team_id}")
+    else:
+        print(f"imported {_describe(framework)} as revision {stored.revision} for {team_id}")
+    return 0
+
+
+def list_frameworks(args: argparse.Namespace) -> int:
+    print("Shipped with Trellis:")
+    for framework in shipped():
+        print(f"  {_describe(framework)}")
+    db = _database()
+    try:
+        with db.session() as session:
+            for team_id in workspace_ids(session):
+                _print_history(team_id, history(session, team_id=team_id))
+    finally:
+        db.dispose()
+    return 0
+
+
+def _print_history(team_id: str, rows: list[FrameworkVersion]) -> None:
+    if not rows:
+        print(f"Workspace {team_id}: none imported yet (it uses the shipped ones)")
+        return
+    print(f"Workspace {team_id}:")
+    latest = {row.name: row.revision for row in rows}
+    for row in rows:
+        mark = "  (current)" if latest[row.name] == row.revision else ""
+        when = row.imported_at.strftime("%Y-%m-%d %H:%M UTC")
+        print(f"  {row.name} revision {row.revision}, version {row.version}, {when}, from {row.source}{mark}")
+
+
+def _describe(framework: Framework) -> str:
+    levels = sum(len(track.levels) for track in framework.tracks)
+    ladders = ", ".join(f"{t.levels[0].id}-{t.levels[-1].id}" for t in framework.tracks if t.levels)
+    return (
+        f"{framework.name} version {framework.version}: {framework.title} "
+        f"({levels} levels {ladders}, {len(framework.competencies)} competencies)"
+    )
+
+
+def _database() -> Database:
+    db = Database.from_url(Settings.load(Mode.OFFLINE).database_url)
+    migrate.ensure_current(db)
+    return db
+
+
+def _team(known: list[str], wanted: str | None) -> str:
+    if wanted is not None:
+        if wanted not in known:
+            listed = ", ".join(known) or "none yet"
+            raise SettingsError("--team", f"{wanted} has not used Trellis yet (known workspaces: {listed})")
+        return wanted
+    if len(known) == 1:
+        return known[0]
+    if not known:
+        raise SettingsError(
+            "--team",
+            "is needed: no workspace has used Trellis yet; open its App Home in Slack once, then import",
+        )
+    raise SettingsError("--team", f"is needed: Trellis serves several workspaces ({', '.join(known)})")

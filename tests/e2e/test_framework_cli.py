@@ -1,0 +1,76 @@
+"""`trellis framework validate | import | list` as an operator runs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from growth.frameworks.shipped import path_of
+from growth.people import ensure_workspace
+from storage.db import Database
+from storage.types import utcnow
+from tests.e2e.conftest import bot_environment, trellis
+from tests.fakes.slack_api import FakeSlack
+
+
+def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path, slack: FakeSlack) -> None:
+    good = path_of("software-engineering")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        good.read_text()
+        .replace("IC2: {mastery: 2,", "IC2: {mastery: 9,")
+        .replace("group: mid}", "group: middle}", 1)
+    )
+    env = bot_environment("sqlite://", slack)
+    ok = trellis("framework", "validate", str(good), env=env, cwd=tmp_path)
+    assert ok.returncode == 0
+    assert "ok: software-engineering version 2026.1" in ok.stdout
+    failed = trellis("framework", "validate", str(bad), str(good), env=env, cwd=tmp_path)
+    assert failed.returncode == 1
+    lines = failed.stdout.splitlines()
+    assert (
+        f"{bad}:13: tracks[0].levels[1].group: is 'middle'; use one of junior, mid, senior, executive"
+        in lines
+    )
+    assert any(
+        line.startswith(f"{bad}:") and "mastery: is 9; use a whole number from 1 to 5" in line
+        for line in lines
+    )
+    assert lines[-1].endswith("problems found")
+
+
+def test_import_stores_a_revision_for_the_workspace_and_list_shows_history(
+    tmp_path: Path, slack: FakeSlack, db: Database, database_url: str
+) -> None:
+    env = bot_environment(database_url, slack)
+    framework = path_of("product-management")
+    nobody = trellis("framework", "import", str(framework), env=env, cwd=tmp_path)
+    assert nobody.returncode == 2
+    assert "no workspace has used Trellis yet" in nobody.stderr
+    with db.session() as session:
+        ensure_workspace(session, team_id="T0TRELLIS", enterprise_id=None, now=utcnow())
+    first = trellis("framework", "import", str(framework), env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "as revision 1 for T0TRELLIS" in first.stdout
+    assert "unchanged" in trellis("framework", "import", str(framework), env=env, cwd=tmp_path).stdout
+    edited = tmp_path / "pm.yaml"
+    edited.write_text(framework.read_text().replace('version: "2026.1"', 'version: "2026.2"'))
+    assert (
+        "as revision 2"
+        in trellis("framework", "import", str(edited), "--team", "T0TRELLIS", env=env, cwd=tmp_path).stdout
+    )
+    wrong = trellis("framework", "import", str(edited), "--team", "T0NOPE", env=env, cwd=tmp_path)
+    assert wrong.returncode == 2 and "T0NOPE has not used Trellis yet" in wrong.stderr
+    listing = trellis("framework", "list", env=env, cwd=tmp_path).stdout
+    assert "product-management revision 1, version 2026.1" in listing
+    assert "product-management revision 2, version 2026.2" in listing and "(current)" in listing
+
+
+def test_an_invalid_file_is_never_imported(
+    tmp_path: Path, slack: FakeSlack, db: Database, database_url: str
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\n\ttracks: []\n")
+    result = trellis("framework", "import", str(bad), env=bot_environment(database_url, slack), cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"{bad}:2: tabs are not allowed for indentation in YAML; indent with spaces" in result.stdout
+    assert "nothing imported" in result.stdout

@@ -1,0 +1,51 @@
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from growth.frameworks.shipped import shipped
+from growth.frameworks.versions import by_id, catalogue, current, history, import_framework
+from storage.db import Database
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def test_importing_the_same_content_twice_stores_it_once(db: Database) -> None:
+    framework = shipped()[0]
+    with db.session() as session:
+        first = import_framework(session, team_id="T1", framework=framework, source="a.yaml", now=NOW)
+        again = import_framework(session, team_id="T1", framework=framework, source="b.yaml", now=NOW)
+    assert first.changed and not again.changed
+    assert first.stored.revision == again.stored.revision == 1
+
+
+def test_a_changed_framework_becomes_a_new_revision_and_history_is_kept(db: Database) -> None:
+    framework = shipped()[0]
+    changed = replace(framework, version="2026.2", title="Software Engineering, revised")
+    with db.session() as session:
+        old = import_framework(session, team_id="T1", framework=framework, source="v1.yaml", now=NOW).stored
+        new = import_framework(session, team_id="T1", framework=changed, source="v2.yaml", now=NOW).stored
+    assert (old.revision, new.revision) == (1, 2)
+    with db.session() as session:
+        assert [item.framework.version for item in current(session, team_id="T1")] == ["2026.2"]
+        assert by_id(session, team_id="T1", version_id=old.id).framework == framework
+        assert [(row.revision, row.source) for row in history(session, team_id="T1")] == [
+            (1, "v1.yaml"),
+            (2, "v2.yaml"),
+        ]
+
+
+def test_a_workspace_never_sees_another_workspaces_versions(db: Database) -> None:
+    with db.session() as session:
+        stored = import_framework(session, team_id="T1", framework=shipped()[0], source="x", now=NOW).stored
+    with db.session() as session:
+        assert current(session, team_id="T2") == []
+        assert by_id(session, team_id="T2", version_id=stored.id) is None
+
+
+def test_the_catalogue_starts_a_workspace_on_the_defaults_once(db: Database) -> None:
+    with db.session() as session:
+        first, stored = catalogue(session, team_id="T1", defaults=shipped(), source="shipped", now=NOW)
+    with db.session() as session:
+        second, again = catalogue(session, team_id="T1", defaults=shipped(), source="shipped", now=NOW)
+        assert len(history(session, team_id="T1")) == 3
+    assert sorted(first.frameworks) == sorted(second.frameworks) == sorted(f.name for f in shipped())
+    assert {name: item.id for name, item in stored.items()} == {name: item.id for name, item in again.items()}
