@@ -38,6 +38,8 @@ class Person(SQLModel, table=True):
     is_admin: bool = False
     deleted: bool = False
     profile_refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    level_ref: str | None = Field(default=None, max_length=100)  # "framework/LEVEL"
+    target_ref: str | None = Field(default=None, max_length=100)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 
@@ -96,3 +98,30 @@ class FrameworkVersion(SQLModel, table=True):
     source: str = Field(max_length=255)
     content: str = Field(sa_column=Column(Text, nullable=False))
     imported_at: datetime = _timestamp()
+
+
+class Assessment(SQLModel, table=True):
+    """A self-assessment against a target level, with the framework version it used. Never rewritten."""
+
+    __tablename__ = "assessments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    framework_version_id: int = Field(foreign_key="framework_versions.id")
+    target_ref: str = Field(max_length=100)
+    total_gap: int
+    created_at: datetime = _timestamp()
+
+
+class AssessmentAnswer(SQLModel, table=True):
+    __tablename__ = "assessment_answers"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "competency_id", name="uq_assessment_answers_competency"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessments.id", index=True)
+    competency_id: str = Field(max_length=64)
+    expected: int
+    rated: int

@@ -1,0 +1,146 @@
+"""A person's place in the framework: their level, their target, and self-assessments against it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from growth.errors import GrowthError
+from growth.frameworks.catalogue import Catalogue, Target
+from growth.frameworks.model import Framework, Level
+from growth.frameworks.versions import Stored, by_id
+from growth.gaps import Delta, delta
+from storage.models import Assessment, AssessmentAnswer, Person
+
+
+class NoLevelYet(GrowthError):
+    """The person has not chosen their level and target."""
+
+    def __init__(self) -> None:
+        super().__init__("First tell me your level and where you are heading: `/trellis level`.")
+
+
+@dataclass(frozen=True)
+class Position:
+    framework: Framework
+    level: Level
+    target: Target
+
+
+@dataclass(frozen=True)
+class Recorded:
+    assessment_id: int
+    delta: Delta
+    stored: Stored
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    at: datetime
+    target_ref: str
+    total_gap: int
+
+
+def set_level(
+    session: Session, *, person: Person, level_ref: str, target_ref: str, catalogue: Catalogue, now: datetime
+) -> Position:
+    """Record where the person is and where they aim; the target must be a move the framework offers."""
+    found = catalogue.resolve(level_ref)
+    if found is None:
+        raise GrowthError(f"I don't know the level {level_ref}. Pick one from the list.")
+    targets = catalogue.targets_from(level_ref)
+    target = next((t for t in targets if t.ref == target_ref), None)
+    if target is None:
+        offered = ", ".join(t.level.id for t in targets) or "none (this is the top of the track)"
+        raise GrowthError(f"From {found[1].id} the framework offers: {offered}.")
+    person.level_ref, person.target_ref, person.updated_at = level_ref, target_ref, now
+    session.add(person)
+    return Position(found[0], found[1], target)
+
+
+def position(person: Person, catalogue: Catalogue) -> Position | None:
+    """The person's level and target as the current frameworks know them, or None if unset or gone."""
+    if not person.level_ref or not person.target_ref:
+        return None
+    found = catalogue.resolve(person.level_ref)
+    if found is None:
+        return None
+    target = next((t for t in catalogue.targets_from(person.level_ref) if t.ref == person.target_ref), None)
+    if target is None:
+        resolved = catalogue.resolve(person.target_ref)
+        if resolved is None:
+            return None
+        target = Target(resolved[0], resolved[1], "chosen")
+    return Position(found[0], found[1], target)
+
+
+def record_assessment(
+    session: Session,
+    *,
+    person: Person,
+    target: Target,
+    stored: Stored,
+    ratings: Mapping[str, int],
+    now: datetime,
+) -> Recorded:
+    """Keep a self-assessment against `target` with the framework version it used, and return its delta."""
+    steps = len(stored.framework.scale)
+    expected_ids = {c.id for c, _ in stored.framework.expectations_at(target.level.id)}
+    unknown = set(ratings) - expected_ids
+    if unknown:
+        raise GrowthError(f"{target.level.id} does not expect {', '.join(sorted(unknown))}; start again.")
+    if any(not 1 <= rating <= steps for rating in ratings.values()):
+        raise GrowthError(f"Every answer is a step from 1 to {steps} of the scale.")
+    result = delta(stored.framework, target.level.id, ratings)
+    assert person.id is not None
+    row = Assessment(
+        team_id=person.team_id,
+        person_id=person.id,
+        framework_version_id=stored.id,
+        target_ref=target.ref,
+        total_gap=result.total,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    for gap in result.gaps:
+        session.add(
+            AssessmentAnswer(
+                assessment_id=row.id, competency_id=gap.competency.id, expected=gap.expected, rated=gap.rated
+            )
+        )
+    return Recorded(row.id, result, stored)
+
+
+def latest(session: Session, *, person: Person) -> Recorded | None:
+    """The person's most recent assessment, rebuilt against the framework version it used."""
+    row = session.exec(
+        select(Assessment)
+        .where(Assessment.team_id == person.team_id, Assessment.person_id == person.id)
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    ).first()
+    if row is None or row.id is None:
+        return None
+    stored = by_id(session, team_id=person.team_id, version_id=row.framework_version_id)
+    if stored is None:
+        return None
+    answers = session.exec(select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == row.id)).all()
+    level_id = row.target_ref.rpartition("/")[2]
+    ratings = {answer.competency_id: answer.rated for answer in answers}
+    return Recorded(row.id, delta(stored.framework, level_id, ratings), stored)
+
+
+def trend(session: Session, *, person: Person, limit: int = 6) -> list[TrendPoint]:
+    """The person's recent assessments, newest first."""
+    rows = session.exec(
+        select(Assessment)
+        .where(Assessment.team_id == person.team_id, Assessment.person_id == person.id)
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    ).all()
+    return [TrendPoint(row.created_at, row.target_ref, row.total_gap) for row in rows]
