@@ -38,9 +38,7 @@ def run(url: str, fake: FakeSlack, rows: int, dispatchers: int) -> str:
     with db.session() as session:
         for n in range(rows):
             payload = {"channel": "U0MAYA", "text": f"m{n}"}
-            outbox.enqueue(
-                session, team_id=DEFAULT_TEAM, key=f"m{n}", method="chat.postMessage", payload=payload
-            )
+            outbox.enqueue(session, team_id=DEFAULT_TEAM, key=f"m{n}", method="chat.postMessage", payload=payload)
     clients = SlackClients(fake.api_url)
     workers = [Dispatcher(db, lambda team, ent: clients.for_outbox("xoxb-bench")) for _ in range(dispatchers)]
     threads = [threading.Thread(target=worker.drain) for worker in workers]

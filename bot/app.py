@@ -18,6 +18,9 @@ import handlers
 from bot.oauth import installation_store, oauth_settings
 from bot.settings import WHERE, Settings, SettingsError
 from bot.slack_client import SlackClients
+from growth.frameworks.loader import FrameworkInvalid
+from growth.frameworks.model import Framework
+from growth.frameworks.shipped import defaults
 from handlers.middleware import reject_unknown_shapes
 from handlers.services import Services
 from schedules.dispatcher import ClientForTeam, Dispatcher
@@ -41,9 +44,7 @@ class Bot:
         self.db.dispose()
 
 
-def build_bot(
-    settings: Settings, *, clock: Callable[[], datetime] = utcnow, db: Database | None = None
-) -> Bot:
+def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db: Database | None = None) -> Bot:
     db = db or Database.from_url(settings.database_url)
     clients = SlackClients(settings.slack_api_url)
     if settings.oauth_enabled:
@@ -63,8 +64,21 @@ def build_bot(
         logger=logging.getLogger("trellis.bolt"),
         **auth,
     )
-    handlers.register(app, Services(db=db, dispatcher=dispatcher, clock=clock))
+    services = Services(db=db, dispatcher=dispatcher, clock=clock, frameworks=starting_frameworks(settings))
+    handlers.register(app, services)
     return Bot(settings=settings, db=db, clients=clients, dispatcher=dispatcher, app=app)
+
+
+def starting_frameworks(settings: Settings) -> tuple[Framework, ...]:
+    """The frameworks a workspace starts on; a broken TRELLIS_FRAMEWORK file stops start-up."""
+    try:
+        frameworks, _ = defaults(settings.framework)
+    except FrameworkInvalid as invalid:
+        more = len(invalid.problems) - 1
+        extra = f" (and {more} more: run `trellis framework validate`)" if more else ""
+        message = f"is neither a shipped framework nor a valid file: {invalid.problems[0]}{extra}"
+        raise SettingsError("TRELLIS_FRAMEWORK", message) from None
+    return frameworks
 
 
 TokenForTeam = Callable[[str, str | None], str | None]
@@ -106,6 +120,5 @@ def check_slack(settings: Settings) -> dict[str, object]:
         raise SlackUnavailable(f"Slack answered auth.test with {code} at {settings.slack_api_url}") from None
     except (URLError, SlackClientError, OSError) as error:
         raise SlackUnavailable(
-            f"cannot reach the Slack API at {settings.slack_api_url} ({error}); "
-            "check SLACK_API_URL and the network"
+            f"cannot reach the Slack API at {settings.slack_api_url} ({error}); check SLACK_API_URL and the network"
         ) from None

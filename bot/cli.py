@@ -41,9 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def configure_logging(level: int) -> None:
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Bolt logs the whole body of a request with a bad signature at INFO; message text stays out of INFO.
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
     # Alembic narrates every schema check at INFO; `trellis db upgrade` prints its own one-line result.
@@ -55,9 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the bot (Socket Mode by default)")
-    serve.add_argument(
-        "--http", action="store_true", help="serve Slack's HTTP requests instead of Socket Mode"
-    )
+    serve.add_argument("--http", action="store_true", help="serve Slack's HTTP requests instead of Socket Mode")
     serve.add_argument("--port", type=int, help="HTTP port (default: PORT, else 3000)")
     serve.add_argument("--host", default="0.0.0.0", help="HTTP address to bind (default: 0.0.0.0)")
     serve.add_argument(
@@ -183,9 +179,7 @@ def _jobs_run(args: argparse.Namespace) -> int:
 
     bot = build_bot(settings, clock=clock)
     try:
-        summary = run_job(
-            JOBS[args.name], bot.db, bot.dispatcher, at, wait_for_rate_limits=RATE_LIMIT_PATIENCE
-        )
+        summary = run_job(JOBS[args.name], bot.db, bot.dispatcher, at, wait_for_rate_limits=RATE_LIMIT_PATIENCE)
         report = bot.dispatcher.drain(wait_for_rate_limits=RATE_LIMIT_PATIENCE)
     finally:
         bot.close()

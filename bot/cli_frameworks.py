@@ -20,9 +20,7 @@ from storage.types import utcnow
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     framework = commands.add_parser("framework", help="career frameworks: validate, import, list")
     subcommands = framework.add_subparsers(title="framework commands", metavar="COMMAND")
-    validate = subcommands.add_parser(
-        "validate", help="check framework files; every problem, with file and line"
-    )
+    validate = subcommands.add_parser("validate", help="check framework files; every problem, with file and line")
     validate.add_argument("paths", nargs="+", metavar="PATH")
     validate.set_defaults(run=validate_files)
     load = subcommands.add_parser("import", help="store a new version of a framework for a workspace")

@@ -51,9 +51,7 @@ class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
 @contextmanager
 def serving(application: Any) -> Iterator[str]:
     """A loopback HTTP server for the demo only (production HTTP runs on gunicorn)."""
-    server = make_server(
-        "127.0.0.1", 0, application, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
-    )
+    server = make_server("127.0.0.1", 0, application, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -113,9 +111,7 @@ def run_demo(out: Any = None) -> int:
         bot = build_bot(settings, db=db)
         team = fake.team_id
         fake.add_user(team, "U0MAYA", name="Maya", real_name="Maya Lin", tz="Europe/Paris", tz_offset=3600)
-        fake.add_user(
-            team, "U0DEV", name="Dev", real_name="Dev Patel", tz="America/New_York", tz_offset=-18000
-        )
+        fake.add_user(team, "U0DEV", name="Dev", real_name="Dev Patel", tz="America/New_York", tz_offset=-18000)
         try:
             with serving(TrellisWSGI(bot)) as base:
                 slack = slack_requests.SlackSender(base + EVENTS_PATH, SIGNING_SECRET, fake)
@@ -147,9 +143,7 @@ def _story(story: Transcript, slack: Any, fake: Any) -> None:
     story.shown("Trellis (only visible to you)", render(reply.json().get("blocks", [])[:1]))
 
     story.scene("Safety: a forged request and a retried delivery")
-    forged = slack.post(
-        b"command=%2Ftrellis&text=help", "application/x-www-form-urlencoded", signature="v0=forged"
-    )
+    forged = slack.post(b"command=%2Ftrellis&text=help", "application/x-www-form-urlencoded", signature="v0=forged")
     story.said("Someone pretending to be Slack", "POST /slack/events with a forged signature")
     story.shown("Trellis", [f"HTTP {forged.status}: refused, nothing touched"])
     before = len(fake.calls("views.publish"))
@@ -157,6 +151,4 @@ def _story(story: Transcript, slack: Any, fake: Any) -> None:
     fake.wait_for("views.publish", before + 1)
     slack.app_home_opened("U0DEV", event_id="Ev0DEMO1", retry_num=1)
     story.said("Slack", "delivers Dev's app_home_opened, then retries the same event")
-    story.shown(
-        "Trellis", [f"published Dev's home {len(fake.calls('views.publish')) - before} time(s): acted once"]
-    )
+    story.shown("Trellis", [f"published Dev's home {len(fake.calls('views.publish')) - before} time(s): acted once"])

@@ -74,9 +74,7 @@ class TrellisWSGI:
 
 def _plain(start_response: StartResponse, status: str, text: str) -> Iterable[bytes]:
     body = text.encode()
-    start_response(
-        status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
-    )
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
     return [body]
 
 

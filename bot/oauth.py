@@ -23,9 +23,7 @@ def installation_store(settings: Settings, db: Database) -> SQLAlchemyInstallati
     return SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine)
 
 
-def oauth_settings(
-    settings: Settings, db: Database, installations: SQLAlchemyInstallationStore
-) -> OAuthSettings:
+def oauth_settings(settings: Settings, db: Database, installations: SQLAlchemyInstallationStore) -> OAuthSettings:
     return OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,

@@ -142,9 +142,7 @@ def _missing(variable: str, extra: str = "") -> SettingsError:
 
 def _token(value: str | None, variable: str, prefix: str) -> str | None:
     if value is not None and not value.startswith(prefix):
-        raise SettingsError(
-            variable, f"should start with {prefix!r}. Find the right one under {WHERE[variable]}."
-        )
+        raise SettingsError(variable, f"should start with {prefix!r}. Find the right one under {WHERE[variable]}.")
     return value
 
 

@@ -71,8 +71,6 @@ class SlackClients:
         """A client that reports every failure at once, for the dispatcher to reschedule."""
         client = self._outbox_clients.get(token)
         if client is None:
-            client = WebClient(
-                token=token, base_url=self.base_url, timeout=REQUEST_TIMEOUT_SECONDS, retry_handlers=[]
-            )
+            client = WebClient(token=token, base_url=self.base_url, timeout=REQUEST_TIMEOUT_SECONDS, retry_handlers=[])
             self._outbox_clients[token] = client
         return client

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from growth.errors import GrowthError
 from growth.frameworks.catalogue import Catalogue, Target
 from growth.frameworks.model import Framework, Level
-from growth.frameworks.versions import Stored, by_id
+from growth.frameworks.versions import Stored, by_id, catalogue
 from growth.gaps import Delta, delta
 from storage.models import Assessment, AssessmentAnswer, Person
 
@@ -144,3 +144,92 @@ def trend(session: Session, *, person: Person, limit: int = 6) -> list[TrendPoin
         .limit(limit)
     ).all()
     return [TrendPoint(row.created_at, row.target_ref, row.total_gap) for row in rows]
+
+
+@dataclass(frozen=True)
+class Choices:
+    catalogue: Catalogue
+    position: Position | None
+
+
+@dataclass(frozen=True)
+class Form:
+    """What the self-assessment asks: the target level's expectations, from one framework version."""
+
+    position: Position
+    stored: Stored
+    previous: dict[str, int]  # last answers against the same target, to start from
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    position: Position | None
+    latest: Recorded | None  # only when it was against the current target
+    trend: list[TrendPoint]
+
+
+def _catalogue(
+    session: Session, team_id: str, defaults: tuple[Framework, ...], now: datetime
+) -> tuple[Catalogue, dict[str, Stored]]:
+    return catalogue(session, team_id=team_id, defaults=defaults, source="shipped", now=now)
+
+
+def level_choices(session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime) -> Choices:
+    cat, _ = _catalogue(session, person.team_id, defaults, now)
+    return Choices(cat, position(person, cat))
+
+
+def choose_level(
+    session: Session,
+    *,
+    person: Person,
+    level_ref: str,
+    target_ref: str,
+    defaults: tuple[Framework, ...],
+    now: datetime,
+) -> Position:
+    cat, _ = _catalogue(session, person.team_id, defaults, now)
+    return set_level(session, person=person, level_ref=level_ref, target_ref=target_ref, catalogue=cat, now=now)
+
+
+def assessment_form(session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime) -> Form:
+    """The questions for `/trellis gaps`; raises NoLevelYet for someone who has not set a level."""
+    cat, stored = _catalogue(session, person.team_id, defaults, now)
+    where = position(person, cat)
+    if where is None:
+        raise NoLevelYet()
+    previous = latest(session, person=person)
+    answers = {}
+    if previous is not None and previous.delta.target_level == where.target.level.id:
+        answers = {gap.competency.id: gap.rated for gap in previous.delta.gaps}
+    return Form(where, stored[where.target.framework.name], answers)
+
+
+def submit_assessment(
+    session: Session,
+    *,
+    person: Person,
+    version_id: int,
+    target_ref: str,
+    ratings: Mapping[str, int],
+    defaults: tuple[Framework, ...],
+    now: datetime,
+) -> Recorded:
+    """Record the answers of a form opened earlier, unless the person's target changed meanwhile."""
+    cat, _ = _catalogue(session, person.team_id, defaults, now)
+    where = position(person, cat)
+    if where is None:
+        raise NoLevelYet()
+    stored = by_id(session, team_id=person.team_id, version_id=version_id)
+    if where.target.ref != target_ref or stored is None:
+        raise GrowthError("Your target changed since you opened this. Run `/trellis gaps` again.")
+    return record_assessment(session, person=person, target=where.target, stored=stored, ratings=ratings, now=now)
+
+
+def home_summary(session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime) -> HomeSummary:
+    cat, _ = _catalogue(session, person.team_id, defaults, now)
+    where = position(person, cat)
+    recent = latest(session, person=person)
+    if where is None or recent is None or recent.delta.target_level != where.target.level.id:
+        recent = None
+    return HomeSummary(where, recent, trend(session, person=person))

@@ -30,9 +30,7 @@ ProfileLoader = Callable[[], Profile | None]
 
 
 def find_person(session: Session, *, team_id: str, user_id: str) -> Person | None:
-    return session.exec(
-        select(Person).where(Person.team_id == team_id, Person.slack_user_id == user_id)
-    ).first()
+    return session.exec(select(Person).where(Person.team_id == team_id, Person.slack_user_id == user_id)).first()
 
 
 def ensure_workspace(session: Session, *, team_id: str, enterprise_id: str | None, now: datetime) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import commands, errors, events, middleware, shortcuts
+from handlers import career, commands, errors, events, middleware, shortcuts
 from handlers.services import Services
 
 
 def register(app: App, services: Services) -> None:
     middleware.register(app, services)
     commands.register(app)
+    career.register(app)
     shortcuts.register(app)
     events.register(app)
     app.error(errors.handle_error)

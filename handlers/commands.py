@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
-from handlers.blocks.help import CommandHelp, help_blocks, help_text
+from handlers import career
+from handlers.blocks.help import help_blocks, help_text
+from handlers.commands_list import AVAILABLE
 from handlers.ids import Command
 
-AVAILABLE: Sequence[CommandHelp] = (CommandHelp("/trellis help", "this list of what Trellis can do"),)
+SUBCOMMANDS: dict[str, Callable[..., None]] = {"level": career.level_command, "gaps": career.gaps_command}
 
 
 def register(app: App) -> None:
@@ -26,8 +29,12 @@ def parse(text: str | None) -> tuple[str, str]:
     return (parts[0] if parts else ""), (parts[1].strip() if len(parts) > 1 else "")
 
 
-def trellis(ack: Ack, command: dict[str, Any]) -> None:
+def trellis(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     word, _rest = parse(command.get("text"))
+    handler = SUBCOMMANDS.get(word.casefold())
+    if handler is not None:
+        handler(ack=ack, command=command, client=client, context=context)
+        return
     if word.casefold() in ("", "help"):
         _ack_ephemeral(ack, help_text(), help_blocks(AVAILABLE))
         return

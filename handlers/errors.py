@@ -25,8 +25,7 @@ def message_for(error: Exception, error_id: str) -> tuple[str, bool]:
     if isinstance(error, DatabaseUnavailable | OperationalError | DBAPIError):
         return DATABASE_DOWN, True
     return (
-        f"Something went wrong on Trellis's side (error {error_id}). "
-        "Nothing you wrote was lost; please try again.",
+        f"Something went wrong on Trellis's side (error {error_id}). Nothing you wrote was lost; please try again.",
         True,
     )
 

@@ -7,16 +7,16 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from handlers.blocks.home import home_view
-from handlers.commands import AVAILABLE
+from handlers.home import publish_home
 from handlers.middleware import PERSON_KEY
+from handlers.services import services_of
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(publish_home)
+    app.event("app_home_opened")(home_opened)
 
 
-def publish_home(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     if event.get("tab", "home") != "home":
         return
-    client.views_publish(user_id=event["user"], view=home_view(context[PERSON_KEY], AVAILABLE))
+    publish_home(client, services_of(context), context[PERSON_KEY])

@@ -12,6 +12,26 @@ class Callback(StrEnum):
     LOG_AS_WIN_SHORTCUT = "log_as_win"
 
 
+class View(StrEnum):
+    LEVEL = "level"
+    LEVEL_SAVED = "level_saved"
+    GAPS = "gaps"
+
+
+class Action(StrEnum):
+    LEVEL_CURRENT = "level_current"
+    LEVEL_TARGET = "level_target"
+    OPEN_LEVEL = "open_level"
+    OPEN_GAPS = "open_gaps"
+    GAP_RATING = "gap_rating"
+
+
 class Block(StrEnum):
     HOME_INTRO = "home_intro"
     HOME_COMMANDS = "home_commands"
+    HOME_GAPS = "home_gaps"
+    LEVEL_CURRENT = "level_current"
+    LEVEL_TARGET = "level_target"
+
+
+GAP_BLOCK_PREFIX = "gap:"  # + the competency's position at the target level

@@ -80,9 +80,7 @@ def attach_person(
         try:
             user = client.users_info(user=user_id)["user"]
         except (SlackApiError, SlackClientError, URLError, OSError) as error:
-            logger.warning(
-                "users.info failed for team=%s user=%s (%s); using the request", team_id, user_id, error
-            )
+            logger.warning("users.info failed for team=%s user=%s (%s); using the request", team_id, user_id, error)
             return None
         return profile_from_user(user)
 
@@ -102,9 +100,7 @@ def attach_person(
 def profile_from_user(user: dict[str, Any]) -> Profile:
     """Slack's users.info `user` object, in our terms."""
     profile = user.get("profile") or {}
-    name = (
-        profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
-    )
+    name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
     return Profile(
         display_name=str(name or ""),
         tz=user.get("tz"),

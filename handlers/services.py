@@ -8,6 +8,7 @@ from datetime import datetime
 
 from slack_bolt import BoltContext
 
+from growth.frameworks.model import Framework
 from schedules.dispatcher import Dispatcher
 from storage.db import Database
 
@@ -19,6 +20,7 @@ class Services:
     db: Database
     dispatcher: Dispatcher
     clock: Callable[[], datetime]
+    frameworks: tuple[Framework, ...]  # what a workspace starts on (TRELLIS_FRAMEWORK first)
 
 
 def services_of(context: BoltContext) -> Services:

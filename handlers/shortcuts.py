@@ -18,6 +18,5 @@ def not_available_yet(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         respond(
             response_type="ephemeral",
             replace_original=False,
-            text="That shortcut isn't available in this version of Trellis yet. "
-            "`/trellis help` lists what is.",
+            text="That shortcut isn't available in this version of Trellis yet. `/trellis help` lists what is.",
         )

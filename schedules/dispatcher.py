@@ -28,9 +28,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 LONGEST_BACKOFF = timedelta(minutes=15)
-TRANSIENT_ERRORS = frozenset(
-    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
-)
+TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"})
 
 Clock = Callable[[], datetime]
 ClientForTeam = Callable[[str, str | None], WebClient | None]
@@ -83,9 +81,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 class Dispatcher:
-    def __init__(
-        self, db: Database, client_for_team: ClientForTeam, *, clock: Clock = utcnow, batch: int = 50
-    ) -> None:
+    def __init__(self, db: Database, client_for_team: ClientForTeam, *, clock: Clock = utcnow, batch: int = 50) -> None:
         self.db = db
         self.client_for_team = client_for_team
         self.clock = clock
@@ -142,9 +138,7 @@ class Dispatcher:
                 pause = now + timedelta(seconds=retry_after_seconds(error.response.headers))
                 outbox.mark_retry(self.db, row.id, at=pause, error="ratelimited", count_attempt=False)
                 report.retried += 1
-                log.info(
-                    "outbox rate limited team=%s key=%s until=%s", row.team_id, row.key, pause.isoformat()
-                )
+                log.info("outbox rate limited team=%s key=%s until=%s", row.team_id, row.key, pause.isoformat())
                 return pause
             code = str(error.response.get("error") or f"http_{status}")
             if status >= 500 or code in TRANSIENT_ERRORS:

@@ -22,12 +22,8 @@ log = logging.getLogger("trellis.schedules")
 MISFIRE_GRACE_TIME = None
 
 
-def run_job(
-    job: Job, db: Database, dispatcher: Dispatcher, now: datetime, *, wait_for_rate_limits: float = 0.0
-) -> str:
-    return job.run(
-        JobContext(db=db, dispatcher=dispatcher, now=now, wait_for_rate_limits=wait_for_rate_limits)
-    )
+def run_job(job: Job, db: Database, dispatcher: Dispatcher, now: datetime, *, wait_for_rate_limits: float = 0.0) -> str:
+    return job.run(JobContext(db=db, dispatcher=dispatcher, now=now, wait_for_rate_limits=wait_for_rate_limits))
 
 
 def build_scheduler(

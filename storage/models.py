@@ -84,9 +84,7 @@ class FrameworkVersion(SQLModel, table=True):
     """One imported version of a framework for a workspace. Rows are only ever added, never changed."""
 
     __tablename__ = "framework_versions"
-    __table_args__ = (
-        UniqueConstraint("team_id", "name", "revision", name="uq_framework_versions_team_name_revision"),
-    )
+    __table_args__ = (UniqueConstraint("team_id", "name", "revision", name="uq_framework_versions_team_name_revision"),)
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
@@ -116,9 +114,7 @@ class Assessment(SQLModel, table=True):
 
 class AssessmentAnswer(SQLModel, table=True):
     __tablename__ = "assessment_answers"
-    __table_args__ = (
-        UniqueConstraint("assessment_id", "competency_id", name="uq_assessment_answers_competency"),
-    )
+    __table_args__ = (UniqueConstraint("assessment_id", "competency_id", name="uq_assessment_answers_competency"),)
 
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessments.id", index=True)

@@ -86,9 +86,7 @@ def parse(text: str, *, source: str = "<framework>") -> Framework:
     reader = _Reader(source)
     data = reader.value(node, ()) if node is not None else None
     if not isinstance(data, dict) or not {"tracks", "competencies"} & set(data):
-        reader.problem(
-            (), "is not a Trellis framework: expected a mapping with name, version, tracks, competencies"
-        )
+        reader.problem((), "is not a Trellis framework: expected a mapping with name, version, tracks, competencies")
         raise FrameworkInvalid(reader.problems)
     framework = _Validator(reader).framework(data)
     if reader.problems or framework is None:
@@ -224,9 +222,7 @@ class _Validator:
                 self.problem((key,), f"is not a framework field (expected one of {', '.join(TOP_LEVEL)})")
         name = self.text(data, "name", (), 64)
         if name and not SLUG.match(name):
-            self.problem(
-                ("name",), "should be lower-case letters, digits and dashes, like software-engineering"
-            )
+            self.problem(("name",), "should be lower-case letters, digits and dashes, like software-engineering")
         title = self.text(data, "title", (), NAME_LIMIT)
         version = self.text(data, "version", (), 32)
         scale = tuple(self._scale(data))
@@ -248,9 +244,7 @@ class _Validator:
             for index, competency_id in enumerate(listed):
                 competency = by_id.get(str(competency_id))
                 if competency is None:
-                    self.problem(
-                        (*path, index), f"level {level_id} lists unknown competency {competency_id!r}"
-                    )
+                    self.problem((*path, index), f"level {level_id} lists unknown competency {competency_id!r}")
                 elif level_id not in competency.expectations:
                     self.problem(
                         (*path, index),
@@ -313,9 +307,7 @@ class _Validator:
                     self.problem((*level_path, "group"), f"goes down from {previous_group} to {group}")
                 previous_group = group or previous_group
                 if level_id:  # kept even with a bad group (already reported), so later checks do not cascade
-                    made = Level(
-                        level_id, title, group or previous_group or Group.JUNIOR, track_id, len(track_levels)
-                    )
+                    made = Level(level_id, title, group or previous_group or Group.JUNIOR, track_id, len(track_levels))
                     track_levels.append(made)
                     levels.setdefault(level_id, made)
             tracks.append(Track(track_id, name, tuple(track_levels)))
@@ -355,9 +347,7 @@ class _Validator:
             activities = self._activities(item, path, levels)
             label = competency_id or f"#{c + 1}"
             self._line_up(label, expectations, path, tracks)
-            competencies.append(
-                Competency(competency_id, name, description, expectations, activities, function)
-            )
+            competencies.append(Competency(competency_id, name, description, expectations, activities, function))
         return tuple(competencies)
 
     def _expectations(
@@ -379,17 +369,13 @@ class _Validator:
                 continue
             mastery = entry.get("mastery")
             if isinstance(mastery, bool) or not isinstance(mastery, int) or not 1 <= mastery <= steps:
-                self.problem(
-                    (*where, "mastery"), f"is {mastery!r}; use a whole number from 1 to {steps} (the scale)"
-                )
+                self.problem((*where, "mastery"), f"is {mastery!r}; use a whole number from 1 to {steps} (the scale)")
                 mastery = 0
             text = self.text(entry, "expectation", where, EXPECTATION_LIMIT)
             result[level_id] = Expectation(mastery, text)
         return result
 
-    def _activities(
-        self, item: dict[str, Any], path: Path_, levels: dict[str, Level]
-    ) -> dict[str, tuple[str, ...]]:
+    def _activities(self, item: dict[str, Any], path: Path_, levels: dict[str, Level]) -> dict[str, tuple[str, ...]]:
         raw = item.get("activities")
         if raw is None:
             return {}

@@ -29,9 +29,7 @@ class Imported:
     changed: bool  # False when the latest revision already had this exact content
 
 
-def import_framework(
-    session: Session, *, team_id: str, framework: Framework, source: str, now: datetime
-) -> Imported:
+def import_framework(session: Session, *, team_id: str, framework: Framework, source: str, now: datetime) -> Imported:
     """Store `framework` as the workspace's next revision of it, unless it is unchanged."""
     digest = checksum(framework)
     latest = _latest(session, team_id, framework.name)

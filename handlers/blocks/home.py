@@ -13,13 +13,15 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from growth.career import HomeSummary
+from handlers.blocks.career import home_section
 from handlers.blocks.help import INTRO, CommandHelp, command_lines
 from handlers.blocks.text import escape, one_line
 from handlers.ids import Block
 from storage.models import Person
 
 
-def home_view(person: Person, commands: Sequence[CommandHelp]) -> View:
+def home_view(person: Person, commands: Sequence[CommandHelp], summary: HomeSummary) -> View:
     name = escape(one_line(person.display_name, 60)) if person.display_name else "there"
     zone = escape(person.tz) if person.tz else "not known yet (set it in your Slack profile)"
     start = f"*Start here*\n{command_lines(commands)}"
@@ -28,6 +30,8 @@ def home_view(person: Person, commands: Sequence[CommandHelp]) -> View:
         blocks=[
             HeaderBlock(text="Your growth, week by week"),
             SectionBlock(block_id=Block.HOME_INTRO, text=MarkdownTextObject(text=f"Hi {name}! {INTRO}")),
+            DividerBlock(),
+            *home_section(summary),
             DividerBlock(),
             SectionBlock(block_id=Block.HOME_COMMANDS, text=MarkdownTextObject(text=start)),
             ContextBlock(elements=[MarkdownTextObject(text=f"Your time zone: {zone}.")]),

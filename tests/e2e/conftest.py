@@ -43,9 +43,7 @@ def bot_environment(database_url: str, fake: FakeSlack, **extra: str) -> dict[st
     return env
 
 
-def trellis(
-    *args: str, env: dict[str, str], cwd: Path, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
+def trellis(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         env=env,
@@ -77,9 +75,7 @@ def start_server(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(
-                f"{args[0]} exited with {process.returncode}: {process.stderr.read().decode()}"
-            )
+            raise AssertionError(f"{args[0]} exited with {process.returncode}: {process.stderr.read().decode()}")
         try:
             if http(url + ready_path, timeout=1).status < 500:
                 return RunningBot(url, process)

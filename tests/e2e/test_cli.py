@@ -92,9 +92,7 @@ def test_an_unreachable_slack_stops_start_up(tmp_path: Path, slack: FakeSlack, d
     assert "cannot reach the Slack API at http://127.0.0.1:1/api/" in _one_line_error(result)
 
 
-def test_socket_mode_says_when_slack_refuses_the_app_token(
-    tmp_path: Path, slack: FakeSlack, database_url: str
-) -> None:
+def test_socket_mode_says_when_slack_refuses_the_app_token(tmp_path: Path, slack: FakeSlack, database_url: str) -> None:
     env = bot_environment(database_url, slack, SLACK_APP_TOKEN="xapp-1-refused")
     result = trellis("serve", env=env, cwd=tmp_path)
     assert result.returncode == 2
@@ -103,9 +101,7 @@ def test_socket_mode_says_when_slack_refuses_the_app_token(
 
 
 def test_serve_without_any_slack_tokens_runs_the_demo(tmp_path: Path, slack: FakeSlack) -> None:
-    env = {
-        k: v for k, v in bot_environment("sqlite:///unused.db", slack).items() if not k.startswith("SLACK_")
-    }
+    env = {k: v for k, v in bot_environment("sqlite:///unused.db", slack).items() if not k.startswith("SLACK_")}
     result = trellis("serve", env=env, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "no Slack tokens are set" in result.stderr
@@ -189,9 +185,7 @@ def test_the_worker_sends_what_is_due_and_stops_on_sigterm(
 ) -> None:
     _queue(db, "from-the-worker")
     env = bot_environment(database_url, slack)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "bot", "worker"], env=env, cwd=tmp_path, stderr=subprocess.PIPE
-    )
+    worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=env, cwd=tmp_path, stderr=subprocess.PIPE)
     try:
         (call,) = slack.wait_for("chat.postMessage", timeout=20)
         assert call.args["text"] == "from-the-worker"

@@ -16,9 +16,7 @@ def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path, slack
     good = path_of("software-engineering")
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        good.read_text()
-        .replace("IC2: {mastery: 2,", "IC2: {mastery: 9,")
-        .replace("group: mid}", "group: middle}", 1)
+        good.read_text().replace("IC2: {mastery: 2,", "IC2: {mastery: 9,").replace("group: mid}", "group: middle}", 1)
     )
     env = bot_environment("sqlite://", slack)
     ok = trellis("framework", "validate", str(good), env=env, cwd=tmp_path)
@@ -27,14 +25,8 @@ def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path, slack
     failed = trellis("framework", "validate", str(bad), str(good), env=env, cwd=tmp_path)
     assert failed.returncode == 1
     lines = failed.stdout.splitlines()
-    assert (
-        f"{bad}:13: tracks[0].levels[1].group: is 'middle'; use one of junior, mid, senior, executive"
-        in lines
-    )
-    assert any(
-        line.startswith(f"{bad}:") and "mastery: is 9; use a whole number from 1 to 5" in line
-        for line in lines
-    )
+    assert f"{bad}:13: tracks[0].levels[1].group: is 'middle'; use one of junior, mid, senior, executive" in lines
+    assert any(line.startswith(f"{bad}:") and "mastery: is 9; use a whole number from 1 to 5" in line for line in lines)
     assert lines[-1].endswith("problems found")
 
 
@@ -65,9 +57,7 @@ def test_import_stores_a_revision_for_the_workspace_and_list_shows_history(
     assert "product-management revision 2, version 2026.2" in listing and "(current)" in listing
 
 
-def test_an_invalid_file_is_never_imported(
-    tmp_path: Path, slack: FakeSlack, db: Database, database_url: str
-) -> None:
+def test_an_invalid_file_is_never_imported(tmp_path: Path, slack: FakeSlack, db: Database, database_url: str) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\n\ttracks: []\n")
     result = trellis("framework", "import", str(bad), env=bot_environment(database_url, slack), cwd=tmp_path)

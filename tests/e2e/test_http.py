@@ -114,9 +114,7 @@ def _nothing_touched(slack: FakeSlack, db: Database) -> None:
     assert _count(db, EventReceipt) == 0
 
 
-def test_a_forged_signature_gets_401_and_touches_nothing(
-    sender: SlackSender, slack: FakeSlack, db: Database
-) -> None:
+def test_a_forged_signature_gets_401_and_touches_nothing(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
     body = b"command=%2Ftrellis&text=help&team_id=T0TRELLIS&user_id=U0MAYA"
     assert sender.post(body, FORM, signature="v0=" + "0" * 64).status == 401
     other = SlackSender(sender.url, "not-the-secret", slack)
@@ -125,9 +123,7 @@ def test_a_forged_signature_gets_401_and_touches_nothing(
     _nothing_touched(slack, db)
 
 
-def test_a_timestamp_older_than_five_minutes_gets_401(
-    sender: SlackSender, slack: FakeSlack, db: Database
-) -> None:
+def test_a_timestamp_older_than_five_minutes_gets_401(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
     body = b"command=%2Ftrellis&text=help&team_id=T0TRELLIS&user_id=U0MAYA"
     stale = str(int(time.time()) - 6 * 60)
     assert sender.post(body, FORM, timestamp=stale).status == 401
@@ -148,10 +144,7 @@ def test_a_signed_body_that_is_not_slacks_shape_gets_400_and_writes_nothing(
     sender: SlackSender, slack: FakeSlack, db: Database
 ) -> None:
     assert sender.post(b"hello=world", FORM).status == 400
-    assert (
-        sender.post(json.dumps({"event": {"type": "app_home_opened"}}).encode(), "application/json").status
-        == 400
-    )
+    assert sender.post(json.dumps({"event": {"type": "app_home_opened"}}).encode(), "application/json").status == 400
     assert sender.post(b"{not json", "application/json").status == 400
     assert sender.post(b"payload=%7Bbroken", FORM).status == 400
     envelope = {"type": "event_callback", "team_id": "T0TRELLIS", "event": "not an object", "event_id": "Ev1"}

@@ -40,9 +40,7 @@ def _install(bot: RunningBot, slack: FakeSlack, team_id: str) -> str:
     assert state is not None
     cookie = page.headers["set-cookie"].split(";")[0]
     token = slack.grant("code-1", team_id=team_id)
-    done = http(
-        f"{bot.url}/slack/oauth_redirect?code=code-1&state={state.group(1)}", headers={"Cookie": cookie}
-    )
+    done = http(f"{bot.url}/slack/oauth_redirect?code=code-1&state={state.group(1)}", headers={"Cookie": cookie})
     assert done.status == 200, done.text
     return token
 
@@ -62,9 +60,7 @@ def test_a_workspace_installs_and_is_then_served_with_its_own_token(
     assert [call.token for call in slack.calls("users.info")] == [token]
 
 
-def test_a_redirect_with_a_forged_state_installs_nothing(
-    oauth_bot: RunningBot, slack: FakeSlack, db: Database
-) -> None:
+def test_a_redirect_with_a_forged_state_installs_nothing(oauth_bot: RunningBot, slack: FakeSlack, db: Database) -> None:
     slack.grant("code-1", team_id=OTHER_TEAM)
     reply = http(f"{oauth_bot.url}/slack/oauth_redirect?code=code-1&state=forged")
     assert reply.status != 200

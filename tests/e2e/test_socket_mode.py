@@ -84,8 +84,6 @@ def test_app_home_opened_over_socket_mode(socket_bot: FakeSlack, db: Database) -
 def test_the_in_process_scheduler_sends_what_is_due(socket_bot: FakeSlack, db: Database) -> None:
     with db.session() as session:
         payload = {"channel": "U0MAYA", "text": "your weekly check-in"}
-        outbox.enqueue(
-            session, team_id=socket_bot.team_id, key="tick", method="chat.postMessage", payload=payload
-        )
+        outbox.enqueue(session, team_id=socket_bot.team_id, key="tick", method="chat.postMessage", payload=payload)
     (call,) = socket_bot.wait_for("chat.postMessage", timeout=20)
     assert call.args["text"] == "your weekly check-in"

@@ -220,6 +220,12 @@ class FakeSlack:
         with self._lock:
             return list(self._state.responses)
 
+    def views(self, callback_id: str | None = None) -> list[dict[str, Any]]:
+        """The views the app opened, updated or published, as the fake holds them (with id and hash)."""
+        with self._lock:
+            held = list(self._state.views.values())
+        return [view for view in held if callback_id is None or view.get("callback_id") == callback_id]
+
     def response_url(self) -> str:
         return f"{self.base_url}respond/{next(self._ids)}"
 

@@ -51,9 +51,7 @@ class SlackSender:
 
     # -- the shapes ------------------------------------------------------------------------------
 
-    def command(
-        self, command: str, text: str = "", *, user_id: str, user_name: str = "", **extra: Any
-    ) -> Reply:
+    def command(self, command: str, text: str = "", *, user_id: str, user_name: str = "", **extra: Any) -> Reply:
         body = {
             "token": "legacy-verification-token",
             "team_id": self.team_id,
@@ -83,9 +81,41 @@ class SlackSender:
         body = urlencode({"payload": json.dumps({**base, **payload})}).encode()
         return self.post(body, "application/x-www-form-urlencoded")
 
-    def message_shortcut(
-        self, callback_id: str, *, user_id: str, message: dict[str, Any], channel: str
+    def _user(self, user_id: str) -> dict[str, str]:
+        return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": self.team_id}
+
+    def block_action(
+        self, *, user_id: str, action: dict[str, Any], view: dict[str, Any] | None = None, **extra: Any
     ) -> Reply:
+        """A click or a selection. In a modal or the App Home, `view` is the view as Slack holds it."""
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": self._user(user_id),
+            "trigger_id": self.fake.trigger_id(),
+            "actions": [{"action_ts": f"{time.time():.6f}", "block_id": action.get("action_id", ""), **action}],
+            **extra,
+        }
+        if view is not None:
+            payload["view"] = {"state": {"values": {}}, **view}
+            payload["container"] = {"type": "view", "view_id": view.get("id")}
+        else:
+            payload["response_url"] = self.fake.response_url()
+            payload["container"] = {"type": "message", "channel_id": "D" + user_id[1:], "message_ts": "1.2"}
+        return self.interactive(payload)
+
+    def view_submission(self, *, user_id: str, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> Reply:
+        """Submitting `view` (as Slack holds it) with `values`: {block_id: {action_id: state}}."""
+        submitted = {**view, "state": {"values": values}, "root_view_id": view.get("id"), "previous_view_id": None}
+        payload = {
+            "type": "view_submission",
+            "user": self._user(user_id),
+            "trigger_id": self.fake.trigger_id(),
+            "view": submitted,
+            "response_urls": [],
+        }
+        return self.interactive(payload)
+
+    def message_shortcut(self, callback_id: str, *, user_id: str, message: dict[str, Any], channel: str) -> Reply:
         return self.interactive(
             {
                 "type": "message_action",
@@ -99,9 +129,7 @@ class SlackSender:
             }
         )
 
-    def event(
-        self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None
-    ) -> Reply:
+    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None) -> Reply:
         envelope = {
             "token": "legacy-verification-token",
             "team_id": self.team_id,
@@ -165,9 +193,7 @@ class SlackSender:
         return signature
 
 
-def http(
-    url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 10.0
-) -> Reply:
+def http(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 10.0) -> Reply:
     """One HTTP request; any status comes back as a Reply instead of an exception."""
     request = urllib.request.Request(
         url, data=data, headers=headers or {}, method="POST" if data is not None else "GET"

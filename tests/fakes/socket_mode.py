@@ -31,9 +31,7 @@ class SocketModeEndpoint:
         self.connected = threading.Event()
         self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fake-socket-mode", daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-socket-mode", daemon=True)
 
     @property
     def url(self) -> str:

@@ -34,9 +34,7 @@ def test_the_methods_the_bot_calls_answer_in_slacks_shapes(client: WebClient, sl
 
 
 def test_files_upload_v2_goes_through_the_three_steps(client: WebClient, slack: FakeSlack) -> None:
-    response = client.files_upload_v2(
-        channel="D0MAYA", content=b"# Packet\n", filename="packet.md", title="Packet"
-    )
+    response = client.files_upload_v2(channel="D0MAYA", content=b"# Packet\n", filename="packet.md", title="Packet")
     file_id = response["files"][0]["id"]
     assert slack.uploaded(file_id) == b"# Packet\n"
     assert [call.method for call in slack.calls()] == [
@@ -63,9 +61,7 @@ def test_slack_errors_come_back_as_slack_does(client: WebClient, slack: FakeSlac
     assert bad_token.value.response["error"] == "invalid_auth"
 
 
-def test_failure_switches_answer_429_with_retry_after_then_recover(
-    client: WebClient, slack: FakeSlack
-) -> None:
+def test_failure_switches_answer_429_with_retry_after_then_recover(client: WebClient, slack: FakeSlack) -> None:
     slack.fail("chat.postMessage", status=429, retry_after=7, times=1)
     with pytest.raises(SlackApiError) as limited:
         client.chat_postMessage(channel="D0MAYA", text="x")

@@ -42,9 +42,7 @@ def test_the_target_must_be_a_move_the_framework_offers(db: Database) -> None:
                 now=NOW,
             )
         with pytest.raises(GrowthError, match="I don't know the level"):
-            set_level(
-                session, person=maya, level_ref=f"{SE}/IC9", target_ref=f"{SE}/IC4", catalogue=cat, now=NOW
-            )
+            set_level(session, person=maya, level_ref=f"{SE}/IC9", target_ref=f"{SE}/IC4", catalogue=cat, now=NOW)
         where = set_level(
             session,
             person=maya,
@@ -63,9 +61,7 @@ def test_an_assessment_keeps_the_version_it_used_after_a_reimport(db: Database) 
     maya = _maya(db)
     with db.session() as session:
         cat, stored = catalogue(session, team_id="T1", defaults=shipped(), source="shipped", now=NOW)
-        where = set_level(
-            session, person=maya, level_ref=f"{SE}/IC3", target_ref=f"{SE}/IC4", catalogue=cat, now=NOW
-        )
+        where = set_level(session, person=maya, level_ref=f"{SE}/IC3", target_ref=f"{SE}/IC4", catalogue=cat, now=NOW)
         ratings = {"technical-direction": 1, "cross-team-leadership": 1, "mentoring": 2}
         recorded = record_assessment(
             session, person=maya, target=where.target, stored=stored[SE], ratings=ratings, now=NOW
@@ -93,9 +89,7 @@ def test_answers_outside_the_target_or_the_scale_are_refused(db: Database) -> No
     maya = _maya(db)
     with db.session() as session:
         cat, stored = catalogue(session, team_id="T1", defaults=shipped(), source="shipped", now=NOW)
-        where = set_level(
-            session, person=maya, level_ref=f"{SE}/IC2", target_ref=f"{SE}/IC3", catalogue=cat, now=NOW
-        )
+        where = set_level(session, person=maya, level_ref=f"{SE}/IC2", target_ref=f"{SE}/IC3", catalogue=cat, now=NOW)
         with pytest.raises(GrowthError, match="IC3 does not expect technical-direction"):
             record_assessment(
                 session,
@@ -115,15 +109,11 @@ def test_the_trend_lists_assessments_newest_first_and_stays_in_the_workspace(db:
     maya = _maya(db)
     with db.session() as session:
         cat, stored = catalogue(session, team_id="T1", defaults=shipped(), source="shipped", now=NOW)
-        where = set_level(
-            session, person=maya, level_ref=f"{SE}/IC3", target_ref=f"{SE}/IC4", catalogue=cat, now=NOW
-        )
+        where = set_level(session, person=maya, level_ref=f"{SE}/IC3", target_ref=f"{SE}/IC4", catalogue=cat, now=NOW)
         for week, rating in enumerate((1, 2, 3)):
             ratings = {c.id: rating for c in stored[SE].framework.competencies if "IC4" in c.expectations}
             at = NOW + timedelta(weeks=week)
-            record_assessment(
-                session, person=maya, target=where.target, stored=stored[SE], ratings=ratings, now=at
-            )
+            record_assessment(session, person=maya, target=where.target, stored=stored[SE], ratings=ratings, now=at)
     with db.session() as session:
         points = trend(session, person=maya)
         other = trend(session, person=_maya(db, team="T2"))

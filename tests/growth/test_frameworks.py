@@ -53,9 +53,7 @@ def test_yaml_that_is_not_a_framework() -> None:
     assert problems("") == [
         "f.yaml: is not a Trellis framework: expected a mapping with name, version, tracks, competencies"
     ]
-    assert problems("key: [unclosed\n") == [
-        "f.yaml:2: is not valid YAML: expected ',' or ']', but got '<stream end>'"
-    ]
+    assert problems("key: [unclosed\n") == ["f.yaml:2: is not valid YAML: expected ',' or ']', but got '<stream end>'"]
 
 
 def test_tabs_are_named_as_the_problem() -> None:
@@ -100,23 +98,15 @@ def test_a_level_listing_an_unknown_or_unexpected_competency() -> None:
 
 
 def test_mastery_that_falls_as_levels_rise() -> None:
-    text = VALID.replace("L2: {mastery: 2,", "L2: {mastery: 1,").replace(
-        "L1: {mastery: 1,", "L1: {mastery: 3,"
-    )
-    assert problems(text) == [
-        "f.yaml:17: competencies[0].expectations.L2.mastery: falls from 3 at L1 to 1 at L2"
-    ]
+    text = VALID.replace("L2: {mastery: 2,", "L2: {mastery: 1,").replace("L1: {mastery: 1,", "L1: {mastery: 3,")
+    assert problems(text) == ["f.yaml:17: competencies[0].expectations.L2.mastery: falls from 3 at L1 to 1 at L2"]
 
 
 def test_mastery_outside_the_scale() -> None:
-    text = VALID.replace("L2: {mastery: 2,", "L2: {mastery: 4,").replace(
-        "L1: {mastery: 1,", "L1: {mastery: high,"
-    )
+    text = VALID.replace("L2: {mastery: 2,", "L2: {mastery: 4,").replace("L1: {mastery: 1,", "L1: {mastery: high,")
     assert problems(text) == [
-        "f.yaml:16: competencies[0].expectations.L1.mastery: is 'high'; use a whole number from 1 to 3 "
-        "(the scale)",
-        "f.yaml:17: competencies[0].expectations.L2.mastery: is 4; use a whole number from 1 to 3 "
-        "(the scale)",
+        "f.yaml:16: competencies[0].expectations.L1.mastery: is 'high'; use a whole number from 1 to 3 (the scale)",
+        "f.yaml:17: competencies[0].expectations.L2.mastery: is 4; use a whole number from 1 to 3 (the scale)",
     ]
 
 
@@ -126,15 +116,9 @@ def test_duplicate_ids_and_keys() -> None:
         '    expectations:\n      L1: {mastery: 1, expectation: "x"}\n'
     )
     found = problems(text)
-    assert (
-        "f.yaml:10: tracks[0].levels[1].id: level id 'L1' is used twice (also at tracks[0].levels[0].id)"
-        in found
-    )
+    assert "f.yaml:10: tracks[0].levels[1].id: level id 'L1' is used twice (also at tracks[0].levels[0].id)" in found
     assert "f.yaml:21: competencies[1].name: appears twice" in found
-    assert (
-        "f.yaml:18: competencies[1].id: competency id 'craft' is used twice (also at competencies[0].id)"
-        in found
-    )
+    assert "f.yaml:18: competencies[1].id: competency id 'craft' is used twice (also at competencies[0].id)" in found
 
 
 def test_a_lattice_link_to_an_unknown_level() -> None:
@@ -148,9 +132,7 @@ def test_a_lattice_link_to_an_unknown_level() -> None:
 
 def test_a_link_into_another_framework_is_checked_against_the_ones_loaded() -> None:
     framework = parse(VALID + "lattice:\n  - {from: L2, to: other/X1, kind: diagonal}\n")
-    assert [str(p) for p in check_lattice([framework])] == [
-        "tiny: lattice[0].to: links to unknown framework 'other'"
-    ]
+    assert [str(p) for p in check_lattice([framework])] == ["tiny: lattice[0].to: links to unknown framework 'other'"]
     assert [str(p) for p in check_lattice([framework], known=shipped(), sources={"tiny": "tiny.yaml"})] == [
         "tiny.yaml: lattice[0].to: links to unknown framework 'other'"
     ]

@@ -14,8 +14,7 @@ SE = shipped()[0]
 
 def _framework(expected: list[int]) -> Framework:
     competencies = tuple(
-        Competency(f"c{n}", f"C{n}", "d", {"T": Expectation(mastery, f"e{n}")})
-        for n, mastery in enumerate(expected)
+        Competency(f"c{n}", f"C{n}", "d", {"T": Expectation(mastery, f"e{n}")}) for n, mastery in enumerate(expected)
     )
     track = Track("t", "T", (Level("T", "Target", Group.MID, "t", 0),))
     return Framework("f", "F", "1", ("a", "b", "c", "d", "e"), (track,), competencies)
@@ -40,9 +39,7 @@ def test_a_gap_is_never_negative_and_zero_where_the_expectation_is_met(
 
 
 @given(expectations, st.data())
-def test_the_largest_gaps_are_ordered_by_size_then_framework_order(
-    expected: list[int], data: st.DataObject
-) -> None:
+def test_the_largest_gaps_are_ordered_by_size_then_framework_order(expected: list[int], data: st.DataObject) -> None:
     ratings = {f"c{n}": data.draw(st.integers(min_value=1, max_value=5)) for n in range(len(expected))}
     result = delta(_framework(expected), "T", ratings)
     keys = [(-gap.delta, gap.order) for gap in result.largest]

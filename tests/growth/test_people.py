@@ -18,9 +18,7 @@ class Loader:
         return self.profile
 
 
-def _ensure(
-    db: Database, loader: Loader, *, now: datetime = NOW, team: str = "T1", fallback: str = ""
-) -> None:
+def _ensure(db: Database, loader: Loader, *, now: datetime = NOW, team: str = "T1", fallback: str = "") -> None:
     with db.session() as session:
         ensure_person(
             session,
@@ -82,6 +80,5 @@ def test_the_same_user_id_in_another_workspace_is_another_person(db: Database) -
     _ensure(db, Loader(MAYA._replace() if hasattr(MAYA, "_replace") else MAYA), team="T2")
     with db.session() as session:
         assert (
-            find_person(session, team_id="T1", user_id="U1").id
-            != find_person(session, team_id="T2", user_id="U1").id
+            find_person(session, team_id="T1", user_id="U1").id != find_person(session, team_id="T2", user_id="U1").id
         )

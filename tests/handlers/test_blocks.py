@@ -1,11 +1,15 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
+from growth.career import HomeSummary
 from handlers.blocks.help import CommandHelp, help_blocks, help_text
 from handlers.blocks.home import home_view
 from handlers.blocks.text import escape, one_line, shorten
-from handlers.commands import AVAILABLE, parse
+from handlers.commands import parse
+from handlers.commands_list import AVAILABLE
 from storage.models import Person
+
+NOTHING_YET = HomeSummary(position=None, latest=None, trend=[])
 
 
 def test_escape_defuses_broadcasts_and_mentions() -> None:
@@ -40,9 +44,7 @@ def test_help_lists_every_available_command_and_validates_as_block_kit() -> None
 
 
 def test_an_unknown_subcommand_is_echoed_escaped_and_short() -> None:
-    blocks = [
-        block.to_dict() for block in help_blocks([CommandHelp("/trellis help", "x")], unknown="<!channel>")
-    ]
+    blocks = [block.to_dict() for block in help_blocks([CommandHelp("/trellis help", "x")], unknown="<!channel>")]
     assert "&lt;!channel&gt;" in blocks[0]["text"]["text"]
     assert "<!channel>" not in str(blocks)
     assert "<!channel>" not in help_text(unknown="<!channel>")
@@ -52,7 +54,7 @@ def test_an_unknown_subcommand_is_echoed_escaped_and_short() -> None:
 
 def test_home_view_greets_the_person_and_shows_their_time_zone() -> None:
     person = Person(team_id="T1", slack_user_id="U1", display_name="<!here> Maya", tz="Europe/Paris")
-    view = home_view(person, AVAILABLE).to_dict()
+    view = home_view(person, AVAILABLE, NOTHING_YET).to_dict()
     assert view["type"] == "home"
     text = str(view["blocks"])
     assert "&lt;!here&gt; Maya" in text
@@ -60,6 +62,6 @@ def test_home_view_greets_the_person_and_shows_their_time_zone() -> None:
 
 
 def test_home_view_without_a_name_or_zone_still_renders() -> None:
-    view = home_view(Person(team_id="T1", slack_user_id="U1"), AVAILABLE).to_dict()
+    view = home_view(Person(team_id="T1", slack_user_id="U1"), AVAILABLE, NOTHING_YET).to_dict()
     assert "Hi there!" in str(view["blocks"])
     assert "not known yet" in str(view["blocks"])

@@ -48,14 +48,10 @@ def _signed(body: str, content_type: str) -> BoltRequest:
 
 def _interactive(payload: dict[str, object]) -> BoltRequest:
     base = {"team": {"id": "T0TRELLIS"}, "user": {"id": "U0MAYA", "team_id": "T0TRELLIS"}, "api_app_id": "A1"}
-    return _signed(
-        urlencode({"payload": json.dumps({**base, **payload})}), "application/x-www-form-urlencoded"
-    )
+    return _signed(urlencode({"payload": json.dumps({**base, **payload})}), "application/x-www-form-urlencoded")
 
 
-def test_a_command_while_the_database_is_down_gets_a_clear_ephemeral_answer(
-    bot: Bot, slack: FakeSlack
-) -> None:
+def test_a_command_while_the_database_is_down_gets_a_clear_ephemeral_answer(bot: Bot, slack: FakeSlack) -> None:
     body = urlencode(
         {
             "command": "/trellis",

@@ -77,9 +77,7 @@ def test_due_rows_are_sent_once_and_marked_sent(db: Database, slack: FakeSlack, 
     assert '"ts"' in (rows["a"].response or "")
 
 
-def test_a_429_is_waited_out_as_slack_asks_and_the_row_sent_once(
-    db: Database, slack: FakeSlack, clock: Clock
-) -> None:
+def test_a_429_is_waited_out_as_slack_asks_and_the_row_sent_once(db: Database, slack: FakeSlack, clock: Clock) -> None:
     slack.fail("chat.postMessage", status=429, retry_after=1, times=1)
     _queue(db, "a", "b")
     started = time.monotonic()
@@ -103,9 +101,7 @@ def test_a_429_pauses_only_that_workspace(db: Database, slack: FakeSlack, clock:
     assert len(slack.calls("chat.postMessage")) == 2, "the paused workspace's second row was not tried"
 
 
-def test_server_errors_back_off_and_the_row_survives_until_sent(
-    db: Database, slack: FakeSlack, clock: Clock
-) -> None:
+def test_server_errors_back_off_and_the_row_survives_until_sent(db: Database, slack: FakeSlack, clock: Clock) -> None:
     slack.fail("chat.postMessage", status=500, times=2)
     _queue(db, "a")
     dispatcher = _dispatcher(db, slack, clock)
@@ -129,9 +125,7 @@ def test_a_connection_error_is_retried(db: Database, slack: FakeSlack, clock: Cl
     assert _dispatcher(db, slack, clock).drain().sent == 1
 
 
-def test_an_answer_retrying_cannot_change_fails_the_row_at_once(
-    db: Database, slack: FakeSlack, clock: Clock
-) -> None:
+def test_an_answer_retrying_cannot_change_fails_the_row_at_once(db: Database, slack: FakeSlack, clock: Clock) -> None:
     _queue(db, "gone", user="U0NOBODY")
     report = _dispatcher(db, slack, clock).drain()
     assert report.failed == 1
@@ -169,9 +163,7 @@ def test_a_sender_that_died_mid_send_loses_nothing(db: Database, slack: FakeSlac
     assert dead[0].key in ("a", "b")
 
 
-def test_dispatchers_running_at_once_send_every_row_exactly_once(
-    db: Database, slack: FakeSlack, clock: Clock
-) -> None:
+def test_dispatchers_running_at_once_send_every_row_exactly_once(db: Database, slack: FakeSlack, clock: Clock) -> None:
     keys = [f"k{n:03d}" for n in range(120)]
     _queue(db, *keys)
     dispatchers = [_dispatcher(db, slack, clock) for _ in range(4)]

@@ -43,7 +43,5 @@ def test_an_unreachable_database_says_where_it_looked() -> None:
 def test_the_models_and_the_migrations_agree(db: Database) -> None:
     """What `alembic check` asks: would autogenerate write a new migration? It must not."""
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"include_object": include_object, "compare_type": True}
-        )
+        context = MigrationContext.configure(connection, opts={"include_object": include_object, "compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []

@@ -25,9 +25,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("team_id", sa.String(32), nullable=False),
         sa.Column("person_id", sa.Integer(), sa.ForeignKey("people.id"), nullable=False, index=True),
-        sa.Column(
-            "framework_version_id", sa.Integer(), sa.ForeignKey("framework_versions.id"), nullable=False
-        ),
+        sa.Column("framework_version_id", sa.Integer(), sa.ForeignKey("framework_versions.id"), nullable=False),
         sa.Column("target_ref", sa.String(100), nullable=False),
         sa.Column("total_gap", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

@@ -1,0 +1,181 @@
+"""`/trellis level` and `/trellis gaps`: choosing a target, and the self-assessment against it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from growth.career import NoLevelYet, assessment_form, choose_level, level_choices, submit_assessment
+from growth.errors import GrowthError
+from handlers.blocks.career import (
+    FormState,
+    gaps_modal,
+    level_modal,
+    level_saved_view,
+    no_level_blocks,
+    pages,
+    result_message,
+)
+from handlers.home import publish_home
+from handlers.ids import GAP_BLOCK_PREFIX, Action, Block, View
+from handlers.middleware import PERSON_KEY
+from handlers.services import services_of
+from storage import outbox
+
+
+def register(app: App) -> None:
+    app.action(Action.LEVEL_CURRENT)(level_changed)
+    app.action(Action.OPEN_LEVEL)(open_level)
+    app.action(Action.OPEN_GAPS)(open_gaps)
+    app.view(View.LEVEL)(level_submitted)
+    app.view(View.GAPS)(gaps_submitted)
+
+
+def level_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    client.views_open(trigger_id=command["trigger_id"], view=_level_view(context))
+
+
+def gaps_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    try:
+        view = _first_gaps_page(context)
+    except NoLevelYet as error:
+        blocks = [block.to_dict() for block in no_level_blocks(str(error))]
+        ack(response_type="ephemeral", text=str(error), blocks=blocks)
+        return
+    ack()
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def open_level(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    client.views_open(trigger_id=body["trigger_id"], view=_level_view(context))
+
+
+def open_gaps(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """From the App Home (open a modal) or from the level-saved modal (replace it)."""
+    ack()
+    try:
+        view = _first_gaps_page(context)
+    except NoLevelYet:
+        view = _level_view(context)
+    current = body.get("view") or {}
+    if current.get("type") == "modal":
+        client.views_update(view_id=current["id"], hash=current.get("hash"), view=view)
+    else:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def level_changed(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """The current level changed in the modal: offer the targets that level allows."""
+    ack()
+    selected = (action.get("selected_option") or {}).get("value")
+    view = body["view"]
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=_level_view(context, current_ref=selected))
+
+
+def level_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    values = view["state"]["values"]
+    current = _selected(values, Block.LEVEL_CURRENT, Action.LEVEL_CURRENT)
+    target = _selected(values, Block.LEVEL_TARGET, Action.LEVEL_TARGET)
+    if current is None:
+        ack(response_action="errors", errors={Block.LEVEL_CURRENT: "Choose your current level."})
+        return
+    if target is None:
+        ack(response_action="errors", errors={Block.LEVEL_CURRENT: "This level offers no target; choose another."})
+        return
+    services, person = services_of(context), context[PERSON_KEY]
+    try:
+        with services.db.session() as session:
+            where = choose_level(
+                session,
+                person=person,
+                level_ref=current,
+                target_ref=target,
+                defaults=services.frameworks,
+                now=services.clock(),
+            )
+    except GrowthError as error:
+        ack(response_action="errors", errors={Block.LEVEL_TARGET: str(error)[:150]})
+        return
+    ack(response_action="update", view=level_saved_view(where))
+    publish_home(client, services, person)
+
+
+def gaps_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    services, person = services_of(context), context[PERSON_KEY]
+    state = FormState.load(view["private_metadata"])
+    answers = list(state.answers)
+    for block_id, actions in view["state"]["values"].items():
+        if block_id.startswith(GAP_BLOCK_PREFIX):
+            rating = (actions.get(Action.GAP_RATING, {}).get("selected_option") or {}).get("value")
+            index = int(block_id[len(GAP_BLOCK_PREFIX) :])
+            if rating is not None and 0 <= index < len(answers):
+                answers[index] = int(rating)
+    with services.db.session() as session:
+        form = assessment_form(session, person=person, defaults=services.frameworks, now=services.clock())
+    if form.stored.id != state.version_id or form.position.target.ref != state.target_ref:
+        first = next(iter(view["state"]["values"]))
+        message = "Your target or its framework changed since you opened this. Run /trellis gaps again."
+        ack(response_action="errors", errors={first: message})
+        return
+    asked = form.stored.framework.expectations_at(form.position.target.level.id)
+    if state.page + 1 < pages(form):
+        following = FormState(state.version_id, state.target_ref, state.page + 1, answers)
+        ack(response_action="update", view=gaps_modal(form, following))
+        return
+    ratings = {competency.id: rating for (competency, _), rating in zip(asked, answers, strict=False) if rating}
+    try:
+        with services.db.session() as session:
+            recorded = submit_assessment(
+                session,
+                person=person,
+                version_id=state.version_id,
+                target_ref=state.target_ref,
+                ratings=ratings,
+                defaults=services.frameworks,
+                now=services.clock(),
+            )
+            text, blocks = result_message(recorded, form.position.target)
+            outbox.enqueue(
+                session,
+                team_id=person.team_id,
+                key=f"assessment:{recorded.assessment_id}",
+                method="chat.postMessage",
+                payload={"channel": person.slack_user_id, "text": text, "blocks": [b.to_dict() for b in blocks]},
+            )
+    except GrowthError as error:
+        first = next(iter(view["state"]["values"]), Block.LEVEL_CURRENT)
+        ack(response_action="errors", errors={first: str(error)[:150]})
+        return
+    ack()
+    services.dispatcher.drain(team_id=person.team_id)
+    publish_home(client, services, person)
+
+
+def _level_view(context: BoltContext, current_ref: str | None = None) -> dict[str, Any]:
+    services, person = services_of(context), context[PERSON_KEY]
+    with services.db.session() as session:
+        choices = level_choices(session, person=person, defaults=services.frameworks, now=services.clock())
+    where = choices.position
+    current = current_ref or (person.level_ref if where is not None else None)
+    target = where.target.ref if where is not None and current == person.level_ref else None
+    return level_modal(choices.catalogue, current, target).to_dict()
+
+
+def _first_gaps_page(context: BoltContext) -> dict[str, Any]:
+    services, person = services_of(context), context[PERSON_KEY]
+    with services.db.session() as session:
+        form = assessment_form(session, person=person, defaults=services.frameworks, now=services.clock())
+    asked = form.stored.framework.expectations_at(form.position.target.level.id)
+    answers = [form.previous.get(competency.id, 0) for competency, _ in asked]
+    assert form.stored.id is not None
+    return gaps_modal(form, FormState(form.stored.id, form.position.target.ref, 0, answers)).to_dict()
+
+
+def _selected(values: dict[str, Any], block: str, action: str) -> str | None:
+    return ((values.get(block) or {}).get(action, {}).get("selected_option") or {}).get("value")

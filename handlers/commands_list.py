@@ -1,0 +1,11 @@
+"""What `/trellis help` and the App Home list: the commands this version serves."""
+
+from collections.abc import Sequence
+
+from handlers.blocks.help import CommandHelp
+
+AVAILABLE: Sequence[CommandHelp] = (
+    CommandHelp("/trellis level", "set your level and where you are heading"),
+    CommandHelp("/trellis gaps", "see where you stand against your target level"),
+    CommandHelp("/trellis help", "this list of what Trellis can do"),
+)

@@ -1,0 +1,212 @@
+"""`/trellis level` and `/trellis gaps` as Maya uses them, over HTTP against the fake, on both databases."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlmodel import select
+
+from growth.frameworks.loader import parse
+from growth.frameworks.versions import import_framework
+from growth.people import ensure_workspace
+from storage.db import Database
+from storage.models import Assessment, AssessmentAnswer, Person
+from storage.types import utcnow
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_requests import SlackSender
+
+SE = "software-engineering"
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _select(value: str) -> dict[str, Any]:
+    return {"type": "static_select", "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}}}
+
+
+def _radio(value: int) -> dict[str, Any]:
+    return {
+        "type": "radio_buttons",
+        "selected_option": {"value": str(value), "text": {"type": "plain_text", "text": "x"}},
+    }
+
+
+def _then_view(slack: FakeSlack, method: str, callback_id: str, step: Callable[[], Any]) -> dict[str, Any]:
+    """Do `step` and wait for the views.open or views.update it causes (the app acks first, then calls)."""
+    before = len(slack.calls(method))
+    step()
+    slack.wait_for(method, before + 1)
+    return slack.views(callback_id)[-1]
+
+
+def _open(sender: SlackSender, slack: FakeSlack, subcommand: str) -> dict[str, Any]:
+    return _then_view(slack, "views.open", subcommand, lambda: sender.command("/trellis", subcommand, user_id="U0MAYA"))
+
+
+def _choose(sender: SlackSender, slack: FakeSlack, view: dict[str, Any], level_ref: str) -> dict[str, Any]:
+    action = {"action_id": "level_current", **_select(level_ref)}
+    return _then_view(
+        slack, "views.update", "level", lambda: sender.block_action(user_id="U0MAYA", view=view, action=action)
+    )
+
+
+def _set_level(sender: SlackSender, slack: FakeSlack, current: str, target: str) -> Any:
+    view = _choose(sender, slack, _open(sender, slack, "level"), current)
+    values = {"level_current": {"level_current": _select(current)}, "level_target": {"level_target": _select(target)}}
+    return sender.view_submission(user_id="U0MAYA", view=view, values=values)
+
+
+def _answer_page(sender: SlackSender, view: dict[str, Any], rating_for: dict[str, int], default: int = 3) -> Any:
+    values = {}
+    for block in view["blocks"]:
+        if block["type"] == "input":
+            values[block["block_id"]] = {"gap_rating": _radio(rating_for.get(block["label"]["text"], default))}
+    return sender.view_submission(user_id="U0MAYA", view=view, values=values)
+
+
+def test_gaps_without_a_level_walks_the_person_to_level_first(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    body = sender.command("/trellis", "gaps", user_id="U0MAYA").json()
+    assert body["response_type"] == "ephemeral"
+    assert body["text"] == "First tell me your level and where you are heading: `/trellis level`."
+    assert body["blocks"][0]["accessory"]["action_id"] == "open_level"
+    assert slack.calls("views.open") == []
+    sender.block_action(user_id="U0MAYA", action={"action_id": "open_level", "type": "button", "value": "x"})
+    (opened,) = slack.wait_for("views.open")
+    assert opened.args["view"]["callback_id"] == "level"
+
+
+def test_the_level_modal_offers_the_next_level_and_lattice_moves(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    view = _open(sender, slack, "level")
+    current = view["blocks"][0]["element"]
+    assert current["action_id"] == "level_current"
+    assert [group["label"]["text"] for group in current["option_groups"]] == [
+        "Engineering IC",
+        "Engineering Management",
+        "Product Management",
+    ]
+    for level, offered in (("IC3", ["IC4 · Senior Software Engineer (next level)"]), ("IC4", None)):
+        view = _choose(sender, slack, view, f"{SE}/{level}")
+        options = [o["text"]["text"] for o in view["blocks"][1]["element"]["options"]]
+        if offered:
+            assert options == offered
+        else:
+            assert options == [
+                "IC5 · Staff Engineer (next level)",
+                "EM1 · Engineering Manager (diagonal move)",
+                "PM3 · Senior Product Manager (lateral move)",
+            ]
+
+
+def test_saving_a_level_updates_the_person_and_the_home_tab(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    reply = _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    answer = reply.json()
+    assert answer["response_action"] == "update"
+    assert "heading for *IC4 · Senior Software Engineer*" in _text(answer["view"])
+    with db.session() as session:
+        maya = session.exec(select(Person).where(Person.slack_user_id == "U0MAYA")).one()
+        assert (maya.level_ref, maya.target_ref) == (f"{SE}/IC3", f"{SE}/IC4")
+    home = slack.wait_for("views.publish")[-1].args["view"]
+    assert "IC3 → IC4 · Senior Software Engineer" in _text(home["blocks"])
+
+
+def test_a_target_the_framework_does_not_offer_is_refused_in_the_modal(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    answer = _set_level(sender, slack, f"{SE}/IC3", "engineering-management/EM1").json()
+    assert answer == {"response_action": "errors", "errors": {"level_target": "From IC3 the framework offers: IC4."}}
+
+
+def test_maya_assesses_herself_and_gets_her_three_biggest_gaps_in_her_dm(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    view = _open(sender, slack, "gaps")
+    inputs = [block for block in view["blocks"] if block["type"] == "input"]
+    assert len(inputs) == 8
+    hints = [block["hint"]["text"] for block in inputs]
+    assert (
+        "IC4 expects: Leads a cross-team project to delivery, coordinating engineers who do not report to them."
+        in hints
+    )
+    ratings = {
+        "Engineering craft": 4,
+        "Delivery": 4,
+        "Operational ownership": 4,
+        "Communication": 4,
+        "Collaboration": 4,
+    }
+    ratings |= {"Mentoring": 2, "Technical direction": 1, "Cross-team leadership": 1}
+    published = len(slack.calls("views.publish"))
+    reply = _answer_page(sender, view, ratings)
+    assert reply.status == 200 and reply.body == b""
+    (dm,) = slack.wait_for("chat.postMessage")
+    assert dm.args["channel"] == "U0MAYA"
+    assert dm.args["text"] == "Your biggest gaps to IC4: technical direction, cross-team leadership and mentoring."
+    assert "Software Engineering 2026.1 (revision 1)" in _text(dm.args["blocks"])
+    home = slack.wait_for("views.publish", published + 1)[-1].args["view"]
+    assert "• Technical direction\\n• Cross-team leadership\\n• Mentoring" in _text(home["blocks"])
+    with db.session() as session:
+        (assessment,) = session.exec(select(Assessment)).all()
+        assert assessment.total_gap == 5
+        assert len(session.exec(select(AssessmentAnswer)).all()) == 8
+    again = _open(sender, slack, "gaps")
+    preset = {
+        b["label"]["text"]: b["element"]["initial_option"]["value"] for b in again["blocks"] if b["type"] == "input"
+    }
+    assert preset["Technical direction"] == "1", "a second assessment starts from the last answers"
+
+
+def test_forty_competencies_are_asked_over_four_pages(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
+    competencies = "".join(
+        f"  - id: c{n}\n    name: Competency {n}\n    description: D.\n    expectations:\n"
+        f'      L1: {{mastery: 1, expectation: "Does {n} a bit."}}\n'
+        f'      L2: {{mastery: 2, expectation: "Does {n} well."}}\n'
+        for n in range(40)
+    )
+    wide = parse(
+        "name: wide\ntitle: Wide\nversion: '1'\nscale: [some, more]\ntracks:\n  - id: w\n    name: Wide track\n"
+        "    levels:\n      - {id: L1, title: One, group: junior}\n      - {id: L2, title: Two, group: mid}\n"
+        f"competencies:\n{competencies}"
+    )
+    with db.session() as session:
+        ensure_workspace(session, team_id=slack.team_id, enterprise_id=None, now=utcnow())
+        import_framework(session, team_id=slack.team_id, framework=wide, source="wide.yaml", now=utcnow())
+    _set_level(sender, slack, "wide/L1", "wide/L2")
+    view = _open(sender, slack, "gaps")
+    for page in range(1, 5):
+        assert view["title"]["text"] == f"Where you stand {page}/4"
+        assert len(view["blocks"]) <= 100
+        assert sum(1 for block in view["blocks"] if block["type"] == "input") == 10
+        reply = (
+            _answer_page(sender, view, {}, default=1).json() if page < 4 else _answer_page(sender, view, {}, default=1)
+        )
+        if page < 4:
+            assert reply["response_action"] == "update"
+            view = {**reply["view"], "id": view["id"], "hash": view.get("hash")}
+    (dm,) = slack.wait_for("chat.postMessage")
+    assert dm.args["text"] == "Your biggest gaps to L2: competency 0, competency 1 and competency 2."
+    with db.session() as session:
+        assert len(session.exec(select(AssessmentAnswer)).all()) == 40
+
+
+def test_a_form_opened_before_the_target_changed_is_not_recorded(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    stale = _open(sender, slack, "gaps")
+    _set_level(sender, slack, f"{SE}/IC4", f"{SE}/IC5")
+    answer = _answer_page(sender, stale, {}).json()
+    assert answer["response_action"] == "errors"
+    assert "changed since you opened this" in next(iter(answer["errors"].values()))
+    with db.session() as session:
+        assert session.exec(select(Assessment)).all() == []
