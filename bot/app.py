@@ -23,6 +23,7 @@ from growth.frameworks.model import Framework
 from growth.frameworks.shipped import defaults
 from handlers.middleware import reject_unknown_shapes
 from handlers.services import Services
+from schedules import uploads
 from schedules.dispatcher import ClientForTeam, Dispatcher
 from storage.db import Database
 from storage.types import utcnow
@@ -54,7 +55,7 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
     else:
         token_for_team = _single_token(settings.slack_bot_token)
         auth = {}
-    dispatcher = Dispatcher(db, _outbox_clients(clients, token_for_team), clock=clock)
+    dispatcher = Dispatcher(db, _outbox_clients(clients, token_for_team), clock=clock, uploads=uploads.makers(db))
     app = App(
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=bool(settings.slack_signing_secret),

@@ -124,10 +124,21 @@ def latest(session: Session, *, person: Person) -> Recorded | None:
         .order_by(Assessment.created_at.desc(), Assessment.id.desc())  # type: ignore[attr-defined]
         .limit(1)
     ).first()
-    if row is None or row.id is None:
+    return _rebuild(session, row) if row is not None else None
+
+
+def assessment(session: Session, *, team_id: str, assessment_id: int) -> tuple[Recorded, Person] | None:
+    """One assessment of the workspace and whose it is, or None."""
+    row = session.get(Assessment, assessment_id)
+    if row is None or row.team_id != team_id:
         return None
-    stored = by_id(session, team_id=person.team_id, version_id=row.framework_version_id)
-    if stored is None:
+    recorded, person = _rebuild(session, row), session.get(Person, row.person_id)
+    return (recorded, person) if recorded is not None and person is not None else None
+
+
+def _rebuild(session: Session, row: Assessment) -> Recorded | None:
+    stored = by_id(session, team_id=row.team_id, version_id=row.framework_version_id)
+    if stored is None or row.id is None:
         return None
     answers = session.exec(select(AssessmentAnswer).where(AssessmentAnswer.assessment_id == row.id)).all()
     level_id = row.target_ref.rpartition("/")[2]

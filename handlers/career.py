@@ -22,6 +22,7 @@ from handlers.home import publish_home
 from handlers.ids import GAP_BLOCK_PREFIX, Action, Block, View
 from handlers.middleware import PERSON_KEY
 from handlers.services import services_of
+from schedules.uploads import ASSESSMENT_CHART
 from storage import outbox
 
 
@@ -141,13 +142,11 @@ def gaps_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: B
                 now=services.clock(),
             )
             text, blocks = result_message(recorded, form.position.target)
-            outbox.enqueue(
-                session,
-                team_id=person.team_id,
-                key=f"assessment:{recorded.assessment_id}",
-                method="chat.postMessage",
-                payload={"channel": person.slack_user_id, "text": text, "blocks": [b.to_dict() for b in blocks]},
-            )
+            message = {"channel": person.slack_user_id, "text": text, "blocks": [b.to_dict() for b in blocks]}
+            key = f"assessment:{recorded.assessment_id}"
+            outbox.enqueue(session, team_id=person.team_id, key=key, method="chat.postMessage", payload=message)
+            chart = {"assessment_id": recorded.assessment_id}
+            outbox.enqueue(session, team_id=person.team_id, key=f"{key}:chart", method=ASSESSMENT_CHART, payload=chart)
     except GrowthError as error:
         first = next(iter(view["state"]["values"]), Block.LEVEL_CURRENT)
         ack(response_action="errors", errors={first: str(error)[:150]})

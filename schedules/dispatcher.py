@@ -34,6 +34,24 @@ Clock = Callable[[], datetime]
 ClientForTeam = Callable[[str, str | None], WebClient | None]
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file for a person's DM, made from an outbox row when it is sent (so the row stays small)."""
+
+    user: str
+    filename: str
+    title: str
+    alt_txt: str
+    content: bytes
+
+
+class Gone(LookupError):
+    """What an upload row points at no longer exists; the row fails without retrying."""
+
+
+UploadMaker = Callable[[Any], Upload]  # takes the row (outbox.Claimed)
+
+
 @dataclass
 class Report:
     sent: int = 0
@@ -81,11 +99,20 @@ def backoff(attempts: int) -> timedelta:
 
 
 class Dispatcher:
-    def __init__(self, db: Database, client_for_team: ClientForTeam, *, clock: Clock = utcnow, batch: int = 50) -> None:
+    def __init__(
+        self,
+        db: Database,
+        client_for_team: ClientForTeam,
+        *,
+        clock: Clock = utcnow,
+        batch: int = 50,
+        uploads: dict[str, UploadMaker] | None = None,
+    ) -> None:
         self.db = db
         self.client_for_team = client_for_team
         self.clock = clock
         self.batch = batch
+        self.uploads = uploads or {}
 
     def run_once(self, *, team_id: str | None = None) -> Report:
         """Claim one batch of due rows and send it."""
@@ -117,11 +144,12 @@ class Dispatcher:
             if total.rate_limited_until is None:
                 return total
             delay = (total.rate_limited_until - self.clock()).total_seconds()
-            total.rate_limited_until = None
-            if delay > 0:
-                if time.monotonic() + delay > deadline:
-                    return total
-                time.sleep(delay)
+            if delay <= 0:
+                total.rate_limited_until = None  # the pause is over: one more pass sends what it held back
+                continue
+            if time.monotonic() + delay > deadline:
+                return total
+            time.sleep(delay + 0.01)
 
     def _send(self, row: outbox.Claimed, report: Report) -> datetime | None:
         """Send one row; returns a time until which its workspace is paused (after a 429)."""
@@ -131,7 +159,10 @@ class Dispatcher:
             self._fail(row, report, now, "not_installed")
             return None
         try:
-            response = client.api_call(row.method, json=row.payload)
+            response = self._call(client, row)
+        except Gone as error:
+            self._fail(row, report, now, f"gone: {error}")
+            return None
         except SlackApiError as error:
             status = error.response.status_code
             if status == 429:
@@ -152,6 +183,20 @@ class Dispatcher:
         outbox.mark_sent(self.db, row.id, now=now, response=_summary(response.data))
         report.sent += 1
         return None
+
+    def _call(self, client: WebClient, row: outbox.Claimed) -> Any:
+        make = self.uploads.get(row.method)
+        if make is None:
+            return client.api_call(row.method, json=row.payload)
+        upload = make(row)
+        channel = client.conversations_open(users=upload.user)["channel"]["id"]
+        return client.files_upload_v2(
+            channel=channel,
+            content=upload.content,
+            filename=upload.filename,
+            title=upload.title,
+            alt_txt=upload.alt_txt,
+        )
 
     def _retry(self, row: outbox.Claimed, report: Report, now: datetime, code: str) -> None:
         if row.attempts + 1 >= MAX_ATTEMPTS:

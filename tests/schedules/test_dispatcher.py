@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot.slack_client import SlackClients
-from schedules.dispatcher import MAX_ATTEMPTS, Dispatcher
+from schedules.dispatcher import MAX_ATTEMPTS, Dispatcher, Gone, Upload
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage
@@ -176,3 +176,29 @@ def test_dispatchers_running_at_once_send_every_row_exactly_once(db: Database, s
         thread.join()
     texts = _texts(slack)
     assert len(texts) == len(set(texts)) == len(keys)
+
+
+def test_an_upload_row_is_made_into_a_file_when_sent_and_fails_once_its_subject_is_gone(
+    db: Database, slack: FakeSlack, clock: Clock
+) -> None:
+    made: list[int] = []
+
+    def make(row: outbox.Claimed) -> Upload:
+        made.append(row.payload["n"])
+        if row.payload["n"] == 2:
+            raise Gone("thing 2")
+        return Upload("U0MAYA", f"file-{row.payload['n']}.txt", "A file", "alt", b"hello")
+
+    with db.session() as session:
+        for n in (1, 2):
+            outbox.enqueue(session, team_id="T1", key=f"file-{n}", method="test.upload", payload={"n": n})
+    clients = SlackClients(slack.api_url)
+    dispatcher = Dispatcher(
+        db, lambda team, ent: clients.for_outbox("xoxb-test"), clock=clock, uploads={"test.upload": make}
+    )
+    slack.fail("files.getUploadURLExternal", status=429, retry_after=1, times=1)
+    report = dispatcher.drain(wait_for_rate_limits=10)
+    assert (report.sent, report.failed, report.failures) == (1, 1, ["file-2: gone: thing 2"])
+    (complete,) = slack.calls("files.completeUploadExternal")
+    assert complete.args["channel_id"] == "D0MAYA"
+    assert sorted(made) == [1, 1, 2]

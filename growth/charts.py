@@ -1,0 +1,94 @@
+"""The picture of a self-assessment: where a person puts themselves against what the target level expects."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from growth.career import assessment
+from growth.gaps import Delta
+
+YOU = "#2f5d50"
+EXPECTED = "#c9d8d2"
+GAP = "#e07a1f"
+
+
+def gap_chart(delta: Delta, scale: tuple[str, ...], title: str) -> bytes:
+    """A PNG: one row per competency, the expectation as a pale bar and the self-rating over it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+    from matplotlib.patches import Patch
+
+    rows = list(reversed(delta.gaps))  # the framework's first competency at the top
+    height = 1.2 + 0.55 * len(rows)
+    figure, axes = pyplot.subplots(figsize=(8, height), dpi=110)
+    try:
+        positions = range(len(rows))
+        axes.barh(positions, [gap.expected for gap in rows], height=0.7, color=EXPECTED, zorder=1)
+        axes.barh(
+            positions,
+            [gap.rated for gap in rows],
+            height=0.34,
+            color=[GAP if gap.delta else YOU for gap in rows],
+            zorder=2,
+        )
+        axes.set_yticks(list(positions), ["\n".join(textwrap.wrap(gap.competency.name, 24)) for gap in rows])
+        axes.set_xticks(range(1, len(scale) + 1), [label.capitalize() for label in scale], fontsize=8)
+        axes.set_xlim(0, len(scale) + 0.2)
+        axes.grid(axis="x", color="#dddddd", zorder=0)
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.set_title(title, fontsize=11, loc="left")
+        axes.legend(
+            handles=[
+                Patch(color=EXPECTED, label="what the target level expects"),
+                Patch(color=YOU, label="you: meets it"),
+                Patch(color=GAP, label="you: a gap"),
+            ],
+            loc="lower right",
+            fontsize=7,
+            frameon=False,
+        )
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        pyplot.close(figure)
+
+
+def alt_text(delta: Delta, level_id: str) -> str:
+    """What a screen reader says instead of the picture."""
+    parts = [
+        f"{gap.competency.name}: gap {gap.delta}" if gap.delta else f"{gap.competency.name}: met" for gap in delta.gaps
+    ]
+    return f"Self-assessment against {level_id}. " + "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Chart:
+    filename: str
+    title: str
+    alt_txt: str
+    png: bytes
+    user_id: str
+
+
+def assessment_chart(session: Session, *, team_id: str, assessment_id: int) -> Chart | None:
+    """The chart of one stored assessment, drawn against the framework version it used."""
+    found = assessment(session, team_id=team_id, assessment_id=assessment_id)
+    if found is None:
+        return None
+    recorded, person = found
+    framework = recorded.stored.framework
+    level = framework.level(recorded.delta.target_level)
+    level_name = f"{level.id} · {level.title}" if level else recorded.delta.target_level
+    who = person.display_name or "You"
+    title = f"{who} against {level_name}"
+    png = gap_chart(recorded.delta, framework.scale, title)
+    filename = f"gaps-{recorded.delta.target_level}-{recorded.assessment_id}.png"
+    return Chart(filename, title, alt_text(recorded.delta, recorded.delta.target_level), png, person.slack_user_id)
