@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from growth.frameworks.catalogue import Catalogue
 from growth.frameworks.model import Framework
 from growth.frameworks.serialize import checksum, from_json, to_json
+from storage.db import insert_ignore
 from storage.models import FrameworkVersion
 
 
@@ -30,25 +31,34 @@ class Imported:
 
 
 def import_framework(session: Session, *, team_id: str, framework: Framework, source: str, now: datetime) -> Imported:
-    """Store `framework` as the workspace's next revision of it, unless it is unchanged."""
+    """Store `framework` as the workspace's next revision of it, unless it is unchanged.
+
+    Safe against a concurrent import of the same framework (two first requests of a new workspace):
+    the revision is claimed with an insert that yields on conflict, and the winner's row is read back.
+    """
     digest = checksum(framework)
-    latest = _latest(session, team_id, framework.name)
-    if latest is not None and latest.checksum == digest:
-        return Imported(_stored(latest), changed=False)
-    row = FrameworkVersion(
-        team_id=team_id,
-        name=framework.name,
-        revision=(latest.revision + 1) if latest else 1,
-        version=framework.version[:32],
-        title=framework.title[:80],
-        checksum=digest,
-        source=source[:255],
-        content=to_json(framework),
-        imported_at=now,
-    )
-    session.add(row)
-    session.flush()
-    return Imported(_stored(row), changed=True)
+    for _ in range(5):
+        latest = _latest(session, team_id, framework.name)
+        if latest is not None and latest.checksum == digest:
+            return Imported(_stored(latest), changed=False)
+        revision = (latest.revision + 1) if latest else 1
+        values = {
+            "team_id": team_id,
+            "name": framework.name,
+            "revision": revision,
+            "version": framework.version[:32],
+            "title": framework.title[:80],
+            "checksum": digest,
+            "source": source[:255],
+            "content": to_json(framework),
+            "imported_at": now,
+        }
+        table = FrameworkVersion.__table__  # type: ignore[attr-defined]
+        if insert_ignore(session, table, values, conflict=["team_id", "name", "revision"]):
+            row = _latest(session, team_id, framework.name)
+            assert row is not None
+            return Imported(_stored(row), changed=True)
+    raise RuntimeError(f"could not store a revision of {framework.name} for {team_id}: too many concurrent imports")
 
 
 def current(session: Session, *, team_id: str) -> list[Stored]:

@@ -1,3 +1,4 @@
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -49,3 +50,28 @@ def test_the_catalogue_starts_a_workspace_on_the_defaults_once(db: Database) -> 
         assert len(history(session, team_id="T1")) == 3
     assert sorted(first.frameworks) == sorted(second.frameworks) == sorted(f.name for f in shipped())
     assert {name: item.id for name, item in stored.items()} == {name: item.id for name, item in again.items()}
+
+
+def test_two_first_requests_of_a_new_workspace_import_the_defaults_once(db: Database) -> None:
+    """Two sessions start the same workspace at once; neither fails, and each framework is stored once."""
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            with db.session() as session:
+                barrier.wait(timeout=5)
+                catalogue(session, team_id="T1", defaults=shipped(), source="shipped", now=NOW)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with db.session() as session:
+        assert sorted((row.name, row.revision) for row in history(session, team_id="T1")) == sorted(
+            (framework.name, 1) for framework in shipped()
+        )
