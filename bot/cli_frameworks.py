@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from bot.settings import Mode, Settings, SettingsError
-from growth.frameworks.loader import FrameworkInvalid, Problem, check_lattice, load_file
+from growth.frameworks.importers import load_any
+from growth.frameworks.loader import FrameworkInvalid, Problem, check_lattice
 from growth.frameworks.model import Framework
 from growth.frameworks.shipped import shipped
 from growth.frameworks.versions import history, import_framework
@@ -23,7 +24,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     validate = subcommands.add_parser("validate", help="check framework files; every problem, with file and line")
     validate.add_argument("paths", nargs="+", metavar="PATH")
     validate.set_defaults(run=validate_files)
-    load = subcommands.add_parser("import", help="store a new version of a framework for a workspace")
+    load = subcommands.add_parser(
+        "import", help="store a new version of a framework (YAML, Markdown folder or file, CSV) for a workspace"
+    )
     load.add_argument("path", metavar="PATH")
     load.add_argument("--team", help="the workspace (team id); needed when there is more than one")
     load.set_defaults(run=import_file)
@@ -32,15 +35,21 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _load(paths: list[str]) -> tuple[list[Framework], list[Problem]]:
+    """Read each path (Trellis YAML, a progression-framework file or folder, or a CSV), saying what was mapped."""
     loaded: dict[str, tuple[str, Framework]] = {}
     problems: list[Problem] = []
     for path in paths:
         try:
-            framework = load_file(path)
+            imported = load_any(path)
         except FrameworkInvalid as invalid:
             problems.extend(invalid.problems)
             continue
-        loaded[framework.name] = (path, framework)
+        if not path.endswith((".yaml", ".yml")):
+            for line in imported.notes.mapped:
+                print(f"mapped: {line}")
+            for line in imported.notes.not_mapped:
+                print(f"not mapped: {line}")
+        loaded[imported.framework.name] = (path, imported.framework)
     frameworks = [framework for _, framework in loaded.values()]
     sources = {name: path for name, (path, _) in loaded.items()}
     problems.extend(check_lattice(frameworks, known=shipped(), sources=sources))

@@ -85,6 +85,15 @@ def parse(text: str, *, source: str = "<framework>") -> Framework:
         raise FrameworkInvalid([Problem(source, None, "", f"is not valid YAML ({error})")]) from None
     reader = _Reader(source)
     data = reader.value(node, ()) if node is not None else None
+    return _validate(reader, data)
+
+
+def from_data(data: Any, *, source: str) -> Framework:
+    """Validate a framework given as plain data (what an importer builds); problems carry no line."""
+    return _validate(_Reader(source), data)
+
+
+def _validate(reader: _Reader, data: Any) -> Framework:
     if not isinstance(data, dict) or not {"tracks", "competencies"} & set(data):
         reader.problem((), "is not a Trellis framework: expected a mapping with name, version, tracks, competencies")
         raise FrameworkInvalid(reader.problems)
@@ -344,6 +353,8 @@ class _Validator:
             description = self.text(item, "description", path, DESCRIPTION_LIMIT)
             function = self.text(item, "function", path, NAME_LIMIT, required=False) or None
             expectations = self._expectations(item, path, levels, steps)
+            if not expectations and isinstance(item.get("expectations"), dict):
+                self.problem((*path, "expectations"), "expects nothing at any level")
             activities = self._activities(item, path, levels)
             label = competency_id or f"#{c + 1}"
             self._line_up(label, expectations, path, tracks)
@@ -372,8 +383,21 @@ class _Validator:
                 self.problem((*where, "mastery"), f"is {mastery!r}; use a whole number from 1 to {steps} (the scale)")
                 mastery = 0
             text = self.text(entry, "expectation", where, EXPECTATION_LIMIT)
-            result[level_id] = Expectation(mastery, text)
+            details = self._details(entry, where)
+            result[level_id] = Expectation(mastery, text, details)
         return result
+
+    def _details(self, entry: dict[str, Any], where: Path_) -> tuple[str, ...]:
+        raw = entry.get("details")
+        if raw is None:
+            return ()
+        if not isinstance(raw, list) or not all(isinstance(item, str) and item.strip() for item in raw):
+            self.problem((*where, "details"), "should be a list of sentences")
+            return ()
+        for index, item in enumerate(raw):
+            if len(item) > EXPECTATION_LIMIT:
+                self.problem((*where, "details", index), f"is {len(item)} characters; at most {EXPECTATION_LIMIT}")
+        return tuple(item.strip() for item in raw)
 
     def _activities(self, item: dict[str, Any], path: Path_, levels: dict[str, Level]) -> dict[str, tuple[str, ...]]:
         raw = item.get("activities")

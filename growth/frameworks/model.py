@@ -38,6 +38,7 @@ class Track:
 class Expectation:
     mastery: int  # 1 .. len(framework.scale)
     text: str
+    details: tuple[str, ...] = ()  # further criteria or examples, as imported frameworks often have
 
 
 @dataclass(frozen=True)

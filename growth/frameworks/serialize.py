@@ -54,7 +54,10 @@ def from_json(text: str) -> Framework:
             id=item["id"],
             name=item["name"],
             description=item["description"],
-            expectations={k: Expectation(**v) for k, v in item["expectations"].items()},
+            expectations={
+                k: Expectation(v["mastery"], v["text"], tuple(v.get("details", ())))
+                for k, v in item["expectations"].items()
+            },
             activities={k: tuple(v) for k, v in item["activities"].items()},
             function=item["function"],
         )
@@ -69,3 +72,7 @@ def from_json(text: str) -> Framework:
         competencies=competencies,
         lattice=tuple(LatticeLink(**link) for link in data["lattice"]),
     )
+
+
+def _expectation(value: dict[str, Any]) -> Expectation:
+    return Expectation(value["mastery"], value["text"], tuple(value.get("details", ())))

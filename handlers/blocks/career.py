@@ -165,7 +165,7 @@ def gaps_modal(form: Form, state: FormState) -> View:
             InputBlock(
                 block_id=f"{GAP_BLOCK_PREFIX}{index}",
                 label=shorten(competency.name, 2000),
-                hint=shorten(f"{target.id} expects: {expectation.text}", 2000),
+                hint=shorten("\n• ".join((f"{target.id} expects: {expectation.text}", *expectation.details)), 2000),
                 element=element,
             )
         )

@@ -64,3 +64,16 @@ def test_an_invalid_file_is_never_imported(tmp_path: Path, slack: FakeSlack, db:
     assert result.returncode == 1
     assert f"{bad}:2: tabs are not allowed for indentation in YAML; indent with spaces" in result.stdout
     assert "nothing imported" in result.stdout
+
+
+def test_a_progression_folder_is_imported_saying_what_was_mapped(
+    tmp_path: Path, slack: FakeSlack, db: Database, database_url: str
+) -> None:
+    folder = Path(__file__).resolve().parents[2] / "docs" / "examples" / "progression" / "acme-engineering"
+    with db.session() as session:
+        ensure_workspace(session, team_id="T0TRELLIS", enterprise_id=None, now=utcnow())
+    result = trellis("framework", "import", str(folder), env=bot_environment(database_url, slack), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "mapped: " in result.stdout and "topic delivery has nothing at level 2; level 1 carried" in result.stdout
+    assert "imported acme-engineering version imported" in result.stdout
+    assert "as revision 1 for T0TRELLIS" in result.stdout

@@ -97,6 +97,11 @@ def test_a_level_listing_an_unknown_or_unexpected_competency() -> None:
     ]
 
 
+def test_a_competency_that_expects_nothing() -> None:
+    text = VALID + "  - id: idle\n    name: Idle\n    description: Nothing.\n    expectations: {}\n"
+    assert problems(text) == ["f.yaml:21: competencies[1].expectations: expects nothing at any level"]
+
+
 def test_mastery_that_falls_as_levels_rise() -> None:
     text = VALID.replace("L2: {mastery: 2,", "L2: {mastery: 1,").replace("L1: {mastery: 1,", "L1: {mastery: 3,")
     assert problems(text) == ["f.yaml:17: competencies[0].expectations.L2.mastery: falls from 3 at L1 to 1 at L2"]
