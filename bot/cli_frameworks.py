@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from bot.settings import Mode, Settings, SettingsError
+from growth.frameworks.flags import flagged
 from growth.frameworks.importers import load_any
 from growth.frameworks.loader import FrameworkInvalid, Problem, check_lattice
 from growth.frameworks.model import Framework
@@ -32,6 +33,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     load.set_defaults(run=import_file)
     listing = subcommands.add_parser("list", help="the shipped frameworks and every workspace's versions")
     listing.set_defaults(run=list_frameworks)
+    feedback = subcommands.add_parser("feedback", help="the expectations people flagged as unclear, with comments")
+    feedback.add_argument("--team", help="one workspace (team id); all of them by default")
+    feedback.set_defaults(run=show_feedback)
 
 
 def _load(paths: list[str]) -> tuple[list[Framework], list[Problem]]:
@@ -117,6 +121,26 @@ def _print_history(team_id: str, rows: list[FrameworkVersion]) -> None:
         mark = "  (current)" if latest[row.name] == row.revision else ""
         when = row.imported_at.strftime("%Y-%m-%d %H:%M UTC")
         print(f"  {row.name} revision {row.revision}, version {row.version}, {when}, from {row.source}{mark}")
+
+
+def show_feedback(args: argparse.Namespace) -> int:
+    db = _database()
+    try:
+        with db.session() as session:
+            teams = [_team(workspace_ids(session), args.team)] if args.team else workspace_ids(session)
+            for team_id in teams:
+                items = flagged(session, team_id=team_id)
+                print(
+                    f"Workspace {team_id}: " + (f"{len(items)} expectation(s) flagged" if items else "nothing flagged")
+                )
+                for item in items:
+                    print(f"  {item.framework} revision {item.revision} · {item.level_id} · {item.competency}")
+                    print(f"    expects: {item.expectation}")
+                    for when, comment in item.comments:
+                        print(f"    - {when:%Y-%m-%d}: {' '.join(comment.split())}")
+    finally:
+        db.dispose()
+    return 0
 
 
 def _describe(framework: Framework) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, select
 
 from growth.errors import GrowthError
 from growth.frameworks.catalogue import Catalogue, Target
+from growth.frameworks.flags import FlaggedExpectation, flagged
 from growth.frameworks.model import Framework, Level
 from growth.frameworks.versions import Stored, by_id, catalogue
 from growth.gaps import Delta, delta
@@ -177,6 +178,7 @@ class HomeSummary:
     position: Position | None
     latest: Recorded | None  # only when it was against the current target
     trend: list[TrendPoint]
+    flags: list[FlaggedExpectation] = field(default_factory=list)  # for workspace admins only
 
 
 def _catalogue(
@@ -243,4 +245,5 @@ def home_summary(session: Session, *, person: Person, defaults: tuple[Framework,
     recent = latest(session, person=person)
     if where is None or recent is None or recent.delta.target_level != where.target.level.id:
         recent = None
-    return HomeSummary(where, recent, trend(session, person=person))
+    flags = flagged(session, team_id=person.team_id) if person.is_admin else []
+    return HomeSummary(where, recent, trend(session, person=person), flags)

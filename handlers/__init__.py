@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import career, commands, errors, events, middleware, shortcuts
+from handlers import career, commands, errors, events, flags, middleware, shortcuts
 from handlers.services import Services
 
 
@@ -12,6 +12,7 @@ def register(app: App, services: Services) -> None:
     middleware.register(app, services)
     commands.register(app)
     career.register(app)
+    flags.register(app)
     shortcuts.register(app)
     events.register(app)
     app.error(errors.handle_error)

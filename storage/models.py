@@ -121,3 +121,18 @@ class AssessmentAnswer(SQLModel, table=True):
     competency_id: str = Field(max_length=64)
     expected: int
     rated: int
+
+
+class ExpectationFlag(SQLModel, table=True):
+    """Someone found an expectation sentence unclear and said why: feedback for the framework's owners."""
+
+    __tablename__ = "expectation_flags"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    framework_version_id: int = Field(foreign_key="framework_versions.id")
+    level_id: str = Field(max_length=32)
+    competency_id: str = Field(max_length=64)
+    person_id: int = Field(foreign_key="people.id")
+    comment: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _timestamp()

@@ -25,6 +25,7 @@ from slack_sdk.models.views import View
 from growth.career import Form, HomeSummary, Position, Recorded
 from growth.frameworks.catalogue import Catalogue, Target
 from growth.gaps import Delta, summary_line
+from handlers.blocks.flags import FlagTarget, flag_button
 from handlers.blocks.text import escape, shorten
 from handlers.ids import GAP_BLOCK_PREFIX, Action
 from handlers.ids import Block as Id
@@ -172,6 +173,7 @@ def gaps_modal(form: Form, state: FormState) -> View:
     blocks.append(
         ContextBlock(elements=[MarkdownTextObject(text=f"{escape(framework.title)} {escape(framework.version)}")])
     )
+    blocks.insert(-1, flag_button(FlagTarget(state.version_id, target.id, first, PAGE_SIZE)))
     title = "Where you stand" + (f" {state.page + 1}/{total}" if total > 1 else "")
     submit = "Next" if state.page + 1 < total else "See my gaps"
     return View(
@@ -218,6 +220,7 @@ def result_message(recorded: Recorded, target: Target) -> tuple[str, list[Block]
         HeaderBlock(text=shorten(f"Where you stand against {level.id} · {level.title}", 150)),
         SectionBlock(text=MarkdownTextObject(text=f"*{escape(line)}*")),
         *_sections(gap_lines(recorded.delta, framework.scale, level.id)),
+        flag_button(FlagTarget(recorded.stored.id, level.id)),
         ContextBlock(
             elements=[
                 MarkdownTextObject(

@@ -15,6 +15,7 @@ from slack_sdk.models.views import View
 
 from growth.career import HomeSummary
 from handlers.blocks.career import home_section
+from handlers.blocks.flags import flags_section
 from handlers.blocks.help import INTRO, CommandHelp, command_lines
 from handlers.blocks.text import escape, one_line
 from handlers.ids import Block
@@ -33,6 +34,7 @@ def home_view(person: Person, commands: Sequence[CommandHelp], summary: HomeSumm
             DividerBlock(),
             *home_section(summary),
             DividerBlock(),
+            *flags_section(summary.flags),
             SectionBlock(block_id=Block.HOME_COMMANDS, text=MarkdownTextObject(text=start)),
             ContextBlock(elements=[MarkdownTextObject(text=f"Your time zone: {zone}.")]),
         ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import select
@@ -14,6 +15,7 @@ from growth.people import ensure_workspace
 from storage.db import Database
 from storage.models import Assessment, AssessmentAnswer, Person
 from storage.types import utcnow
+from tests.e2e.conftest import bot_environment, trellis
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SlackSender
 
@@ -218,3 +220,69 @@ def test_a_form_opened_before_the_target_changed_is_not_recorded(
     assert "changed since you opened this" in next(iter(answer["errors"].values()))
     with db.session() as session:
         assert session.exec(select(Assessment)).all() == []
+
+
+def _flag_button(blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    return next(
+        element
+        for block in blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == "flag_open"
+    )
+
+
+def test_an_unclear_expectation_is_flagged_from_the_assessment_and_reaches_the_admin(
+    sender: SlackSender, slack: FakeSlack, db: Database, database_url: str, tmp_path: Path
+) -> None:
+    slack.add_user(slack.team_id, "U0ADA", name="Ada", is_admin=True)
+    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    gaps = _open(sender, slack, "gaps")
+    button = _flag_button(gaps["blocks"])
+    action = {"action_id": "flag_open", "type": "button", "value": button["value"]}
+    flag_view = _then_view(
+        slack, "views.push", "flag_expectation", lambda: sender.block_action(user_id="U0MAYA", view=gaps, action=action)
+    )
+    options = [option["value"] for option in flag_view["blocks"][1]["element"]["options"]]
+    assert len(options) == 8 and "cross-team-leadership" in options
+    values = {
+        "flag_which": {"flag_which": _select("cross-team-leadership")},
+        "flag_comment": {
+            "flag_comment": {"type": "plain_text_input", "value": "<!channel> what counts as cross-team?"}
+        },
+    }
+    answer = sender.view_submission(user_id="U0MAYA", view=flag_view, values=values).json()
+    assert answer["response_action"] == "update"
+    assert "IC4 · Cross-team leadership" in _text(answer["view"])
+
+    empty = {**values, "flag_comment": {"flag_comment": {"type": "plain_text_input", "value": "   "}}}
+    refused = sender.view_submission(user_id="U0MAYA", view=flag_view, values=empty).json()
+    assert refused["response_action"] == "errors" and "Say in a few words" in refused["errors"]["flag_comment"]
+
+    published = len(slack.calls("views.publish"))
+    sender.app_home_opened("U0ADA")
+    admin_home = _text(slack.wait_for("views.publish", published + 1)[-1].args["view"])
+    assert "Unclear expectations, for the framework's owners" in admin_home
+    assert "IC4 · Cross-team leadership* (1 flag)" in admin_home
+    assert "&lt;!channel&gt; what counts as cross-team?" in admin_home and "<!channel>" not in admin_home
+    sender.app_home_opened("U0MAYA")
+    maya_home = _text(slack.wait_for("views.publish", published + 2)[-1].args["view"])
+    assert "Unclear expectations" not in maya_home
+
+    listing = trellis("framework", "feedback", env=bot_environment(database_url, slack), cwd=tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    assert "software-engineering revision 1 · IC4 · Cross-team leadership" in listing.stdout
+    assert "<!channel> what counts as cross-team?" in listing.stdout
+
+
+def test_the_result_in_the_dm_offers_to_flag_any_expectation_of_the_level(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    _answer_page(sender, _open(sender, slack, "gaps"), {})
+    (dm,) = slack.wait_for("chat.postMessage")
+    action = {"action_id": "flag_open", "type": "button", "value": _flag_button(dm.args["blocks"])["value"]}
+    flag_view = _then_view(
+        slack, "views.open", "flag_expectation", lambda: sender.block_action(user_id="U0MAYA", action=action)
+    )
+    assert len(flag_view["blocks"][1]["element"]["options"]) == 8
