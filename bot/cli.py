@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot import cli_frameworks
-from bot.app import SlackUnavailable, build_bot, check_slack
+from bot.app import SlackUnavailable, build_bot, check_slack, starting_frameworks
 from bot.settings import Mode, Settings, SettingsError, environment, no_slack_credentials
 from schedules.jobs import JOBS
 from schedules.scheduler import run_job
@@ -101,6 +101,7 @@ def _ready(mode: Mode, port: int | None = None) -> Settings:
     if port is not None:
         values["PORT"] = str(port)
     settings = Settings.load(mode, values)
+    starting_frameworks(settings)
     db = Database.from_url(settings.database_url)
     try:
         migrate.ensure_current(db)

@@ -163,7 +163,8 @@ def _level_view(context: BoltContext, current_ref: str | None = None) -> dict[st
     where = choices.position
     current = current_ref or (person.level_ref if where is not None else None)
     target = where.target.ref if where is not None and current == person.level_ref else None
-    return level_modal(choices.catalogue, current, target).to_dict()
+    preferred = [framework.name for framework in services.frameworks]
+    return level_modal(choices.catalogue, current, target, preferred).to_dict()
 
 
 def _first_gaps_page(context: BoltContext) -> dict[str, Any]:

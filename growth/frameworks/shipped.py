@@ -28,7 +28,8 @@ def defaults(setting: str) -> tuple[tuple[Framework, ...], str]:
     then joins the shipped ones. Raises FrameworkInvalid with every problem of that file.
     """
     if setting in NAMES:
-        return shipped(), setting
+        chosen = next(f for f in shipped() if f.name == setting)
+        return (chosen, *(f for f in shipped() if f is not chosen)), setting
     framework = load_file(setting)
     problems = check_lattice([framework], known=shipped(), sources={framework.name: setting})
     if problems:

@@ -42,13 +42,18 @@ def _level_option(ref: str, level_id: str, title: str, note: str = "") -> Option
     return Option(text=label, value=ref)
 
 
-def level_modal(catalogue: Catalogue, current_ref: str | None, target_ref: str | None) -> View:
+def level_modal(
+    catalogue: Catalogue, current_ref: str | None, target_ref: str | None, preferred: Sequence[str] = ()
+) -> View:
+    """`preferred` frameworks come first (TRELLIS_FRAMEWORK's, then the other defaults)."""
+    rank = {name: index for index, name in enumerate(preferred)}
+    ordered = sorted(catalogue.frameworks.values(), key=lambda framework: rank.get(framework.name, len(rank)))
     groups = [
         OptionGroup(
             label=shorten(track.name, OPTION_TEXT_LIMIT),
             options=[_level_option(framework.ref(level.id), level.id, level.title) for level in track.levels],
         )
-        for framework in catalogue.frameworks.values()
+        for framework in ordered
         for track in framework.tracks
         if track.levels
     ]

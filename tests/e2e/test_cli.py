@@ -55,6 +55,19 @@ def test_a_malformed_database_url_stops_start_up(tmp_path: Path, slack: FakeSlac
     assert "DATABASE_URL is not a database URL" in _one_line_error(result)
 
 
+def test_a_broken_trellis_framework_file_stops_start_up_before_any_worker(tmp_path: Path, slack: FakeSlack) -> None:
+    broken = tmp_path / "ours.yaml"
+    broken.write_text("name: ours\n\ttracks: []\n")
+    env = bot_environment(f"sqlite:///{tmp_path}/t.db", slack, TRELLIS_FRAMEWORK=str(broken))
+    result = trellis("serve", "--http", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    line = _one_line_error(result)
+    assert line == (
+        f"trellis: TRELLIS_FRAMEWORK is neither a shipped framework nor a valid file: {broken}:2: "
+        "tabs are not allowed for indentation in YAML; indent with spaces"
+    )
+
+
 def test_an_unreachable_database_stops_start_up(tmp_path: Path, slack: FakeSlack) -> None:
     env = bot_environment("postgresql://trellis:hunter2@127.0.0.1:1/trellis", slack)
     for args in (("serve", "--http"), ("worker",), ("db", "upgrade")):

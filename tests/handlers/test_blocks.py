@@ -2,6 +2,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from growth.career import HomeSummary
+from growth.frameworks.catalogue import Catalogue
+from growth.frameworks.shipped import defaults, shipped
+from handlers.blocks.career import level_modal
 from handlers.blocks.help import CommandHelp, help_blocks, help_text
 from handlers.blocks.home import home_view
 from handlers.blocks.text import escape, one_line, shorten
@@ -65,3 +68,12 @@ def test_home_view_without_a_name_or_zone_still_renders() -> None:
     view = home_view(Person(team_id="T1", slack_user_id="U1"), AVAILABLE, NOTHING_YET).to_dict()
     assert "Hi there!" in str(view["blocks"])
     assert "not known yet" in str(view["blocks"])
+
+
+def test_the_level_modal_lists_the_preferred_framework_first() -> None:
+    frameworks, name = defaults("product-management")
+    assert name == "product-management" and frameworks[0].name == "product-management"
+    view = level_modal(Catalogue(list(shipped())), None, None, [f.name for f in frameworks]).to_dict()
+    groups = [group["label"]["text"] for group in view["blocks"][0]["element"]["option_groups"]]
+    assert groups == ["Product Management", "Engineering IC", "Engineering Management"]
+    assert view["blocks"][1]["type"] == "context", "no target until a level is chosen"
