@@ -74,7 +74,26 @@ def render(blocks: list[dict[str, Any]]) -> list[str]:
             lines.append("(" + " ".join(html.unescape(e.get("text", "")) for e in block["elements"]) + ")")
         elif kind == "divider":
             lines.append("—")
+        elif kind == "input":
+            hint = f" — {block['hint']['text']}" if block.get("hint") else ""
+            lines.append(f"[{block['label']['text']}]{hint}")
+        elif kind == "actions":
+            lines.append("  ".join(f"[ {element['text']['text']} ]" for element in block["elements"]))
     return lines
+
+
+def _chosen(value: str, kind: str = "static_select") -> dict[str, Any]:
+    return {"type": kind, "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}}}
+
+
+def _after(fake: Any, method: str, step: Any) -> dict[str, Any]:
+    """Do `step`, wait for the views.open or views.update it causes, and return that view as Slack holds it."""
+    before = len(fake.calls(method))
+    step()
+    call = fake.wait_for(method, before + 1)[-1]
+    view_id = call.args.get("view_id")
+    views = fake.views()
+    return next((v for v in views if v["id"] == view_id), views[-1])
 
 
 class Transcript:
@@ -129,18 +148,48 @@ def _story(story: Transcript, slack: Any, fake: Any) -> None:
 
     story.scene("Monday: Maya opens Trellis in Slack for the first time")
     slack.app_home_opened("U0MAYA")
-    published = fake.wait_for("views.publish")[-1].args["view"]
     story.said("Maya", "opens the Trellis App Home tab")
-    story.shown("Trellis (App Home)", render(published["blocks"]))
+    story.shown("Trellis (App Home)", render(fake.wait_for("views.publish")[-1].args["view"]["blocks"]))
 
-    story.scene("Maya asks what Trellis can do")
-    reply = slack.command("/trellis", "", user_id="U0MAYA", user_name="maya")
     story.said("Maya", "/trellis")
+    reply = slack.command("/trellis", "", user_id="U0MAYA", user_name="maya")
     story.shown("Trellis (only visible to you)", render(reply.json().get("blocks", [])))
 
-    story.said("Maya", "/trellis levle")
-    reply = slack.command("/trellis", "levle", user_id="U0MAYA", user_name="maya")
-    story.shown("Trellis (only visible to you)", render(reply.json().get("blocks", [])[:1]))
+    story.scene("Monday: setting the target")
+    story.said("Maya", "/trellis level")
+    modal = _after(fake, "views.open", lambda: slack.command("/trellis", "level", user_id="U0MAYA"))
+    story.said("Maya", "picks IC3 · Software Engineer III as her level")
+    choice = {"action_id": "level_current", **_chosen("software-engineering/IC3")}
+    modal = _after(fake, "views.update", lambda: slack.block_action(user_id="U0MAYA", view=modal, action=choice))
+    offered = [option["text"]["text"] for option in modal["blocks"][1]["element"]["options"]]
+    story.shown("Trellis (level modal)", [f"Where you are heading: {', '.join(offered)}"])
+    values = {
+        "level_current": {"level_current": _chosen("software-engineering/IC3")},
+        "level_target": {"level_target": _chosen("software-engineering/IC4")},
+    }
+    saved = slack.view_submission(user_id="U0MAYA", view=modal, values=values).json()["view"]
+    story.shown("Trellis (level modal)", render(saved["blocks"])[:1])
+
+    story.scene("Monday: where she stands against IC4")
+    story.said("Maya", "/trellis gaps")
+    published = len(fake.calls("views.publish"))
+    form = _after(fake, "views.open", lambda: slack.command("/trellis", "gaps", user_id="U0MAYA"))
+    questions = [block for block in form["blocks"] if block["type"] == "input"]
+    story.shown("Trellis (modal)", [f"{len(questions)} questions, such as:", *render(questions[-1:])])
+    answers = {"Mentoring": 2, "Technical direction": 1, "Cross-team leadership": 1}
+    story.said("Maya", "answers honestly: strong on craft and delivery, not yet leading beyond her team")
+    rated = {
+        block["block_id"]: {"gap_rating": _chosen(str(answers.get(block["label"]["text"], 4)), "radio_buttons")}
+        for block in questions
+    }
+    slack.view_submission(user_id="U0MAYA", view=form, values=rated)
+    (dm,) = fake.wait_for("chat.postMessage")
+    story.shown("Trellis (DM)", render(dm.args["blocks"]))
+    (upload,) = fake.wait_for("files.getUploadURLExternal")
+    story.shown("Trellis (DM)", [f"📎 {upload.args['filename']}: a chart of her answers against what IC4 expects"])
+    home = fake.wait_for("views.publish", published + 1)[-1].args["view"]
+    gaps = [line for line in render(home["blocks"]) if "→" in line or (line.startswith("•") and "`" not in line)]
+    story.shown("Trellis (App Home)", gaps)
 
     story.scene("Safety: a forged request and a retried delivery")
     forged = slack.post(b"command=%2Ftrellis&text=help", "application/x-www-form-urlencoded", signature="v0=forged")

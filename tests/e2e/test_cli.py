@@ -119,6 +119,9 @@ def test_serve_without_any_slack_tokens_runs_the_demo(tmp_path: Path, slack: Fak
     assert result.returncode == 0, result.stderr
     assert "no Slack tokens are set" in result.stderr
     assert "Maya > /trellis" in result.stdout
+    assert "Where you are heading: IC4 · Senior Software Engineer (next level)" in result.stdout
+    assert "Your biggest gaps to IC4: technical direction, cross-team leadership and mentoring." in result.stdout
+    assert "📎 gaps-IC4-1.png" in result.stdout
     assert "HTTP 401: refused" in result.stdout
     assert "acted once" in result.stdout
 
