@@ -80,6 +80,46 @@ def _sentence(text: str) -> str:
     return text if len(text) <= SENTENCE else text[: SENTENCE - 1].rstrip() + "…"
 
 
+def _climb(
+    level_ids: list[str], steps: list[int], said: list[list[str] | None]
+) -> tuple[dict[str, dict[str, Any]], list[int]]:
+    """Expectations up a ladder: the first sentence is the expectation, the rest its details. A level where
+    nothing is said, above one where something was, carries that up; returns the indices carried."""
+    expectations: dict[str, dict[str, Any]] = {}
+    carried_at: list[int] = []
+    carried: list[str] | None = None
+    for index, level_id in enumerate(level_ids):
+        sentences = said[index]
+        if sentences is None and carried is not None:
+            carried_at.append(index)
+            sentences = carried
+        if sentences is None:
+            continue
+        carried = sentences
+        expectations[level_id] = {
+            "mastery": steps[index],
+            "expectation": _sentence(sentences[0]),
+            "details": [_sentence(sentence) for sentence in sentences[1:]],
+        }
+    return expectations, carried_at
+
+
+def _framework(
+    name: str, title: str, levels: int, tracks: list[Any], competencies: list[Any], source: Path
+) -> Framework:
+    """The imported framework, through the same validator as Trellis YAML."""
+    labels, _ = scale_for(levels)
+    data = {
+        "name": name,
+        "title": title[:80],
+        "version": "imported",
+        "scale": labels,
+        "tracks": tracks,
+        "competencies": competencies,
+    }
+    return from_data(data, source=str(source))
+
+
 def _read(path: Path, problems: list[Problem]) -> str | None:
     if path.stat().st_size > MAX_BYTES:
         problems.append(Problem(str(path), None, "", f"is larger than {MAX_BYTES // 1_000_000} MB"))
@@ -116,17 +156,9 @@ def import_progression(path: Path) -> Imported:
         raise FrameworkInvalid(problems)
     if not tracks:
         raise FrameworkInvalid([Problem(str(path), None, "", "has no progression-framework file with topics")])
-    labels, _ = scale_for(max(len(track["levels"]) for track in tracks))
     title = plain_title(path.name).replace("-", " ").title() if path.is_dir() else tracks[0]["name"]
-    data = {
-        "name": name,
-        "title": title[:80],
-        "version": "imported",
-        "scale": labels,
-        "tracks": tracks,
-        "competencies": list(competencies.values()),
-    }
-    framework = from_data(data, source=str(path))
+    longest = max(len(track["levels"]) for track in tracks)
+    framework = _framework(name, title, longest, tracks, list(competencies.values()), path)
     notes.mapped.insert(0, f"{path}: {len(tracks)} track(s) from {len(files)} file(s); mastery = the level's step")
     return Imported(framework, notes)
 
@@ -211,22 +243,11 @@ def _progression_topic(
             "expectations": {},
         },
     )
-    carried: list[str] | None = None
-    for number, level_id in enumerate(level_ids, start=1):
-        criteria = by_level.get(number)
-        if criteria is None and carried is not None:
-            notes.mapped.append(
-                f"{file}: topic {topic['name']} has nothing at level {number}; level {number - 1} carried"
-            )
-            criteria = carried
-        if criteria is None:
-            continue
-        carried = criteria
-        competency["expectations"][level_id] = {
-            "mastery": steps[number - 1],
-            "expectation": _sentence(criteria[0]),
-            "details": [_sentence(c) for c in criteria[1:]],
-        }
+    said = [by_level.get(number) for number in range(1, len(level_ids) + 1)]
+    expectations, carried = _climb(level_ids, steps, said)
+    competency["expectations"].update(expectations)
+    for index in carried:
+        notes.mapped.append(f"{file}: topic {topic['name']} has nothing at level {index + 1}; level {index} carried")
 
 
 # -- CSV exports --------------------------------------------------------------------------------------
@@ -261,7 +282,6 @@ def import_csv(path: Path) -> Imported:
     if not paths:
         raise FrameworkInvalid([Problem(str(path), None, "", "has no complete row")])
     longest = max(len(titles) for titles in paths.values())
-    labels, _ = scale_for(longest)
     tracks: list[dict[str, Any]] = []
     competencies: dict[str, dict[str, Any]] = {}
     used_ids: set[str] = set()
@@ -292,27 +312,12 @@ def import_csv(path: Path) -> Imported:
                 },
             )
             used_ids.add(competency_id)
-            carried = None
-            for index, (level_id, title) in enumerate(zip(level_ids, titles, strict=True)):
-                said = behaviours.get((path_name, title, skill)) or carried
-                if said is None:
-                    continue
-                if said is carried and behaviours.get((path_name, title, skill)) is None:
-                    notes.mapped.append(f"{path}: {skill} has no behavior for {title}; the one before carried")
-                carried = said
-                competency["expectations"][level_id] = {
-                    "mastery": steps[index],
-                    "expectation": _sentence(said[0]),
-                    "details": [_sentence(b) for b in said[1:]],
-                }
-    data = {
-        "name": slug(path.stem),
-        "title": plain_title(path.stem).replace("-", " ").replace("_", " ").title()[:80],
-        "version": "imported",
-        "scale": labels,
-        "tracks": tracks,
-        "competencies": list(competencies.values()),
-    }
-    framework = from_data(data, source=str(path))
+            said = [behaviours.get((path_name, title, skill)) for title in titles]
+            expectations, carried = _climb(level_ids, steps, said)
+            competency["expectations"].update(expectations)
+            for index in carried:
+                notes.mapped.append(f"{path}: {skill} has no behavior for {titles[index]}; the one before carried")
+    title = plain_title(path.stem).replace("-", " ").replace("_", " ").title()
+    framework = _framework(slug(path.stem), title, longest, tracks, list(competencies.values()), path)
     notes.mapped.insert(0, f"{path}: {len(rows)} rows, {len(tracks)} path(s), {len(used_ids)} skill(s)")
     return Imported(framework, notes)
