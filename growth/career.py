@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from growth.errors import GrowthError
 from growth.frameworks.catalogue import Catalogue, Target
 from growth.frameworks.flags import FlaggedExpectation, flagged
-from growth.frameworks.model import Framework, Level
+from growth.frameworks.model import Competency, Expectation, Framework, Level
 from growth.frameworks.versions import Stored, by_id, catalogue
 from growth.gaps import Delta, delta
 from storage.models import Assessment, AssessmentAnswer, Person
@@ -247,3 +247,30 @@ def home_summary(session: Session, *, person: Person, defaults: tuple[Framework,
         recent = None
     flags = flagged(session, team_id=person.team_id) if person.is_admin else []
     return HomeSummary(where, recent, trend(session, person=person), flags)
+
+
+@dataclass(frozen=True)
+class WinVocabulary:
+    """What a win can be tagged with: the target level's competencies, and every name the workspace knows."""
+
+    target_level: str | None
+    level_ids: list[str]  # the current and the target level, for suggestions
+    offered: list[tuple[Competency, Expectation]]
+    names: dict[str, str]
+    framework: Framework | None
+
+
+def win_vocabulary(
+    session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime
+) -> WinVocabulary:
+    cat, _ = _catalogue(session, person.team_id, defaults, now)
+    names = {c.id: c.name for f in cat.frameworks.values() for c in f.competencies}
+    where = position(person, cat)
+    if where is None:
+        return WinVocabulary(None, [], [], names, None)
+    framework = where.target.framework
+    level_ids = [where.target.level.id]
+    if where.framework.name == framework.name:
+        level_ids.insert(0, where.level.id)
+    offered = framework.expectations_at(where.target.level.id)
+    return WinVocabulary(where.target.level.id, level_ids, offered, names, framework)

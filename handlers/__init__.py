@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import career, commands, errors, events, flags, middleware, shortcuts
+from handlers import career, commands, errors, events, flags, middleware, shortcuts, wins
 from handlers.services import Services
 
 
 def register(app: App, services: Services) -> None:
     middleware.register(app, services)
+    wins.register(app)
     commands.register(app)
     career.register(app)
     flags.register(app)

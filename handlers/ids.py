@@ -17,6 +17,8 @@ class View(StrEnum):
     LEVEL_SAVED = "level_saved"
     GAPS = "gaps"
     FLAG = "flag_expectation"
+    WIN = "win"
+    WIN_TEXT = "win_text"
 
 
 class Action(StrEnum):
@@ -28,6 +30,12 @@ class Action(StrEnum):
     FLAG_OPEN = "flag_open"
     FLAG_WHICH = "flag_which"
     FLAG_COMMENT = "flag_comment"
+    WIN_TAG = "win_tag"
+    WIN_VISIBILITY = "win_visibility"
+    WIN_EDIT = "win_edit"
+    WIN_UNDO = "win_undo"
+    WIN_SEE_ALL = "win_see_all"
+    WIN_FIELD = "value"  # the action id of every input in the win modal; its block id says which field
 
 
 class Block(StrEnum):
@@ -39,6 +47,14 @@ class Block(StrEnum):
     LEVEL_TARGET = "level_target"
     FLAG_WHICH = "flag_which"
     FLAG_COMMENT = "flag_comment"
+    WIN_TEXT = "win_text"
+    WIN_COMPETENCIES = "win_competencies"
+    WIN_WHAT = "win_what"
+    WIN_HOW = "win_how"
+    WIN_WHY = "win_why"
+    WIN_LINK = "win_link"
+    WIN_DATE = "win_date"
+    WIN_VISIBILITY = "win_visibility"
 
 
 GAP_BLOCK_PREFIX = "gap:"  # + the competency's position at the target level

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -136,3 +136,34 @@ class ExpectationFlag(SQLModel, table=True):
     person_id: int = Field(foreign_key="people.id")
     comment: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = _timestamp()
+
+
+class Win(SQLModel, table=True):
+    """A moment someone operated at the next level. The full text is kept, whatever Slack can show."""
+
+    __tablename__ = "wins"
+    __table_args__ = (UniqueConstraint("team_id", "request_key", name="uq_wins_team_request"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    what: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    how: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    why: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    evidence_url: str | None = Field(default=None, max_length=1000)
+    happened_on: date
+    visibility: str = Field(default="private", max_length=16)
+    source: str = Field(max_length=16)
+    request_key: str = Field(max_length=128)  # one Slack request or modal: a retry never logs twice
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class WinCompetency(SQLModel, table=True):
+    __tablename__ = "win_competencies"
+    __table_args__ = (UniqueConstraint("win_id", "competency_id", name="uq_win_competencies"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    win_id: int = Field(foreign_key="wins.id", index=True)
+    competency_id: str = Field(max_length=64)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 SECTION_TEXT_LIMIT = 3000
@@ -26,3 +27,23 @@ def one_line(text: str, limit: int = 80) -> str:
     """A short, printable, single-line echo of someone's input (control characters dropped)."""
     printable = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text.replace("\n", " "))
     return shorten(" ".join(printable.split()), limit)
+
+
+_MARKUP = re.compile(r"<([@#!])?([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def from_slack_markup(text: str) -> str:
+    """Slack's message markup as plain words: `<@U1|maya>` is "@maya", `<!channel>` is "@channel",
+    `<https://x|the doc>` is "the doc (https://x)", and `&amp;` `&lt;` `&gt;` are the characters."""
+
+    def plain(match: re.Match[str]) -> str:
+        sigil, target, label = match.group(1), match.group(2), match.group(3)
+        if sigil == "@":
+            return f"@{label or target}"
+        if sigil == "#":
+            return f"#{label or target}"
+        if sigil == "!":
+            return "@" + (label or target.split("^")[0]).lstrip("@")
+        return f"{label} ({target})" if label and label != target else target
+
+    return _MARKUP.sub(plain, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

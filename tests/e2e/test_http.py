@@ -61,7 +61,7 @@ def test_an_unknown_subcommand_answers_with_help_not_silence(sender: SlackSender
 
 
 def test_a_command_this_version_does_not_serve_says_so(sender: SlackSender, db: Database) -> None:
-    body = sender.command("/win", "Led the incident review", user_id="U0MAYA").json()
+    body = sender.command("/growth", "Led the incident review", user_id="U0MAYA").json()
     assert body["response_type"] == "ephemeral"
     assert "isn't available in this version" in body["text"]
 

@@ -1,0 +1,179 @@
+"""The wins log: every time someone operated at the next level, with what, how and why it mattered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from growth.errors import GrowthError, NotAllowed
+from storage.db import insert_ignore
+from storage.models import Person, Win, WinCompetency
+
+TEXT_LIMIT = 10_000  # kept whole; Slack surfaces show a shortened view with a way to see all
+FIELD_LIMIT = 3_000
+URL_LIMIT = 1_000
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"
+    SHARED = "shared"  # with my confirmed manager and chosen mentors
+    PUBLIC = "public"  # posted to the workspace's growth channel
+
+
+@dataclass(frozen=True)
+class LoggedWin:
+    win: Win
+    competencies: tuple[str, ...]
+    created: bool  # False when the same Slack request had already logged it
+
+
+@dataclass(frozen=True)
+class Details:
+    text: str
+    what: str | None = None
+    how: str | None = None
+    why: str | None = None
+    evidence_url: str | None = None
+    happened_on: date | None = None
+    visibility: Visibility = Visibility.PRIVATE
+    competencies: Sequence[str] = ()
+
+
+def clean(details: Details) -> Details:
+    """Refuse what would lose or garble the win, with a sentence that says what to change."""
+    text = details.text.strip()
+    if not text:
+        raise GrowthError("Say what happened, in a sentence or two.")
+    if len(text) > TEXT_LIMIT:
+        raise GrowthError(f"That is {len(text):,} characters; keep a win under {TEXT_LIMIT:,}.")
+    fields = {}
+    for name in ("what", "how", "why"):
+        value = (getattr(details, name) or "").strip() or None
+        if value is not None and len(value) > FIELD_LIMIT:
+            raise GrowthError(f"Keep “{name}” under {FIELD_LIMIT:,} characters.")
+        fields[name] = value
+    url = (details.evidence_url or "").strip() or None
+    if url is not None and (len(url) > URL_LIMIT or not url.startswith(("https://", "http://"))):
+        raise GrowthError("The evidence link should be a web address starting with https://")
+    return Details(
+        text,
+        fields["what"],
+        fields["how"],
+        fields["why"],
+        url,
+        details.happened_on,
+        details.visibility,
+        tuple(dict.fromkeys(details.competencies)),
+    )
+
+
+def log_win(
+    session: Session, *, person: Person, details: Details, source: str, request_key: str, today: date, now: datetime
+) -> LoggedWin:
+    """Store a win at once. The same `request_key` (a Slack request, a modal) never stores it twice."""
+    details = clean(details)
+    assert person.id is not None
+    inserted = insert_ignore(
+        session,
+        Win.__table__,  # type: ignore[attr-defined]
+        {
+            "team_id": person.team_id,
+            "person_id": person.id,
+            "text": details.text,
+            "what": details.what,
+            "how": details.how,
+            "why": details.why,
+            "evidence_url": details.evidence_url,
+            "happened_on": details.happened_on or today,
+            "visibility": details.visibility.value,
+            "source": source,
+            "request_key": request_key[:128],
+            "created_at": now,
+            "updated_at": now,
+        },
+        conflict=["team_id", "request_key"],
+    )
+    win = session.exec(select(Win).where(Win.team_id == person.team_id, Win.request_key == request_key[:128])).one()
+    if inserted:
+        _set_competencies(session, win, details.competencies)
+    return LoggedWin(win, competencies_of(session, win), created=inserted)
+
+
+def own_win(session: Session, *, person: Person, win_id: int) -> Win:
+    """The win, if it is this person's; nobody else can change someone's win."""
+    win = session.get(Win, win_id)
+    if win is None or win.team_id != person.team_id:
+        raise GrowthError("That win is gone: it was deleted.")
+    if win.person_id != person.id:
+        raise NotAllowed("Only the person whose win it is can change it.")
+    return win
+
+
+def edit_win(session: Session, *, person: Person, win_id: int, details: Details, now: datetime) -> LoggedWin:
+    win = own_win(session, person=person, win_id=win_id)
+    details = clean(details)
+    win.text, win.what, win.how, win.why = details.text, details.what, details.how, details.why
+    win.evidence_url = details.evidence_url
+    win.happened_on = details.happened_on or win.happened_on
+    win.visibility, win.updated_at = details.visibility.value, now
+    session.add(win)
+    _set_competencies(session, win, details.competencies)
+    return LoggedWin(win, competencies_of(session, win), created=False)
+
+
+def tag_win(
+    session: Session, *, person: Person, win_id: int, competency_ids: Sequence[str], now: datetime
+) -> LoggedWin:
+    """Add competencies to a win (keeping those it has)."""
+    win = own_win(session, person=person, win_id=win_id)
+    _set_competencies(session, win, [*competencies_of(session, win), *competency_ids])
+    win.updated_at = now
+    session.add(win)
+    return LoggedWin(win, competencies_of(session, win), created=False)
+
+
+def set_visibility(
+    session: Session, *, person: Person, win_id: int, visibility: Visibility, now: datetime
+) -> LoggedWin:
+    win = own_win(session, person=person, win_id=win_id)
+    win.visibility, win.updated_at = visibility.value, now
+    session.add(win)
+    return LoggedWin(win, competencies_of(session, win), created=False)
+
+
+def delete_win(session: Session, *, person: Person, win_id: int) -> None:
+    """Remove a win from the log, and so from every future packet."""
+    win = own_win(session, person=person, win_id=win_id)
+    session.execute(delete(WinCompetency).where(WinCompetency.win_id == win.id))  # type: ignore[arg-type]
+    session.delete(win)
+
+
+def competencies_of(session: Session, win: Win) -> tuple[str, ...]:
+    rows = session.exec(
+        select(WinCompetency.competency_id).where(WinCompetency.win_id == win.id).order_by(WinCompetency.id)
+    )
+    return tuple(rows.all())
+
+
+def recent(session: Session, *, person: Person, limit: int = 5) -> list[LoggedWin]:
+    wins = session.exec(
+        select(Win)
+        .where(Win.team_id == person.team_id, Win.person_id == person.id)
+        .order_by(Win.happened_on.desc(), Win.id.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    ).all()
+    return [LoggedWin(win, competencies_of(session, win), created=False) for win in wins]
+
+
+def _set_competencies(session: Session, win: Win, competency_ids: Sequence[str]) -> None:
+    assert win.id is not None
+    wanted = list(dict.fromkeys(competency_ids))
+    session.execute(delete(WinCompetency).where(WinCompetency.win_id == win.id))  # type: ignore[arg-type]
+    for competency_id in wanted:
+        session.add(WinCompetency(win_id=win.id, competency_id=competency_id[:64]))
+    session.flush()

@@ -1,0 +1,281 @@
+"""`/win`, the "Log as a win" shortcut, and the buttons on a logged win."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from growth.career import WinVocabulary, win_vocabulary
+from growth.errors import GrowthError
+from growth.suggest import suggest
+from growth.wins import (
+    Details,
+    LoggedWin,
+    Visibility,
+    competencies_of,
+    delete_win,
+    edit_win,
+    log_win,
+    own_win,
+    set_visibility,
+    tag_win,
+)
+from handlers.blocks.text import from_slack_markup
+from handlers.blocks.wins import WinForm, logged_message, whole_text_view, win_modal
+from handlers.ids import Action, Block, Callback, Command, View
+from handlers.middleware import PERSON_KEY
+from handlers.services import Services, services_of
+from storage.models import Person
+
+
+def register(app: App) -> None:
+    app.command(Command.WIN)(win_command)
+    app.shortcut(Callback.LOG_AS_WIN_SHORTCUT)(log_as_win)
+    app.view(View.WIN)(win_submitted)
+    app.action(Action.WIN_TAG)(tag_clicked)
+    app.action(Action.WIN_VISIBILITY)(visibility_chosen)
+    app.action(Action.WIN_EDIT)(edit_clicked)
+    app.action(Action.WIN_UNDO)(undo_clicked)
+    app.action(Action.WIN_SEE_ALL)(see_all_clicked)
+
+
+def today_for(person: Person, now: datetime) -> date:
+    """The date in the person's own time zone (UTC until Slack tells us theirs)."""
+    return now.astimezone(ZoneInfo(person.tz)).date() if person.tz else now.date()
+
+
+def win_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    services, person = services_of(context), context[PERSON_KEY]
+    text = from_slack_markup(command.get("text") or "").strip()
+    if not text:
+        ack()
+        form = WinForm(f"modal:{command['trigger_id']}", channel=command.get("channel_id"))
+        client.views_open(trigger_id=command["trigger_id"], view=_modal(services, person, form).to_dict())
+        return
+    try:
+        with services.db.session() as session:
+            vocabulary = _vocabulary(services, session, person)
+            logged = log_win(
+                session,
+                person=person,
+                details=Details(text),
+                source="command",
+                request_key=f"command:{command['trigger_id']}",
+                today=today_for(person, services.clock()),
+                now=services.clock(),
+            )
+    except GrowthError as error:
+        ack(response_type="ephemeral", text=str(error))
+        return
+    fallback, blocks = _answer(logged, vocabulary)
+    ack(response_type="ephemeral", text=fallback, blocks=[block.to_dict() for block in blocks])
+
+
+def log_as_win(ack: Ack, shortcut: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """From any message: the modal, filled with the message's words and a link to it."""
+    ack()
+    services, person = services_of(context), context[PERSON_KEY]
+    message, channel = shortcut.get("message") or {}, (shortcut.get("channel") or {}).get("id")
+    permalink = None
+    with suppress(SlackApiError):  # the link is a nicety; the words are what matter
+        permalink = client.chat_getPermalink(channel=channel, message_ts=shortcut["message_ts"])["permalink"]
+    form = WinForm(f"shortcut:{shortcut['trigger_id']}", channel=channel)
+    text = from_slack_markup(message.get("text") or "")
+    view = _modal(services, person, form, text=text, evidence_url=permalink)
+    client.views_open(trigger_id=shortcut["trigger_id"], view=view.to_dict())
+
+
+def win_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    services, person = services_of(context), context[PERSON_KEY]
+    form = WinForm.load(view["private_metadata"])
+    values = view["state"]["values"]
+    try:
+        with services.db.session() as session:
+            vocabulary = _vocabulary(services, session, person)
+            existing = own_win(session, person=person, win_id=form.win_id) if form.win_id else None
+            details = _details(values, existing.text if existing else "")
+            if existing is not None:
+                logged = edit_win(session, person=person, win_id=existing.id, details=details, now=services.clock())
+            else:
+                source = form.request_key.split(":", 1)[0]
+                logged = log_win(
+                    session,
+                    person=person,
+                    details=details,
+                    source=source,
+                    request_key=form.request_key,
+                    today=today_for(person, services.clock()),
+                    now=services.clock(),
+                )
+    except GrowthError as error:
+        field = Block.WIN_TEXT if Block.WIN_TEXT in values else next(iter(values))
+        ack(response_action="errors", errors={field: str(error)[:150]})
+        return
+    ack()
+    if not logged.created and form.win_id is None:
+        return  # the same modal submitted again: stored once, confirmed once
+    fallback, blocks = _answer(logged, vocabulary, edited=form.win_id is not None)
+    _tell(client, person, form, fallback, [block.to_dict() for block in blocks])
+
+
+def tag_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    win_id, _, listed = action["value"].partition(":")
+    _change(
+        respond,
+        context,
+        lambda session, person, now: tag_win(
+            session, person=person, win_id=int(win_id), competency_ids=listed.split(","), now=now
+        ),
+    )
+
+
+def visibility_chosen(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    win_id = int(action["block_id"].removeprefix("win:"))
+    chosen = Visibility(action["selected_option"]["value"])
+    _change(
+        respond,
+        context,
+        lambda session, person, now: set_visibility(session, person=person, win_id=win_id, visibility=chosen, now=now),
+    )
+
+
+def edit_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    services, person = services_of(context), context[PERSON_KEY]
+    win_id = int(action["value"])
+    try:
+        with services.db.session() as session:
+            win = own_win(session, person=person, win_id=win_id)
+            existing = LoggedWin(win, competencies_of(session, win), created=False)
+    except GrowthError as error:
+        _say(body, client, person, str(error))
+        return
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    form = WinForm(f"edit:{win_id}", win_id=win_id, channel=channel, response_url=body.get("response_url"))
+    client.views_open(trigger_id=body["trigger_id"], view=_modal(services, person, form, existing=existing).to_dict())
+
+
+def undo_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    services, person = services_of(context), context[PERSON_KEY]
+    try:
+        with services.db.session() as session:
+            delete_win(session, person=person, win_id=int(action["value"]))
+    except GrowthError as error:
+        respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return
+    respond(text="Deleted. It is gone from your log and from every future packet.", replace_original=True)
+
+
+def see_all_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    services, person = services_of(context), context[PERSON_KEY]
+    try:
+        with services.db.session() as session:
+            text = own_win(session, person=person, win_id=int(action["value"])).text
+    except GrowthError as error:
+        _say(body, client, person, str(error))
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=whole_text_view(text).to_dict())
+
+
+def _vocabulary(services: Services, session: Any, person: Person) -> WinVocabulary:
+    return win_vocabulary(session, person=person, defaults=services.frameworks, now=services.clock())
+
+
+def _answer(logged: LoggedWin, vocabulary: WinVocabulary, *, edited: bool = False) -> tuple[str, list[Any]]:
+    suggestions = []
+    if vocabulary.framework is not None and not logged.competencies:
+        suggestions = suggest(vocabulary.framework, vocabulary.level_ids, logged.win.text)
+    return logged_message(logged, vocabulary.names, suggestions, edited=edited)
+
+
+def _modal(
+    services: Services,
+    person: Person,
+    form: WinForm,
+    *,
+    text: str = "",
+    evidence_url: str | None = None,
+    existing: LoggedWin | None = None,
+) -> Any:
+    with services.db.session() as session:
+        vocabulary = _vocabulary(services, session, person)
+    return win_modal(
+        form,
+        competencies=vocabulary.offered,
+        level_id=vocabulary.target_level,
+        today=today_for(person, services.clock()),
+        text=text,
+        evidence_url=evidence_url,
+        existing=existing,
+    )
+
+
+def _details(values: dict[str, Any], kept_text: str) -> Details:
+    def value(block: str) -> dict[str, Any]:
+        return (values.get(block) or {}).get(Action.WIN_FIELD) or {}
+
+    chosen = value(Block.WIN_COMPETENCIES).get("selected_options") or []
+    happened = value(Block.WIN_DATE).get("selected_date")
+    visibility = (value(Block.WIN_VISIBILITY).get("selected_option") or {}).get("value") or Visibility.PRIVATE.value
+    return Details(
+        text=(value(Block.WIN_TEXT).get("value") or "") if Block.WIN_TEXT in values else kept_text,
+        what=value(Block.WIN_WHAT).get("value"),
+        how=value(Block.WIN_HOW).get("value"),
+        why=value(Block.WIN_WHY).get("value"),
+        evidence_url=value(Block.WIN_LINK).get("value"),
+        happened_on=date.fromisoformat(happened) if happened else None,
+        visibility=Visibility(visibility),
+        competencies=[option["value"] for option in chosen],
+    )
+
+
+def _change(respond: Respond, context: BoltContext, change: Any) -> None:
+    """Apply a button's change to the person's own win and redraw the message in place."""
+    services, person = services_of(context), context[PERSON_KEY]
+    try:
+        with services.db.session() as session:
+            vocabulary = _vocabulary(services, session, person)
+            logged = change(session, person, services.clock())
+    except GrowthError as error:
+        respond(text=str(error), response_type="ephemeral", replace_original=False)
+        return
+    fallback, blocks = _answer(logged, vocabulary)
+    respond(text=fallback, blocks=[block.to_dict() for block in blocks], replace_original=True)
+
+
+def _tell(client: WebClient, person: Person, form: WinForm, text: str, blocks: list[dict[str, Any]]) -> None:
+    """After the modal: replace the message it came from, else an ephemeral where it started, else the DM."""
+    if form.response_url:
+        from slack_sdk.webhook import WebhookClient
+
+        WebhookClient(form.response_url).send(text=text, blocks=blocks, replace_original=True)
+        return
+    if form.channel:
+        try:
+            client.chat_postEphemeral(channel=form.channel, user=person.slack_user_id, text=text, blocks=blocks)
+            return
+        except SlackApiError:
+            pass  # not in that channel: the DM always works
+    client.chat_postMessage(channel=person.slack_user_id, text=text, blocks=blocks)
+
+
+def _say(body: dict[str, Any], client: WebClient, person: Person, text: str) -> None:
+    channel = (body.get("container") or {}).get("channel_id") or person.slack_user_id
+    try:
+        client.chat_postEphemeral(channel=channel, user=person.slack_user_id, text=text)
+    except SlackApiError:
+        client.chat_postMessage(channel=person.slack_user_id, text=text)

@@ -1,0 +1,188 @@
+"""`/win`, its buttons, the modal and the shortcut, over HTTP against the fake, on both databases."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import select
+
+from storage.db import Database
+from storage.models import Win, WinCompetency
+from tests.e2e.test_levels_and_gaps import SE, _set_level, _text, _then_view
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_requests import SlackSender
+
+OUTAGE = "Led the payments outage review across three teams and published the postmortem"
+
+
+def _wins(db: Database) -> list[Win]:
+    with db.session() as session:
+        return list(session.exec(select(Win)).all())
+
+
+def _actions(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    found = {}
+    for block in blocks:
+        if block["type"] == "actions":
+            for element in block["elements"]:
+                found[element["action_id"]] = {**element, "block_id": block["block_id"]}
+    return found
+
+
+def _click(sender: SlackSender, element: dict[str, Any], user: str = "U0MAYA", **extra: Any) -> None:
+    action = {"action_id": element["action_id"], "block_id": element["block_id"], "type": element["type"], **extra}
+    if "value" in element:
+        action["value"] = element["value"]
+    sender.block_action(user_id=user, action=action)
+
+
+def test_a_win_is_logged_at_once_with_suggestions_to_tag(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
+    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    body = sender.command("/win", OUTAGE, user_id="U0MAYA").json()
+    assert body["response_type"] == "ephemeral"
+    assert body["blocks"][0]["text"]["text"] == f"*Logged.* “{OUTAGE}”"
+    suggestion = body["blocks"][1]["text"]["text"]
+    assert suggestion.startswith("Looks like *operational ownership*, *cross-team leadership* and")
+    assert "(matched: review, across, teams, postmortem" in suggestion
+    (win,) = _wins(db)
+    assert (win.text, win.visibility, win.source) == (OUTAGE, "private", "command")
+
+    buttons = _actions(body["blocks"])
+    _click(sender, buttons["win_tag"])
+    (redrawn,) = slack.wait_for_responses(1)
+    assert redrawn["replace_original"] is True
+    assert "Tagged: Operational ownership, Cross-team leadership" in _text(redrawn["blocks"])
+    with db.session() as session:
+        assert len(session.exec(select(WinCompetency)).all()) == 3
+
+    _click(
+        sender,
+        buttons["win_visibility"],
+        selected_option={"value": "shared", "text": {"type": "plain_text", "text": "x"}},
+    )
+    slack.wait_for_responses(2)
+    assert _wins(db)[0].visibility == "shared"
+
+    _click(sender, buttons["win_undo"])
+    deleted = slack.wait_for_responses(3)[-1]
+    assert deleted["text"] == "Deleted. It is gone from your log and from every future packet."
+    assert _wins(db) == []
+    _click(sender, buttons["win_tag"])
+    assert slack.wait_for_responses(4)[-1]["text"] == "That win is gone: it was deleted."
+
+
+def test_a_win_never_pings_anyone_and_reads_as_words(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
+    body = sender.command("/win", "Thanks <!channel> &amp; <@U0DEV|dev> for the &lt;fix&gt;", user_id="U0MAYA").json()
+    (win,) = _wins(db)
+    assert win.text == "Thanks @channel & @dev for the <fix>"
+    shown = _text(body)
+    assert "<!channel>" not in shown and "<@U0DEV" not in shown
+    assert "Thanks @channel &amp; @dev for the &lt;fix&gt;" in shown
+
+
+def test_text_too_long_or_empty(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
+    refused = sender.command("/win", "x" * 10_001, user_id="U0MAYA").json()
+    assert refused == {"response_type": "ephemeral", "text": "That is 10,001 characters; keep a win under 10,000."}
+    assert _wins(db) == []
+    long = "Shipped it. " * 400
+    body = sender.command("/win", long, user_id="U0MAYA").json()
+    assert len(_wins(db)[0].text) == len(long.strip())
+    assert len(body["blocks"][0]["text"]["text"]) <= 3000
+    see_all = body["blocks"][0]["accessory"]
+    assert see_all["action_id"] == "win_see_all"
+    view = _then_view(slack, "views.open", "win_text", lambda: _click(sender, {**see_all, "block_id": "b"}))
+    assert sum(len(block["text"]["text"]) for block in view["blocks"]) >= len(long.strip())
+    opened = len(slack.calls("views.open"))
+    assert sender.command("/win", "   ", user_id="U0MAYA").body == b"", "no text: the modal opens instead"
+    assert slack.wait_for("views.open", opened + 1)[-1].args["view"]["callback_id"] == "win"
+
+
+def _fill(view: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    values = {
+        "win_text": {"value": {"type": "plain_text_input", "value": fields.get("text", OUTAGE)}},
+        "win_what": {"value": {"type": "plain_text_input", "value": fields.get("what")}},
+        "win_how": {"value": {"type": "plain_text_input", "value": None}},
+        "win_why": {"value": {"type": "plain_text_input", "value": "Three teams stopped paging each other"}},
+        "win_link": {"value": {"type": "url_text_input", "value": fields.get("link")}},
+        "win_date": {"value": {"type": "datepicker", "selected_date": "2026-11-17"}},
+        "win_visibility": {"value": {"type": "radio_buttons", "selected_option": {"value": "public"}}},
+    }
+    if "competencies" in fields:
+        chosen = [{"value": c, "text": {"type": "plain_text", "text": c}} for c in fields["competencies"]]
+        values["win_competencies"] = {"value": {"type": "multi_static_select", "selected_options": chosen}}
+    return values
+
+
+def test_the_full_modal_logs_once_even_when_submitted_twice(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    view = _then_view(slack, "views.open", "win", lambda: sender.command("/win", "", user_id="U0MAYA"))
+    options = [
+        o["value"] for o in next(b for b in view["blocks"] if b["block_id"] == "win_competencies")["element"]["options"]
+    ]
+    assert "cross-team-leadership" in options and len(options) == 8
+    values = _fill(view, what="Postmortem published in two days", competencies=["cross-team-leadership"])
+    assert sender.view_submission(user_id="U0MAYA", view=view, values=values).body == b""
+    assert sender.view_submission(user_id="U0MAYA", view=view, values=values).body == b""
+    (win,) = _wins(db)
+    assert (win.what, win.why, win.visibility, win.source) == (
+        "Postmortem published in two days",
+        "Three teams stopped paging each other",
+        "public",
+        "modal",
+    )
+    assert win.happened_on.isoformat() == "2026-11-17"
+    (told,) = slack.wait_for("chat.postEphemeral")
+    assert told.args["user"] == "U0MAYA" and "Logged." in _text(told.args["blocks"])
+    assert len(slack.calls("chat.postEphemeral")) == 1, "a second submission is not confirmed again"
+
+    bad = sender.view_submission(user_id="U0MAYA", view=view, values=_fill(view, link="ftp://nope")).json()
+    assert bad["response_action"] == "errors"
+    assert bad["errors"]["win_text"] == "The evidence link should be a web address starting with https://"
+
+
+def test_only_the_author_can_change_a_win(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
+    body = sender.command("/win", OUTAGE, user_id="U0MAYA").json()
+    undo = _actions(body["blocks"])["win_undo"]
+    _click(sender, undo, user="U0DEV")
+    assert slack.wait_for_responses(1)[-1]["text"] == "Only the person whose win it is can change it."
+    assert len(_wins(db)) == 1
+
+
+def test_editing_a_win_replaces_the_message_it_came_from(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
+    body = sender.command("/win", OUTAGE, user_id="U0MAYA").json()
+    edit = _actions(body["blocks"])["win_edit"]
+    view = _then_view(slack, "views.open", "win", lambda: _click(sender, edit))
+    text_block = next(b for b in view["blocks"] if b["block_id"] == "win_text")
+    assert text_block["element"]["initial_value"] == OUTAGE
+    sender.view_submission(user_id="U0MAYA", view=view, values=_fill(view, text="Led the review, edited"))
+    replaced = slack.wait_for_responses(1)[-1]
+    assert replaced["replace_original"] is True and "*Updated.* “Led the review, edited”" in _text(replaced["blocks"])
+    assert _wins(db)[0].text == "Led the review, edited"
+
+
+def test_log_as_a_win_from_someone_elses_message(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
+    message = {
+        "type": "message",
+        "user": "U0PRIYA",
+        "ts": "1795300000.000100",
+        "text": "Huge thanks <@U0MAYA> for fixing the flaky test!",
+    }
+    view = _then_view(
+        slack,
+        "views.open",
+        "win",
+        lambda: sender.message_shortcut("log_as_win", user_id="U0MAYA", message=message, channel="C0ENG"),
+    )
+    (permalink,) = slack.calls("chat.getPermalink")
+    assert (permalink.args["channel"], permalink.args["message_ts"]) == ("C0ENG", "1795300000.000100")
+    fields = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert fields["win_text"]["initial_value"] == "Huge thanks @U0MAYA for fixing the flaky test!"
+    assert fields["win_link"]["initial_value"] == "https://trellis-demo.slack.com/archives/C0ENG/p1795300000000100"
+    values = _fill(view, text=fields["win_text"]["initial_value"], link=fields["win_link"]["initial_value"])
+    sender.view_submission(user_id="U0MAYA", view=view, values=values)
+    (win,) = _wins(db)
+    assert (win.source, win.evidence_url) == ("shortcut", fields["win_link"]["initial_value"])
+    assert json.loads(json.dumps(win.text)) == "Huge thanks @U0MAYA for fixing the flaky test!"
