@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
@@ -14,7 +14,11 @@ from growth.frameworks.flags import FlaggedExpectation, flagged
 from growth.frameworks.model import Competency, Expectation, Framework, Level
 from growth.frameworks.versions import Stored, by_id, catalogue
 from growth.gaps import Delta, delta
+from growth.wins import Evidence, LoggedWin, evidence
+from growth.wins import recent as recent_wins
 from storage.models import Assessment, AssessmentAnswer, Person
+
+HOME_WINS = 3
 
 
 class NoLevelYet(GrowthError):
@@ -179,6 +183,9 @@ class HomeSummary:
     latest: Recorded | None  # only when it was against the current target
     trend: list[TrendPoint]
     flags: list[FlaggedExpectation] = field(default_factory=list)  # for workspace admins only
+    wins: list[LoggedWin] = field(default_factory=list)  # the latest
+    evidence: list[tuple[str, Evidence]] = field(default_factory=list)  # (competency name, evidence) at the target
+    names: dict[str, str] = field(default_factory=dict)  # competency id -> name, across the workspace's frameworks
 
 
 def _catalogue(
@@ -239,14 +246,24 @@ def submit_assessment(
     return record_assessment(session, person=person, target=where.target, stored=stored, ratings=ratings, now=now)
 
 
-def home_summary(session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime) -> HomeSummary:
+def home_summary(
+    session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime, today: date | None = None
+) -> HomeSummary:
+    today = today or now.date()
     cat, _ = _catalogue(session, person.team_id, defaults, now)
     where = position(person, cat)
     recent = latest(session, person=person)
     if where is None or recent is None or recent.delta.target_level != where.target.level.id:
         recent = None
     flags = flagged(session, team_id=person.team_id) if person.is_admin else []
-    return HomeSummary(where, recent, trend(session, person=person), flags)
+    proof: list[tuple[str, Evidence]] = []
+    if where is not None:
+        competencies = [c for c, _ in where.target.framework.expectations_at(where.target.level.id)]
+        found = evidence(session, person=person, competency_ids=[c.id for c in competencies], today=today)
+        proof = [(c.name, e) for c, e in zip(competencies, found, strict=True)]
+    latest_wins = recent_wins(session, person=person, limit=HOME_WINS)
+    names = {c.id: c.name for f in cat.frameworks.values() for c in f.competencies}
+    return HomeSummary(where, recent, trend(session, person=person), flags, latest_wins, proof, names)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, select
@@ -112,3 +112,9 @@ def _stale(person: Person, now: datetime) -> bool:
 
 def workspace_ids(session: Session) -> list[str]:
     return list(session.exec(select(Workspace.team_id).order_by(Workspace.team_id)).all())
+
+
+def local_today(person: Person, now: datetime) -> date:
+    """The date where the person is (UTC until Slack has told us their time zone)."""
+    zone = valid_time_zone(person.tz)
+    return now.astimezone(ZoneInfo(zone)).date() if zone else now.date()

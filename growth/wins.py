@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import delete
@@ -177,3 +178,30 @@ def _set_competencies(session: Session, win: Win, competency_ids: Sequence[str])
     for competency_id in wanted:
         session.add(WinCompetency(win_id=win.id, competency_id=competency_id[:64]))
     session.flush()
+
+
+READINESS_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Evidence:
+    competency_id: str
+    wins: int  # every win tagged with it
+    weeks: int  # of the last READINESS_WEEKS, in how many a win showed it ("consistently" means most)
+
+
+def evidence(session: Session, *, person: Person, competency_ids: Sequence[str], today: date) -> list[Evidence]:
+    """For each competency, how much evidence the log holds, and how steadily it came."""
+    rows = session.exec(
+        select(WinCompetency.competency_id, Win.happened_on)
+        .join(Win, Win.id == WinCompetency.win_id)  # type: ignore[arg-type]
+        .where(Win.team_id == person.team_id, Win.person_id == person.id)
+    ).all()
+    since = today - timedelta(weeks=READINESS_WEEKS)
+    counts: dict[str, int] = defaultdict(int)
+    weeks: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for competency_id, happened_on in rows:
+        counts[competency_id] += 1
+        if since < happened_on <= today:
+            weeks[competency_id].add(happened_on.isocalendar()[:2])
+    return [Evidence(cid, counts.get(cid, 0), len(weeks.get(cid, ()))) for cid in competency_ids]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from growth.career import home_summary
+from growth.people import local_today
 from handlers.blocks.home import home_view
 from handlers.commands_list import AVAILABLE
 from handlers.services import Services
@@ -13,5 +14,8 @@ from storage.models import Person
 
 def publish_home(client: WebClient, services: Services, person: Person) -> None:
     with services.db.session() as session:
-        summary = home_summary(session, person=person, defaults=services.frameworks, now=services.clock())
+        now = services.clock()
+        summary = home_summary(
+            session, person=person, defaults=services.frameworks, now=now, today=local_today(person, now)
+        )
     client.views_publish(user_id=person.slack_user_id, view=home_view(person, AVAILABLE, summary))

@@ -43,6 +43,7 @@ class Block(StrEnum):
     HOME_COMMANDS = "home_commands"
     HOME_GAPS = "home_gaps"
     HOME_FLAGS = "home_flags"
+    HOME_WINS = "home_wins"
     LEVEL_CURRENT = "level_current"
     LEVEL_TARGET = "level_target"
     FLAG_WHICH = "flag_which"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -13,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from growth.career import WinVocabulary, win_vocabulary
 from growth.errors import GrowthError
+from growth.people import local_today
 from growth.suggest import suggest
 from growth.wins import (
     Details,
@@ -45,11 +45,6 @@ def register(app: App) -> None:
     app.action(Action.WIN_SEE_ALL)(see_all_clicked)
 
 
-def today_for(person: Person, now: datetime) -> date:
-    """The date in the person's own time zone (UTC until Slack tells us theirs)."""
-    return now.astimezone(ZoneInfo(person.tz)).date() if person.tz else now.date()
-
-
 def win_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     services, person = services_of(context), context[PERSON_KEY]
     text = from_slack_markup(command.get("text") or "").strip()
@@ -67,7 +62,7 @@ def win_command(ack: Ack, command: dict[str, Any], client: WebClient, context: B
                 details=Details(text),
                 source="command",
                 request_key=f"command:{command['trigger_id']}",
-                today=today_for(person, services.clock()),
+                today=local_today(person, services.clock()),
                 now=services.clock(),
             )
     except GrowthError as error:
@@ -110,7 +105,7 @@ def win_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
                     details=details,
                     source=source,
                     request_key=form.request_key,
-                    today=today_for(person, services.clock()),
+                    today=local_today(person, services.clock()),
                     now=services.clock(),
                 )
     except GrowthError as error:
@@ -217,7 +212,7 @@ def _modal(
         form,
         competencies=vocabulary.offered,
         level_id=vocabulary.target_level,
-        today=today_for(person, services.clock()),
+        today=local_today(person, services.clock()),
         text=text,
         evidence_url=evidence_url,
         existing=existing,

@@ -18,6 +18,7 @@ from handlers.blocks.career import home_section
 from handlers.blocks.flags import flags_section
 from handlers.blocks.help import INTRO, CommandHelp, command_lines
 from handlers.blocks.text import escape, one_line
+from handlers.blocks.wins import home_wins_section
 from handlers.ids import Block
 from storage.models import Person
 
@@ -33,6 +34,8 @@ def home_view(person: Person, commands: Sequence[CommandHelp], summary: HomeSumm
             SectionBlock(block_id=Block.HOME_INTRO, text=MarkdownTextObject(text=f"Hi {name}! {INTRO}")),
             DividerBlock(),
             *home_section(summary),
+            DividerBlock(),
+            *home_wins_section(summary),
             DividerBlock(),
             *flags_section(summary.flags),
             SectionBlock(block_id=Block.HOME_COMMANDS, text=MarkdownTextObject(text=start)),

@@ -26,9 +26,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from growth.career import HomeSummary
 from growth.frameworks.model import Competency, Expectation
 from growth.suggest import Suggestion
-from growth.wins import FIELD_LIMIT, LoggedWin, Visibility
+from growth.wins import FIELD_LIMIT, READINESS_WEEKS, LoggedWin, Visibility
 from handlers.blocks.text import escape, shorten
 from handlers.ids import Action
 from handlers.ids import Block as Id
@@ -241,3 +242,40 @@ def whole_text_view(text: str) -> View:
         close="Close",
         blocks=[SectionBlock(text=MarkdownTextObject(text=part)) for part in parts],
     )
+
+
+def home_wins_section(summary: HomeSummary) -> list[Block]:
+    """The latest wins, and how much evidence each competency of the target level has."""
+    if not summary.wins:
+        text = "*Your wins*\nNone yet. Next time you operate at the next level, type `/win` and what happened."
+        return [SectionBlock(block_id=Id.HOME_WINS, text=MarkdownTextObject(text=text))]
+    lines = []
+    for logged in summary.wins:
+        tags = ", ".join(summary.names.get(c, c) for c in logged.competencies)
+        when = f"{logged.win.happened_on:%-d %b}"
+        lines.append(f"• {when}: {escape(shorten(logged.win.text, 150))}" + (f" _({escape(tags)})_" if tags else ""))
+    blocks: list[Block] = [
+        SectionBlock(block_id=Id.HOME_WINS, text=MarkdownTextObject(text="*Your latest wins*\n" + "\n".join(lines)))
+    ]
+    if summary.evidence and summary.position is not None:
+        level = escape(summary.position.target.level.id)
+        covered = sum(1 for _, found in summary.evidence if found.wins)
+        rows = []
+        for name, found in summary.evidence:
+            if found.wins:
+                rows.append(
+                    f"✅ {escape(name)}: {found.wins} win{'s' if found.wins != 1 else ''}, "
+                    f"in {found.weeks} of the last {READINESS_WEEKS} weeks"
+                )
+            else:
+                rows.append(f"▫️ {escape(name)}: no evidence yet")
+        heading = f"*Evidence for {level}*: {covered} of {len(summary.evidence)} competencies"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=shorten(heading + "\n" + "\n".join(rows), 3000))))
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(text="Consistently means most weeks, not once: readiness is the steady count.")
+                ]
+            )
+        )
+    return blocks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlmodel import select
@@ -13,6 +14,7 @@ from tests.e2e.test_levels_and_gaps import SE, _set_level, _text, _then_view
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SlackSender
 
+HAPPENED = datetime.now(UTC).date() - timedelta(days=2)  # relative: readiness counts the last 12 weeks
 OUTAGE = "Led the payments outage review across three teams and published the postmortem"
 
 
@@ -105,7 +107,7 @@ def _fill(view: dict[str, Any], **fields: Any) -> dict[str, Any]:
         "win_how": {"value": {"type": "plain_text_input", "value": None}},
         "win_why": {"value": {"type": "plain_text_input", "value": "Three teams stopped paging each other"}},
         "win_link": {"value": {"type": "url_text_input", "value": fields.get("link")}},
-        "win_date": {"value": {"type": "datepicker", "selected_date": "2026-11-17"}},
+        "win_date": {"value": {"type": "datepicker", "selected_date": HAPPENED.isoformat()}},
         "win_visibility": {"value": {"type": "radio_buttons", "selected_option": {"value": "public"}}},
     }
     if "competencies" in fields:
@@ -133,7 +135,7 @@ def test_the_full_modal_logs_once_even_when_submitted_twice(
         "public",
         "modal",
     )
-    assert win.happened_on.isoformat() == "2026-11-17"
+    assert win.happened_on == HAPPENED
     (told,) = slack.wait_for("chat.postEphemeral")
     assert told.args["user"] == "U0MAYA" and "Logged." in _text(told.args["blocks"])
     assert len(slack.calls("chat.postEphemeral")) == 1, "a second submission is not confirmed again"
@@ -186,3 +188,23 @@ def test_log_as_a_win_from_someone_elses_message(sender: SlackSender, slack: Fak
     (win,) = _wins(db)
     assert (win.source, win.evidence_url) == ("shortcut", fields["win_link"]["initial_value"])
     assert json.loads(json.dumps(win.text)) == "Huge thanks @U0MAYA for fixing the flaky test!"
+
+
+def test_the_home_tab_shows_the_latest_wins_and_the_evidence_for_each_competency(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    view = _then_view(slack, "views.open", "win", lambda: sender.command("/win", "", user_id="U0MAYA"))
+    sender.view_submission(
+        user_id="U0MAYA", view=view, values=_fill(view, competencies=["cross-team-leadership", "communication"])
+    )
+    sender.command("/win", "Paired with <@U0DEV|dev> on <!here> alerts", user_id="U0MAYA")
+    published = len(slack.calls("views.publish"))
+    sender.app_home_opened("U0MAYA")
+    home = _text(slack.wait_for("views.publish", published + 1)[-1].args["view"]["blocks"])
+    assert "*Your latest wins*" in home
+    assert "Paired with @dev on @here alerts" in home and "<!here>" not in home
+    assert "_(Cross-team leadership, Communication)_" in home
+    assert "*Evidence for IC4*: 2 of 8 competencies" in home
+    assert "✅ Cross-team leadership: 1 win, in 1 of the last 12 weeks" in home
+    assert "▫️ Mentoring: no evidence yet" in home
