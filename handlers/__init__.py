@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import career, commands, errors, events, flags, middleware, shortcuts, wins
+from handlers import career, commands, errors, events, flags, middleware, settings, shortcuts, wins
 from handlers.services import Services
 
 
@@ -14,6 +14,7 @@ def register(app: App, services: Services) -> None:
     commands.register(app)
     career.register(app)
     flags.register(app)
+    settings.register(app)
     shortcuts.register(app)
     events.register(app)
     app.error(errors.handle_error)

@@ -10,12 +10,16 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
-from handlers import career
+from handlers import career, settings
 from handlers.blocks.help import help_blocks, help_text
 from handlers.commands_list import AVAILABLE
 from handlers.ids import Command
 
-SUBCOMMANDS: dict[str, Callable[..., None]] = {"level": career.level_command, "gaps": career.gaps_command}
+SUBCOMMANDS: dict[str, Callable[..., None]] = {
+    "level": career.level_command,
+    "gaps": career.gaps_command,
+    "settings": settings.settings_command,
+}
 
 
 def register(app: App) -> None:

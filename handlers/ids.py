@@ -19,6 +19,7 @@ class View(StrEnum):
     FLAG = "flag_expectation"
     WIN = "win"
     WIN_TEXT = "win_text"
+    SETTINGS = "settings"
 
 
 class Action(StrEnum):
@@ -35,6 +36,7 @@ class Action(StrEnum):
     WIN_EDIT = "win_edit"
     WIN_UNDO = "win_undo"
     WIN_SEE_ALL = "win_see_all"
+    GROWTH_CHANNEL = "growth_channel"
     WIN_FIELD = "value"  # the action id of every input in the win modal; its block id says which field
 
 
@@ -56,6 +58,7 @@ class Block(StrEnum):
     WIN_LINK = "win_link"
     WIN_DATE = "win_date"
     WIN_VISIBILITY = "win_visibility"
+    GROWTH_CHANNEL = "growth_channel"
 
 
 GAP_BLOCK_PREFIX = "gap:"  # + the competency's position at the target level

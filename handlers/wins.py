@@ -26,11 +26,13 @@ from growth.wins import (
     set_visibility,
     tag_win,
 )
+from growth.workspaces import growth_channel
 from handlers.blocks.text import from_slack_markup
-from handlers.blocks.wins import WinForm, logged_message, whole_text_view, win_modal
+from handlers.blocks.wins import WinForm, logged_message, public_post, whole_text_view, win_modal
 from handlers.ids import Action, Block, Callback, Command, View
 from handlers.middleware import PERSON_KEY
 from handlers.services import Services, services_of
+from storage import outbox
 from storage.models import Person
 
 
@@ -97,6 +99,7 @@ def win_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
             details = _details(values, existing.text if existing else "")
             if existing is not None:
                 logged = edit_win(session, person=person, win_id=existing.id, details=details, now=services.clock())
+                note = _sync_public(session, services, person, logged, vocabulary)
             else:
                 source = form.request_key.split(":", 1)[0]
                 logged = log_win(
@@ -108,6 +111,7 @@ def win_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
                     today=local_today(person, services.clock()),
                     now=services.clock(),
                 )
+                note = _sync_public(session, services, person, logged, vocabulary) if logged.created else None
     except GrowthError as error:
         field = Block.WIN_TEXT if Block.WIN_TEXT in values else next(iter(values))
         ack(response_action="errors", errors={field: str(error)[:150]})
@@ -115,7 +119,8 @@ def win_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
     ack()
     if not logged.created and form.win_id is None:
         return  # the same modal submitted again: stored once, confirmed once
-    fallback, blocks = _answer(logged, vocabulary, edited=form.win_id is not None)
+    services.dispatcher.drain(team_id=person.team_id)
+    fallback, blocks = _answer(logged, vocabulary, edited=form.win_id is not None, note=note)
     _tell(client, person, form, fallback, [block.to_dict() for block in blocks])
 
 
@@ -165,10 +170,13 @@ def undo_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: Bo
     services, person = services_of(context), context[PERSON_KEY]
     try:
         with services.db.session() as session:
-            delete_win(session, person=person, win_id=int(action["value"]))
+            win_id = int(action["value"])
+            delete_win(session, person=person, win_id=win_id)
+            _take_down(session, services, person, win_id)
     except GrowthError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
+    services.dispatcher.drain(team_id=person.team_id)
     respond(text="Deleted. It is gone from your log and from every future packet.", replace_original=True)
 
 
@@ -190,11 +198,51 @@ def _vocabulary(services: Services, session: Any, person: Person) -> WinVocabula
     return win_vocabulary(session, person=person, defaults=services.frameworks, now=services.clock())
 
 
-def _answer(logged: LoggedWin, vocabulary: WinVocabulary, *, edited: bool = False) -> tuple[str, list[Any]]:
+def _answer(
+    logged: LoggedWin, vocabulary: WinVocabulary, *, edited: bool = False, note: str | None = None
+) -> tuple[str, list[Any]]:
     suggestions = []
     if vocabulary.framework is not None and not logged.competencies:
         suggestions = suggest(vocabulary.framework, vocabulary.level_ids, logged.win.text)
-    return logged_message(logged, vocabulary.names, suggestions, edited=edited)
+    return logged_message(logged, vocabulary.names, suggestions, edited=edited, note=note)
+
+
+NO_CHANNEL = "Public wins are posted once a workspace admin chooses a growth channel in `/trellis settings`."
+
+
+def _sync_public(
+    session: Any, services: Services, person: Person, logged: LoggedWin, vocabulary: WinVocabulary
+) -> str | None:
+    """In the change's own transaction: take down the win's post, and post it again if it is public."""
+    assert logged.win.id is not None
+    _take_down(session, services, person, logged.win.id)
+    if logged.win.visibility != Visibility.PUBLIC.value:
+        return None
+    channel = growth_channel(session, team_id=person.team_id)
+    if channel is None:
+        return NO_CHANNEL
+    stamp = int(services.clock().timestamp() * 1000)
+    outbox.enqueue(
+        session,
+        team_id=person.team_id,
+        key=f"win-post:{logged.win.id}:{stamp}",
+        method="chat.postMessage",
+        payload=public_post(logged, person.display_name, vocabulary.names, channel),
+    )
+    return None
+
+
+def _take_down(session: Any, services: Services, person: Person, win_id: int) -> None:
+    """Cancel a queued post of the win, and delete one already in the channel."""
+    posted = outbox.withdraw(session, team_id=person.team_id, key_prefix=f"win-post:{win_id}:", now=services.clock())
+    for message in posted:
+        outbox.enqueue(
+            session,
+            team_id=person.team_id,
+            key=f"win-unpost:{win_id}:{message['ts']}",
+            method="chat.delete",
+            payload={"channel": message["channel"], "ts": message["ts"]},
+        )
 
 
 def _modal(
@@ -245,10 +293,12 @@ def _change(respond: Respond, context: BoltContext, change: Any) -> None:
         with services.db.session() as session:
             vocabulary = _vocabulary(services, session, person)
             logged = change(session, person, services.clock())
+            note = _sync_public(session, services, person, logged, vocabulary)
     except GrowthError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
-    fallback, blocks = _answer(logged, vocabulary)
+    services.dispatcher.drain(team_id=person.team_id)
+    fallback, blocks = _answer(logged, vocabulary, note=note)
     respond(text=fallback, blocks=[block.to_dict() for block in blocks], replace_original=True)
 
 

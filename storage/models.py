@@ -21,6 +21,7 @@ class Workspace(SQLModel, table=True):
     team_id: str = Field(unique=True, max_length=32)
     enterprise_id: str | None = Field(default=None, max_length=32)
     name: str | None = Field(default=None, max_length=255)
+    growth_channel_id: str | None = Field(default=None, max_length=32)  # where public wins are posted
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 

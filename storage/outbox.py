@@ -147,3 +147,23 @@ def pending_count(session: Session, *, team_id: str | None = None) -> int:
     if team_id is not None:
         query = query.where(table.c.team_id == team_id)
     return session.execute(query).scalar_one()
+
+
+def withdraw(session: Session, *, team_id: str, key_prefix: str, now: datetime) -> list[dict[str, Any]]:
+    """Take back calls queued under `key_prefix`: none of them is sent (again), and for those already sent
+    Slack's answer (channel, ts) comes back, so the caller can undo them. Marked failed as "withdrawn"."""
+    table = OutboxMessage.__table__
+    rows = session.execute(
+        select(table.c.id, table.c.sent_at, table.c.response).where(
+            table.c.team_id == team_id,
+            table.c.key.startswith(key_prefix, autoescape=True),
+            table.c.failed_at.is_(None),
+        )
+    ).all()
+    if rows:
+        session.execute(
+            update(table)
+            .where(table.c.id.in_([row.id for row in rows]))
+            .values(failed_at=now, last_error="withdrawn", lease_owner=None, lease_until=None)
+        )
+    return [json.loads(row.response) for row in rows if row.sent_at is not None and row.response]

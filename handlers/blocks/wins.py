@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -53,7 +55,12 @@ def _visibility_options() -> list[Option]:
 
 
 def logged_message(
-    logged: LoggedWin, names: dict[str, str], suggestions: Sequence[Suggestion], *, edited: bool = False
+    logged: LoggedWin,
+    names: dict[str, str],
+    suggestions: Sequence[Suggestion],
+    *,
+    edited: bool = False,
+    note: str | None = None,
 ) -> tuple[str, list[Block]]:
     """What the person sees after logging or changing a win (ephemeral, replaced in place on each change)."""
     win = logged.win
@@ -96,6 +103,8 @@ def logged_message(
         ),
     ]
     blocks.append(ActionsBlock(block_id=f"win:{win.id}", elements=elements))
+    if note:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
     fallback = f"{verb}: {shorten(win.text, 150)}"
     return fallback, blocks
 
@@ -279,3 +288,29 @@ def home_wins_section(summary: HomeSummary) -> list[Block]:
             )
         )
     return blocks
+
+
+SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
+
+
+def public_post(win: LoggedWin, author: str, names: dict[str, str], channel: str) -> dict[str, Any]:
+    """The growth-channel message for a public win: every word of the person escaped, text fallback too."""
+    who = escape(author or "Someone")
+    quoted = escape(shorten(win.win.text, SHOWN))
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=f"🌱 *{who}* operated at the next level:\n>{quoted}"))
+    ]
+    context = []
+    if win.competencies:
+        context.append(escape(", ".join(names.get(c, c) for c in win.competencies)))
+    if win.win.evidence_url and SAFE_URL.match(win.win.evidence_url):
+        context.append(f"<{win.win.evidence_url}|evidence>")
+    if context:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(context))]))
+    return {
+        "channel": channel,
+        "text": f"🌱 {who} logged a win: {escape(shorten(win.win.text, 300))}",
+        "blocks": [block.to_dict() for block in blocks],
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }

@@ -208,3 +208,64 @@ def test_the_home_tab_shows_the_latest_wins_and_the_evidence_for_each_competency
     assert "*Evidence for IC4*: 2 of 8 competencies" in home
     assert "✅ Cross-team leadership: 1 win, in 1 of the last 12 weeks" in home
     assert "▫️ Mentoring: no evidence yet" in home
+
+
+GROWTH = "C0GROWTH"
+
+
+def _settings(sender: SlackSender, slack: FakeSlack, user: str) -> dict[str, Any]:
+    return _then_view(slack, "views.open", "settings", lambda: sender.command("/trellis", "settings", user_id=user))
+
+
+def test_an_admin_chooses_the_growth_channel_and_others_see_it(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    slack.add_user(slack.team_id, "U0ADA", name="Ada", is_admin=True)
+    view = _settings(sender, slack, "U0ADA")
+    assert view["submit"]["text"] == "Save"
+    values = {"growth_channel": {"growth_channel": {"type": "channels_select", "selected_channel": GROWTH}}}
+    answer = sender.view_submission(user_id="U0ADA", view=view, values=values).json()
+    assert answer["response_action"] == "update" and f"<#{GROWTH}>" in _text(answer["view"])
+    theirs = _settings(sender, slack, "U0MAYA")
+    assert "submit" not in theirs and f"*Growth channel:* <#{GROWTH}>" in _text(theirs)
+    forged = sender.view_submission(user_id="U0MAYA", view=view, values=values).json()
+    assert forged == {
+        "response_action": "errors",
+        "errors": {"growth_channel": "Only a workspace admin can choose the growth channel."},
+    }
+
+
+def test_a_public_win_is_posted_escaped_and_taken_down_when_made_private(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    slack.add_user(slack.team_id, "U0ADA", name="Ada", is_admin=True)
+    view = _settings(sender, slack, "U0ADA")
+    values = {"growth_channel": {"growth_channel": {"type": "channels_select", "selected_channel": GROWTH}}}
+    sender.view_submission(user_id="U0ADA", view=view, values=values)
+
+    form = _then_view(slack, "views.open", "win", lambda: sender.command("/win", "", user_id="U0MAYA"))
+    sender.view_submission(user_id="U0MAYA", view=form, values=_fill(form, text="Fixed <!channel> & <@U0DEV> alerts"))
+    (post,) = slack.wait_for("chat.postMessage")
+    assert post.args["channel"] == GROWTH
+    assert post.args["text"] == "🌱 Maya logged a win: Fixed &lt;!channel&gt; &amp; &lt;@U0DEV&gt; alerts"
+    assert "<!channel>" not in _text(post.args) and "<@U0DEV>" not in _text(post.args)
+    assert "link_names" not in post.args
+
+    (told,) = slack.wait_for("chat.postEphemeral")
+    select = _actions(told.args["blocks"])["win_visibility"]
+    private = {"value": "private", "text": {"type": "plain_text", "text": "Private"}}
+    _click(sender, select, selected_option=private)
+    (deleted,) = slack.wait_for("chat.delete")
+    assert deleted.args["channel"] == GROWTH
+    assert _wins(db)[0].visibility == "private"
+
+
+def test_a_public_win_without_a_growth_channel_says_where_it_will_go(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    body = sender.command("/win", OUTAGE, user_id="U0MAYA").json()
+    public = {"value": "public", "text": {"type": "plain_text", "text": "Public"}}
+    _click(sender, _actions(body["blocks"])["win_visibility"], selected_option=public)
+    redrawn = slack.wait_for_responses(1)[-1]
+    assert "once a workspace admin chooses a growth channel in `/trellis settings`" in _text(redrawn["blocks"])
+    assert slack.calls("chat.postMessage") == []

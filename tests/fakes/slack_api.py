@@ -362,6 +362,7 @@ class FakeSlack:
             if user is None:
                 return "channel_not_found"
             channel = "D" + channel.lstrip("UW")
+
         return {"channel": channel, "text": text or "", "blocks": blocks or []}
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -395,6 +396,13 @@ class FakeSlack:
         with self._lock:
             self._state.messages[(channel, ts)] = message
         return {"ok": True, "channel": channel, "ts": ts, "text": message["text"]}
+
+    def _m_chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args.get("channel", "")), str(args.get("ts", ""))
+        with self._lock:
+            if self._state.messages.pop((channel, ts), None) is None:
+                return {"ok": False, "error": "message_not_found"}
+        return {"ok": True, "channel": channel, "ts": ts}
 
     def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(args.get("channel", "")), str(args.get("message_ts", ""))
