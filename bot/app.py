@@ -55,7 +55,10 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
     else:
         token_for_team = _single_token(settings.slack_bot_token)
         auth = {}
-    dispatcher = Dispatcher(db, _outbox_clients(clients, token_for_team), clock=clock, uploads=uploads.makers(db))
+    frameworks = starting_frameworks(settings)
+    dispatcher = Dispatcher(
+        db, _outbox_clients(clients, token_for_team), clock=clock, uploads=uploads.makers(db, frameworks)
+    )
     app = App(
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=bool(settings.slack_signing_secret),
@@ -65,7 +68,7 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         logger=logging.getLogger("trellis.bolt"),
         **auth,
     )
-    services = Services(db=db, dispatcher=dispatcher, clock=clock, frameworks=starting_frameworks(settings))
+    services = Services(db=db, dispatcher=dispatcher, clock=clock, frameworks=frameworks)
     handlers.register(app, services)
     return Bot(settings=settings, db=db, clients=clients, dispatcher=dispatcher, app=app)
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bot import cli_frameworks
+from bot import cli_export, cli_frameworks
 from bot.app import SlackUnavailable, build_bot, check_slack, starting_frameworks
 from bot.settings import Mode, Settings, SettingsError, environment, no_slack_credentials
 from schedules.jobs import JOBS
@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(run=_jobs_run)
 
     cli_frameworks.register(commands)
+    cli_export.register(commands)
 
     demo = commands.add_parser("demo", help="the whole bot against a local Slack simulator, as a transcript")
     demo.set_defaults(run=_demo)

@@ -188,14 +188,15 @@ class HomeSummary:
     names: dict[str, str] = field(default_factory=dict)  # competency id -> name, across the workspace's frameworks
 
 
-def _catalogue(
+def workspace_catalogue(
     session: Session, team_id: str, defaults: tuple[Framework, ...], now: datetime
 ) -> tuple[Catalogue, dict[str, Stored]]:
+    """The workspace's current frameworks (the defaults the first time), and their stored versions."""
     return catalogue(session, team_id=team_id, defaults=defaults, source="shipped", now=now)
 
 
 def level_choices(session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime) -> Choices:
-    cat, _ = _catalogue(session, person.team_id, defaults, now)
+    cat, _ = workspace_catalogue(session, person.team_id, defaults, now)
     return Choices(cat, position(person, cat))
 
 
@@ -208,13 +209,13 @@ def choose_level(
     defaults: tuple[Framework, ...],
     now: datetime,
 ) -> Position:
-    cat, _ = _catalogue(session, person.team_id, defaults, now)
+    cat, _ = workspace_catalogue(session, person.team_id, defaults, now)
     return set_level(session, person=person, level_ref=level_ref, target_ref=target_ref, catalogue=cat, now=now)
 
 
 def assessment_form(session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime) -> Form:
     """The questions for `/trellis gaps`; raises NoLevelYet for someone who has not set a level."""
-    cat, stored = _catalogue(session, person.team_id, defaults, now)
+    cat, stored = workspace_catalogue(session, person.team_id, defaults, now)
     where = position(person, cat)
     if where is None:
         raise NoLevelYet()
@@ -236,7 +237,7 @@ def submit_assessment(
     now: datetime,
 ) -> Recorded:
     """Record the answers of a form opened earlier, unless the person's target changed meanwhile."""
-    cat, _ = _catalogue(session, person.team_id, defaults, now)
+    cat, _ = workspace_catalogue(session, person.team_id, defaults, now)
     where = position(person, cat)
     if where is None:
         raise NoLevelYet()
@@ -250,7 +251,7 @@ def home_summary(
     session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime, today: date | None = None
 ) -> HomeSummary:
     today = today or now.date()
-    cat, _ = _catalogue(session, person.team_id, defaults, now)
+    cat, _ = workspace_catalogue(session, person.team_id, defaults, now)
     where = position(person, cat)
     recent = latest(session, person=person)
     if where is None or recent is None or recent.delta.target_level != where.target.level.id:
@@ -280,7 +281,7 @@ class WinVocabulary:
 def win_vocabulary(
     session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime
 ) -> WinVocabulary:
-    cat, _ = _catalogue(session, person.team_id, defaults, now)
+    cat, _ = workspace_catalogue(session, person.team_id, defaults, now)
     names = {c.id: c.name for f in cat.frameworks.values() for c in f.competencies}
     where = position(person, cat)
     if where is None:

@@ -205,3 +205,28 @@ def evidence(session: Session, *, person: Person, competency_ids: Sequence[str],
         if since < happened_on <= today:
             weeks[competency_id].add(happened_on.isocalendar()[:2])
     return [Evidence(cid, counts.get(cid, 0), len(weeks.get(cid, ()))) for cid in competency_ids]
+
+
+def competencies_for(session: Session, win_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Every win's competencies in one query (a packet has thousands of wins)."""
+    found: dict[int, list[str]] = defaultdict(list)
+    if not win_ids:
+        return found
+    rows = session.exec(
+        select(WinCompetency.win_id, WinCompetency.competency_id)
+        .where(WinCompetency.win_id.in_(list(win_ids)))  # type: ignore[attr-defined]
+        .order_by(WinCompetency.id)
+    ).all()
+    for win_id, competency_id in rows:
+        found[win_id].append(competency_id)
+    return found
+
+
+def log_of(session: Session, *, person: Person, visible_to_others: bool = False) -> list[LoggedWin]:
+    """The person's whole log, oldest first; `visible_to_others` keeps only shared and public wins."""
+    query = select(Win).where(Win.team_id == person.team_id, Win.person_id == person.id)
+    if visible_to_others:
+        query = query.where(Win.visibility.in_([Visibility.SHARED.value, Visibility.PUBLIC.value]))  # type: ignore[attr-defined]
+    wins = session.exec(query.order_by(Win.happened_on, Win.id)).all()  # type: ignore[arg-type]
+    tags = competencies_for(session, [win.id for win in wins if win.id is not None])
+    return [LoggedWin(win, tuple(tags.get(win.id or 0, ())), created=False) for win in wins]

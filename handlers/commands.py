@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
-from handlers import career, settings
+from handlers import career, packet, settings
 from handlers.blocks.help import help_blocks, help_text
 from handlers.commands_list import AVAILABLE
 from handlers.ids import Command
@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, Callable[..., None]] = {
     "level": career.level_command,
     "gaps": career.gaps_command,
     "settings": settings.settings_command,
+    "packet": packet.packet_command,
 }
 
 

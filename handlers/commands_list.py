@@ -8,6 +8,7 @@ AVAILABLE: Sequence[CommandHelp] = (
     CommandHelp("/win <what happened>", "log a moment you operated at the next level (alone: the full form)"),
     CommandHelp("/trellis level", "set your level and where you are heading"),
     CommandHelp("/trellis gaps", "see where you stand against your target level"),
+    CommandHelp("/trellis packet", "your promotion packet, from your log, in your DM"),
     CommandHelp("/trellis settings", "where public wins are posted (a workspace admin chooses)"),
     CommandHelp("/trellis help", "this list of what Trellis can do"),
 )

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from growth.career import NoLevelYet
 from growth.charts import assessment_chart
+from growth.frameworks.model import Framework
+from growth.packet import build_packet, to_html, to_markdown
+from growth.people import local_today
 from schedules.dispatcher import Gone, Upload, UploadMaker
 from storage.db import Database
+from storage.models import Person
 from storage.outbox import Claimed
+from storage.types import utcnow
 
 ASSESSMENT_CHART = "trellis.assessmentChart"  # payload: {"assessment_id": int}
+PACKET = "trellis.packet"  # payload: {"person_id": int, "format": "md" | "html"}
 
 
-def makers(db: Database) -> dict[str, UploadMaker]:
+def makers(db: Database, frameworks: tuple[Framework, ...]) -> dict[str, UploadMaker]:
     def chart(row: Claimed) -> Upload:
         with db.session() as session:
             made = assessment_chart(session, team_id=row.team_id, assessment_id=int(row.payload["assessment_id"]))
@@ -18,4 +25,23 @@ def makers(db: Database) -> dict[str, UploadMaker]:
             raise Gone(f"assessment {row.payload['assessment_id']}")
         return Upload(made.user_id, made.filename, made.title, made.alt_txt, made.png)
 
-    return {ASSESSMENT_CHART: chart}
+    def packet(row: Claimed) -> Upload:
+        now = utcnow()
+        with db.session() as session:
+            person = session.get(Person, int(row.payload["person_id"]))
+            if person is None or person.team_id != row.team_id:
+                raise Gone(f"person {row.payload['person_id']}")
+            try:
+                made = build_packet(
+                    session, person=person, defaults=frameworks, now=now, today=local_today(person, now)
+                )
+            except NoLevelYet:
+                raise Gone("no level set any more") from None
+        markdown = row.payload.get("format") != "html"
+        content = to_markdown(made) if markdown else to_html(made)
+        target = made.target.split(" · ")[0]
+        filename = f"packet-{target}-{made.made_on.isoformat()}.{'md' if markdown else 'html'}"
+        title = f"Promotion packet: {made.person}, {target}" + ("" if markdown else " (printable)")
+        return Upload(person.slack_user_id, filename, title, title, content.encode())
+
+    return {ASSESSMENT_CHART: chart, PACKET: packet}

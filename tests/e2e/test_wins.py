@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import select
 
 from storage.db import Database
 from storage.models import Win, WinCompetency
+from tests.e2e.conftest import bot_environment, trellis
 from tests.e2e.test_levels_and_gaps import SE, _set_level, _text, _then_view
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SlackSender
@@ -269,3 +271,31 @@ def test_a_public_win_without_a_growth_channel_says_where_it_will_go(
     redrawn = slack.wait_for_responses(1)[-1]
     assert "once a workspace admin chooses a growth channel in `/trellis settings`" in _text(redrawn["blocks"])
     assert slack.calls("chat.postMessage") == []
+
+
+def test_the_packet_arrives_in_the_dm_as_markdown_and_printable_html(
+    sender: SlackSender, slack: FakeSlack, db: Database, database_url: str, tmp_path: Path
+) -> None:
+    first = sender.command("/trellis", "packet", user_id="U0MAYA").json()
+    assert first["text"] == "First tell me your level and where you are heading: `/trellis level`."
+    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    sender.command("/win", OUTAGE, user_id="U0MAYA")
+    answer = sender.command("/trellis", "packet", user_id="U0MAYA").json()
+    assert answer["text"].startswith("Your packet is on its way to your DM")
+    completed = slack.wait_for("files.completeUploadExternal", 2)
+    assert {c.args["channel_id"] for c in completed} == {"D0MAYA"}
+    names = sorted(call.args["filename"] for call in slack.calls("files.getUploadURLExternal"))
+    assert names[0].startswith("packet-IC4-") and names[0].endswith(".html") and names[1].endswith(".md")
+    contents = [slack.uploaded(json.loads(c.args["files"])[0]["id"]) for c in completed]
+    assert any(content.startswith(b"# Promotion packet: Maya") for content in contents)
+    assert any(content.startswith(b"<!doctype html>") for content in contents)
+
+    env = bot_environment(database_url, slack)
+    exported = trellis("export", "packet", "--team", slack.team_id, "--user", "U0MAYA", env=env, cwd=tmp_path)
+    assert exported.returncode == 0 and exported.stdout.startswith("# Promotion packet: Maya")
+    as_csv = trellis(
+        "export", "packet", "--team", slack.team_id, "--user", "U0MAYA", "--format", "csv", env=env, cwd=tmp_path
+    )
+    assert OUTAGE in as_csv.stdout
+    nobody = trellis("export", "packet", "--team", slack.team_id, "--user", "U0NOBODY", env=env, cwd=tmp_path)
+    assert nobody.returncode == 2 and "U0NOBODY has not used Trellis" in nobody.stderr

@@ -1,0 +1,52 @@
+"""`trellis export packet --team T --user U [--format md|html|csv]`: a packet, or the whole log, on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.app import starting_frameworks
+from bot.settings import Mode, Settings, SettingsError
+from growth.career import NoLevelYet
+from growth.packet import build_packet, log_csv, to_html, to_markdown
+from growth.people import find_person, local_today
+from storage import migrate
+from storage.db import Database
+from storage.types import utcnow
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    export = commands.add_parser("export", help="export a promotion packet or a whole wins log")
+    subcommands = export.add_subparsers(title="export commands", metavar="COMMAND")
+    packet = subcommands.add_parser("packet", help="a person's packet (md, html) or their whole log (csv), on stdout")
+    packet.add_argument("--team", required=True, help="the workspace's team id")
+    packet.add_argument("--user", required=True, help="the person's Slack user id")
+    packet.add_argument("--format", choices=("md", "html", "csv"), default="md")
+    packet.set_defaults(run=export_packet)
+
+
+def export_packet(args: argparse.Namespace) -> int:
+    settings = Settings.load(Mode.OFFLINE)
+    frameworks = starting_frameworks(settings)
+    db = Database.from_url(settings.database_url)
+    try:
+        migrate.ensure_current(db)
+        with db.session() as session:
+            person = find_person(session, team_id=args.team, user_id=args.user)
+            if person is None:
+                raise SettingsError("--user", f"{args.user} has not used Trellis in workspace {args.team}")
+            if args.format == "csv":
+                sys.stdout.write(log_csv(session, person=person))
+                return 0
+            now = utcnow()
+            try:
+                made = build_packet(
+                    session, person=person, defaults=frameworks, now=now, today=local_today(person, now)
+                )
+            except NoLevelYet:
+                print(f"trellis: {args.user} has not set a level and target yet (/trellis level)", file=sys.stderr)
+                return 1
+    finally:
+        db.dispose()
+    sys.stdout.write(to_markdown(made) if args.format == "md" else to_html(made))
+    return 0

@@ -1,0 +1,191 @@
+"""The promotion packet: for each competency of the target level, the expectation and the evidence."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from growth.career import NoLevelYet, position, workspace_catalogue
+from growth.frameworks.model import Framework
+from growth.wins import LoggedWin, log_of
+from storage.models import Person
+
+
+@dataclass(frozen=True)
+class Section:
+    competency: str
+    expectation: str
+    wins: list[LoggedWin]
+
+
+@dataclass(frozen=True)
+class Packet:
+    person: str
+    level: str
+    target: str
+    framework: str  # title, version and revision
+    made_on: date
+    sections: list[Section]
+    untagged: list[LoggedWin]  # evidence not yet tied to a competency of the target
+
+    @property
+    def gaps(self) -> list[str]:
+        return [section.competency for section in self.sections if not section.wins]
+
+
+def build_packet(
+    session: Session,
+    *,
+    person: Person,
+    defaults: tuple[Framework, ...],
+    now: datetime,
+    today: date,
+    shared_only: bool = False,
+) -> Packet:
+    """Everything the log proves about the target level. `shared_only` is what someone else may see."""
+    cat, stored = workspace_catalogue(session, person.team_id, defaults, now)
+    where = position(person, cat)
+    if where is None:
+        raise NoLevelYet()
+    target = where.target
+    version = stored[target.framework.name]
+    log = log_of(session, person=person, visible_to_others=shared_only)
+    expected = target.framework.expectations_at(target.level.id)
+    ids = {competency.id for competency, _ in expected}
+    sections = [
+        Section(competency.name, expectation.text, [w for w in log if competency.id in w.competencies])
+        for competency, expectation in expected
+    ]
+    untagged = [w for w in log if not ids.intersection(w.competencies)]
+    return Packet(
+        person=person.display_name or person.slack_user_id,
+        level=f"{where.level.id} · {where.level.title}",
+        target=f"{target.level.id} · {target.level.title}",
+        framework=f"{version.framework.title} {version.framework.version} (revision {version.revision})",
+        made_on=today,
+        sections=sections,
+        untagged=untagged,
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def to_markdown(packet: Packet) -> str:
+    out = [
+        f"# Promotion packet: {packet.person}",
+        "",
+        f"- Level: {packet.level}",
+        f"- Target: {packet.target}",
+        f"- Framework: {packet.framework}",
+        f"- Made on: {packet.made_on.isoformat()}",
+        "",
+    ]
+    if packet.gaps:
+        out += [f"**Competencies without evidence yet:** {', '.join(packet.gaps)}", ""]
+    for section in packet.sections:
+        out += [f"## {section.competency}", "", f"> {packet.target.split(' · ')[0]} expects: {section.expectation}", ""]
+        if not section.wins:
+            out += ["_No evidence yet: a gap._", ""]
+        for logged in section.wins:
+            out += _markdown_win(logged)
+    if packet.untagged:
+        out += ["## Other wins", "", "_Not tagged with a competency of the target level._", ""]
+        for logged in packet.untagged:
+            out += _markdown_win(logged)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _markdown_win(logged: LoggedWin) -> list[str]:
+    win = logged.win
+    lines = [f"- **{win.happened_on.isoformat()}**: {_one_line(win.text)}"]
+    for label, value in (("What", win.what), ("How", win.how), ("Why it mattered", win.why)):
+        if value:
+            lines.append(f"  - {label}: {_one_line(value)}")
+    if win.evidence_url:
+        lines.append(f"  - Evidence: <{win.evidence_url}>")
+    return [*lines, ""]
+
+
+STYLE = """
+body { font: 11pt/1.45 Georgia, serif; max-width: 46em; margin: 2em auto; color: #222; }
+h1 { font-size: 20pt; margin-bottom: 0.2em; } h2 { font-size: 14pt; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
+.meta { color: #555; } .expects { font-style: italic; color: #333; } .gap { color: #a04000; font-weight: bold; }
+li { margin-bottom: 0.5em; } .date { font-weight: bold; } .detail { color: #444; }
+@media print { body { margin: 0; } h2 { break-after: avoid; } li { break-inside: avoid; } a { color: inherit; } }
+"""
+
+
+def to_html(packet: Packet) -> str:
+    e = html.escape
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Promotion packet: {e(packet.person)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>Promotion packet: {e(packet.person)}</h1>",
+        f'<p class="meta">Level {e(packet.level)} · target {e(packet.target)}<br>'
+        f"{e(packet.framework)} · made on {packet.made_on.isoformat()}</p>",
+    ]
+    if packet.gaps:
+        parts.append(f'<p class="gap">Competencies without evidence yet: {e(", ".join(packet.gaps))}</p>')
+    target_id = packet.target.split(" · ")[0]
+    for section in packet.sections:
+        parts.append(f"<h2>{e(section.competency)}</h2>")
+        parts.append(f'<p class="expects">{e(target_id)} expects: {e(section.expectation)}</p>')
+        if not section.wins:
+            parts.append('<p class="gap">No evidence yet: a gap.</p>')
+        else:
+            parts.append("<ul>" + "".join(_html_win(w) for w in section.wins) + "</ul>")
+    if packet.untagged:
+        parts.append("<h2>Other wins</h2><ul>" + "".join(_html_win(w) for w in packet.untagged) + "</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _html_win(logged: LoggedWin) -> str:
+    e, win = html.escape, logged.win
+    details = "".join(
+        f'<br><span class="detail">{label}: {e(value)}</span>'
+        for label, value in (("What", win.what), ("How", win.how), ("Why it mattered", win.why))
+        if value
+    )
+    link = ""
+    if win.evidence_url and win.evidence_url.startswith(("https://", "http://")):
+        link = f' <a href="{e(win.evidence_url, quote=True)}">evidence</a>'
+    return f'<li><span class="date">{win.happened_on.isoformat()}</span>: {e(win.text)}{link}{details}</li>'
+
+
+CSV_COLUMNS = ("date", "text", "what", "how", "why", "evidence", "competencies", "visibility", "logged_at")
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet runs a cell that starts like a formula; a leading quote keeps it text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def log_csv(session: Session, *, person: Person) -> str:
+    """The whole log, one win a row, for a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for logged in log_of(session, person=person):
+        win = logged.win
+        row = [
+            win.happened_on.isoformat(),
+            win.text,
+            win.what or "",
+            win.how or "",
+            win.why or "",
+            win.evidence_url or "",
+            " ".join(logged.competencies),
+            win.visibility,
+            win.created_at.isoformat(),
+        ]
+        writer.writerow([_cell(value) for value in row])
+    return buffer.getvalue()
