@@ -1,6 +1,7 @@
 """The baseline: a Bolt app that verifies the signature and only acknowledges, on the same WSGI server."""
 
 import os
+import re
 
 from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -13,7 +14,7 @@ app = App(
 )
 
 
-@app.command("/trellis")
+@app.command(re.compile(r".*"))
 def acknowledge(ack: Ack) -> None:
     ack()
 

@@ -1,11 +1,12 @@
-"""`/trellis help` over HTTP: Trellis against a bare Bolt app that only acknowledges, in one run.
+"""A slash command over HTTP: Trellis against a bare Bolt app that only acknowledges it, in one run.
 
 Both run on gunicorn (one gthread worker) against the local Slack fake; requests are signed as Slack
 signs them and sent one at a time, interleaved (one to each per round) so machine noise hits both
-alike. Trellis does the whole path: signature check, shape check, person lookup in the database,
+alike. Trellis does the whole path: signature check, shape check, person lookup in the database, and
+for `--command win` storing the win, suggesting competencies and the ephemeral answer; for `help`, the
 help blocks. Prints medians, p95 and the ratio. Run from the repository root:
 
-    python bench/http_ack.py [--requests 400] [--database sqlite|postgres]
+    python bench/http_ack.py [--requests 400] [--database sqlite|postgres] [--command help|win]
 """
 
 from __future__ import annotations
@@ -43,9 +44,15 @@ def start_bare(env: dict[str, str], cwd: Path) -> RunningBot:
     return start_server([*server, "bench.bare_bolt:api"], env, cwd, port=port, ready_path="/slack/events")
 
 
-def timed(sender: SlackSender) -> float:
+COMMANDS = {
+    "help": ("/trellis", "help"),
+    "win": ("/win", "Led the payments outage review across three teams and published the postmortem"),
+}
+
+
+def timed(sender: SlackSender, command: tuple[str, str]) -> float:
     started = time.perf_counter()
-    reply = sender.command("/trellis", "help", user_id="U0MAYA", user_name="maya")
+    reply = sender.command(command[0], command[1], user_id="U0MAYA", user_name="maya")
     elapsed = time.perf_counter() - started
     assert reply.status == 200, reply.text
     return elapsed * 1000
@@ -55,7 +62,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--command", choices=sorted(COMMANDS), default="help", help="help: /trellis help; win: /win")
     args = parser.parse_args()
+    command = COMMANDS[args.command]
     with (
         tempfile.TemporaryDirectory() as folder,
         temporary_postgres(postgres_server()) as postgres,
@@ -73,15 +82,15 @@ def main() -> None:
             ours = SlackSender(trellis.events_url, SIGNING_SECRET, fake)
             theirs = SlackSender(bare.events_url, SIGNING_SECRET, fake)
             for _ in range(20):  # warm both: imports, connection pools, the person row
-                timed(ours), timed(theirs)
+                timed(ours, command), timed(theirs, command)
             samples: dict[str, list[float]] = {"trellis": [], "bare": []}
             for _ in range(args.requests):
-                samples["trellis"].append(timed(ours))
-                samples["bare"].append(timed(theirs))
+                samples["trellis"].append(timed(ours, command))
+                samples["bare"].append(timed(theirs, command))
         finally:
             stop_bot(trellis)
             stop_bot(bare)
-    print(f"/trellis help over HTTP, {args.requests} requests each, database {args.database}")
+    print(f"{' '.join(command)[:40]} over HTTP, {args.requests} requests each, database {args.database}")
     for name, values in samples.items():
         p95 = statistics.quantiles(values, n=20)[-1]
         print(f"  {name:<8} median {statistics.median(values):6.2f} ms   p95 {p95:6.2f} ms")
