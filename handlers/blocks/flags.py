@@ -22,7 +22,7 @@ from slack_sdk.models.views import View
 
 from growth.frameworks.flags import COMMENT_LIMIT, FlaggedExpectation
 from growth.frameworks.model import Framework
-from handlers.blocks.text import escape, one_line, shorten
+from handlers.blocks.text import escape, escape_within, one_line, shorten
 from handlers.ids import Action
 from handlers.ids import Block as Id
 from handlers.ids import View as ViewId
@@ -119,11 +119,11 @@ def flags_section(flags: Sequence[FlaggedExpectation]) -> list[Block]:
         return []
     lines = []
     for item in flags[:HOME_FLAGS_SHOWN]:
-        latest = one_line(item.comments[0][1], 120)
+        latest = one_line(item.comments[0][1], 1000)
         count = len(item.comments)
         lines.append(
             f"• *{escape(item.level_id)} · {escape(item.competency)}* ({count} flag{'s' if count != 1 else ''}): "
-            f"“{escape(latest)}”"
+            f"“{escape_within(latest, 120)}”"
         )
     more = len(flags) - HOME_FLAGS_SHOWN
     blocks: list[Block] = [

@@ -47,3 +47,23 @@ def from_slack_markup(text: str) -> str:
         return f"{label} ({target})" if label and label != target else target
 
     return _MARKUP.sub(plain, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def escaped_chunks(text: str, size: int) -> list[str]:
+    """`text` escaped, in pieces of at most `size` characters, never cut inside an entity like `&amp;`."""
+    chunks, chunk = [], ""
+    for character in text:
+        piece = escape(character)
+        if len(chunk) + len(piece) > size:
+            chunks.append(chunk)
+            chunk = ""
+        chunk += piece
+    return [*chunks, chunk] if chunk or not chunks else chunks
+
+
+def escape_within(text: str, limit: int) -> str:
+    """`text` escaped and, if that is longer than `limit`, cut (whole entities only) and marked with "…"."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    return escaped_chunks(text, limit - 1)[0].rstrip() + "…"

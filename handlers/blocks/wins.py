@@ -32,7 +32,7 @@ from growth.career import HomeSummary
 from growth.frameworks.model import Competency, Expectation
 from growth.suggest import Suggestion
 from growth.wins import FIELD_LIMIT, READINESS_WEEKS, LoggedWin, Visibility
-from handlers.blocks.text import escape, shorten
+from handlers.blocks.text import escape, escape_within, escaped_chunks, shorten
 from handlers.ids import Action
 from handlers.ids import Block as Id
 from handlers.ids import View as ViewId
@@ -65,10 +65,10 @@ def logged_message(
     """What the person sees after logging or changing a win (ephemeral, replaced in place on each change)."""
     win = logged.win
     assert win.id is not None
-    shown = escape(shorten(win.text, SHOWN))
+    shown = escape_within(win.text, SHOWN)
     verb = "Updated" if edited else "Logged"
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{verb}.* “{shown}”"))]
-    if len(win.text) > SHOWN:
+    if len(escape(win.text)) > SHOWN:
         blocks[0].accessory = ButtonElement(text="See all", action_id=Action.WIN_SEE_ALL, value=str(win.id))
     tagged = [names.get(c, c) for c in logged.competencies]
     offered = [s for s in suggestions if s.competency.id not in logged.competencies]
@@ -236,14 +236,7 @@ def win_modal(
 
 def whole_text_view(text: str) -> View:
     """A long win in full: sections of at most 3,000 characters."""
-    parts, part = [], ""
-    for character in text:  # escape first, then cut, never inside an &amp;
-        piece = escape(character)
-        if len(part) + len(piece) > 3000:
-            parts.append(part)
-            part = ""
-        part += piece
-    parts = [*parts, part][:100]
+    parts = escaped_chunks(text, 3000)[:100]
     return View(
         type="modal",
         callback_id=ViewId.WIN_TEXT,
@@ -262,7 +255,7 @@ def home_wins_section(summary: HomeSummary) -> list[Block]:
     for logged in summary.wins:
         tags = ", ".join(summary.names.get(c, c) for c in logged.competencies)
         when = f"{logged.win.happened_on:%-d %b}"
-        lines.append(f"• {when}: {escape(shorten(logged.win.text, 150))}" + (f" _({escape(tags)})_" if tags else ""))
+        lines.append(f"• {when}: {escape_within(logged.win.text, 150)}" + (f" _({escape(tags)})_" if tags else ""))
     blocks: list[Block] = [
         SectionBlock(block_id=Id.HOME_WINS, text=MarkdownTextObject(text="*Your latest wins*\n" + "\n".join(lines)))
     ]
@@ -295,11 +288,10 @@ SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
 
 def public_post(win: LoggedWin, author: str, names: dict[str, str], channel: str) -> dict[str, Any]:
     """The growth-channel message for a public win: every word of the person escaped, text fallback too."""
-    who = escape(author or "Someone")
-    quoted = escape(shorten(win.win.text, SHOWN))
-    blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f"🌱 *{who}* operated at the next level:\n>{quoted}"))
-    ]
+    who = escape_within(author or "Someone", 100)
+    quoted = escape_within(win.win.text, SHOWN).replace("\n", "\n>")
+    said = f"🌱 *{who}* operated at the next level:\n>{quoted}"
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=shorten(said, 3000)))]
     context = []
     if win.competencies:
         context.append(escape(", ".join(names.get(c, c) for c in win.competencies)))
@@ -309,7 +301,7 @@ def public_post(win: LoggedWin, author: str, names: dict[str, str], channel: str
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(context))]))
     return {
         "channel": channel,
-        "text": f"🌱 {who} logged a win: {escape(shorten(win.win.text, 300))}",
+        "text": f"🌱 {who} logged a win: {escape_within(win.win.text, 300)}",
         "blocks": [block.to_dict() for block in blocks],
         "unfurl_links": False,
         "unfurl_media": False,
