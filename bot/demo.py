@@ -78,8 +78,14 @@ def render(blocks: list[dict[str, Any]]) -> list[str]:
             hint = f" — {block['hint']['text']}" if block.get("hint") else ""
             lines.append(f"[{block['label']['text']}]{hint}")
         elif kind == "actions":
-            lines.append("  ".join(f"[ {element['text']['text']} ]" for element in block["elements"]))
+            lines.append("  ".join(f"[ {_label(element)} ]" for element in block["elements"]))
     return lines
+
+
+def _label(element: dict[str, Any]) -> str:
+    """What a button or a menu shows: its text, or the option it has chosen."""
+    shown = element.get("text") or (element.get("initial_option") or {}).get("text") or {}
+    return shown.get("text", element.get("type", ""))
 
 
 def _chosen(value: str, kind: str = "static_select") -> dict[str, Any]:
@@ -190,6 +196,24 @@ def _story(story: Transcript, slack: Any, fake: Any) -> None:
     home = fake.wait_for("views.publish", published + 1)[-1].args["view"]
     gaps = [line for line in render(home["blocks"]) if "→" in line or (line.startswith("•") and "`" not in line)]
     story.shown("Trellis (App Home)", gaps)
+
+    story.scene("Tuesday: a win, in five seconds")
+    win = "Led the payments outage review across three teams and published the postmortem"
+    story.said("Maya", f"/win {win}")
+    logged = slack.command("/win", win, user_id="U0MAYA", user_name="maya").json()
+    story.shown("Trellis (only visible to you)", render(logged["blocks"]))
+    tag = next(
+        {**element, "block_id": block["block_id"]}
+        for block in logged["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == "win_tag"
+    )
+    story.said("Maya", f"taps “{tag['text']['text']}”")
+    answered = len(fake.responses())
+    slack.block_action(user_id="U0MAYA", action={k: tag[k] for k in ("action_id", "block_id", "type", "value")})
+    redrawn = fake.wait_for_responses(answered + 1)[-1]
+    story.shown("Trellis (only visible to you)", [line for line in render(redrawn["blocks"]) if "Tagged" in line])
 
     story.scene("Safety: a forged request and a retried delivery")
     forged = slack.post(b"command=%2Ftrellis&text=help", "application/x-www-form-urlencoded", signature="v0=forged")

@@ -122,6 +122,8 @@ def test_serve_without_any_slack_tokens_runs_the_demo(tmp_path: Path, slack: Fak
     assert "Where you are heading: IC4 · Senior Software Engineer (next level)" in result.stdout
     assert "Your biggest gaps to IC4: technical direction, cross-team leadership and mentoring." in result.stdout
     assert "📎 gaps-IC4-1.png" in result.stdout
+    assert "*Logged.* “Led the payments outage review" in result.stdout
+    assert "(Tagged: Operational ownership, Cross-team leadership, Engineering craft)" in result.stdout
     assert "HTTP 401: refused" in result.stdout
     assert "acted once" in result.stdout
 
