@@ -168,7 +168,8 @@ def recent(session: Session, *, person: Person, limit: int = 5) -> list[LoggedWi
         .order_by(Win.happened_on.desc(), Win.id.desc())  # type: ignore[attr-defined]
         .limit(limit)
     ).all()
-    return [LoggedWin(win, competencies_of(session, win), created=False) for win in wins]
+    tags = competencies_for(session, [win.id for win in wins if win.id is not None])
+    return [LoggedWin(win, tuple(tags.get(win.id or 0, ())), created=False) for win in wins]
 
 
 def _set_competencies(session: Session, win: Win, competency_ids: Sequence[str]) -> None:
