@@ -10,9 +10,9 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
-from handlers import career, packet, settings
+from handlers import career, links, packet, settings
 from handlers.blocks.help import help_blocks, help_text
-from handlers.commands_list import AVAILABLE
+from handlers.commands_list import AVAILABLE, parse
 from handlers.ids import Command
 
 SUBCOMMANDS: dict[str, Callable[..., None]] = {
@@ -20,18 +20,13 @@ SUBCOMMANDS: dict[str, Callable[..., None]] = {
     "gaps": career.gaps_command,
     "settings": settings.settings_command,
     "packet": packet.packet_command,
+    "manager": links.manager_command,
 }
 
 
 def register(app: App) -> None:
     app.command(Command.TRELLIS)(trellis)
     app.command(re.compile(r".*"))(not_available_yet)
-
-
-def parse(text: str | None) -> tuple[str, str]:
-    """Split `/trellis` text into (the subcommand as typed, the rest), at any white space."""
-    parts = (text or "").split(maxsplit=1)
-    return (parts[0] if parts else ""), (parts[1].strip() if len(parts) > 1 else "")
 
 
 def trellis(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:

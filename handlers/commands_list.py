@@ -8,7 +8,14 @@ AVAILABLE: Sequence[CommandHelp] = (
     CommandHelp("/win <what happened>", "log a moment you operated at the next level (alone: the full form)"),
     CommandHelp("/trellis level", "set your level and where you are heading"),
     CommandHelp("/trellis gaps", "see where you stand against your target level"),
+    CommandHelp("/trellis manager @name", "ask the person you report to to confirm it"),
     CommandHelp("/trellis packet", "your promotion packet, from your log, in your DM"),
     CommandHelp("/trellis settings", "where public wins are posted (a workspace admin chooses)"),
     CommandHelp("/trellis help", "this list of what Trellis can do"),
 )
+
+
+def parse(text: str | None) -> tuple[str, str]:
+    """Split `/trellis` text into (the subcommand as typed, the rest), at any white space."""
+    parts = (text or "").split(maxsplit=1)
+    return (parts[0] if parts else ""), (parts[1].strip() if len(parts) > 1 else "")

@@ -37,6 +37,9 @@ class Action(StrEnum):
     WIN_UNDO = "win_undo"
     WIN_SEE_ALL = "win_see_all"
     GROWTH_CHANNEL = "growth_channel"
+    LINK_CONFIRM = "link_confirm"
+    LINK_DECLINE = "link_decline"
+    LINK_END = "link_end"
     WIN_FIELD = "value"  # the action id of every input in the win modal; its block id says which field
 
 
@@ -59,6 +62,7 @@ class Block(StrEnum):
     WIN_DATE = "win_date"
     WIN_VISIBILITY = "win_visibility"
     GROWTH_CHANNEL = "growth_channel"
+    WIN_FOR = "win_for"
 
 
 GAP_BLOCK_PREFIX = "gap:"  # + the competency's position at the target level

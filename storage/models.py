@@ -157,6 +157,7 @@ class Win(SQLModel, table=True):
     visibility: str = Field(default="private", max_length=16)
     source: str = Field(max_length=16)
     request_key: str = Field(max_length=128)  # one Slack request or modal: a retry never logs twice
+    logged_by_id: int | None = Field(default=None, foreign_key="people.id")  # a manager, for a report
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 
@@ -168,3 +169,19 @@ class WinCompetency(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     win_id: int = Field(foreign_key="wins.id", index=True)
     competency_id: str = Field(max_length=64)
+
+
+class ManagerLink(SQLModel, table=True):
+    """Who manages whom: it counts only once the manager confirmed it (or a workspace admin set it)."""
+
+    __tablename__ = "manager_links"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    report_id: int = Field(foreign_key="people.id", index=True)
+    manager_id: int = Field(foreign_key="people.id", index=True)
+    status: str = Field(max_length=16)  # pending, confirmed, declined, ended
+    requested_by_id: int = Field(foreign_key="people.id")
+    created_at: datetime = _timestamp()
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

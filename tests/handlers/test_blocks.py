@@ -8,8 +8,7 @@ from handlers.blocks.career import level_modal
 from handlers.blocks.help import CommandHelp, help_blocks, help_text
 from handlers.blocks.home import home_view
 from handlers.blocks.text import escape, one_line, shorten
-from handlers.commands import parse
-from handlers.commands_list import AVAILABLE
+from handlers.commands_list import AVAILABLE, parse
 from storage.models import Person
 
 NOTHING_YET = HomeSummary(position=None, latest=None, trend=[])

@@ -1,0 +1,169 @@
+"""Manager links: asked by the report, confirmed by the manager (or set by a workspace admin).
+
+Only a confirmed link lets a manager see a report's shared wins, ask for their packet, or log a win for
+them. A person has at most one confirmed manager; a report can end the link at any time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from growth.errors import GrowthError, NotAllowed
+from storage.models import ManagerLink, Person
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class Link:
+    id: int
+    report: Person
+    manager: Person
+    status: Status
+
+
+def _link(session: Session, row: ManagerLink) -> Link:
+    report, manager = session.get(Person, row.report_id), session.get(Person, row.manager_id)
+    assert report is not None and manager is not None and row.id is not None
+    return Link(row.id, report, manager, Status(row.status))
+
+
+def confirmed_row(session: Session, *, report: Person) -> ManagerLink | None:
+    return session.exec(
+        select(ManagerLink).where(
+            ManagerLink.team_id == report.team_id,
+            ManagerLink.report_id == report.id,
+            ManagerLink.status == Status.CONFIRMED.value,
+        )
+    ).first()
+
+
+def manager_of(session: Session, *, report: Person) -> Person | None:
+    row = confirmed_row(session, report=report)
+    return session.get(Person, row.manager_id) if row is not None else None
+
+
+def reports_of(session: Session, *, manager: Person) -> list[Person]:
+    rows = session.exec(
+        select(Person)
+        .join(ManagerLink, ManagerLink.report_id == Person.id)  # type: ignore[arg-type]
+        .where(
+            ManagerLink.team_id == manager.team_id,
+            ManagerLink.manager_id == manager.id,
+            ManagerLink.status == Status.CONFIRMED.value,
+        )
+        .order_by(Person.display_name)
+    ).all()
+    return list(rows)
+
+
+def manages(session: Session, *, manager: Person, report: Person) -> bool:
+    row = confirmed_row(session, report=report)
+    return row is not None and row.manager_id == manager.id and report.team_id == manager.team_id
+
+
+def ask(session: Session, *, report: Person, manager: Person, now: datetime) -> Link:
+    """The report asks `manager` to confirm; asking again while pending returns the same request."""
+    if report.id == manager.id:
+        raise GrowthError("You can't be your own manager. Mention the person you report to.")
+    if manager.deleted:
+        raise GrowthError("That person has left the workspace.")
+    current = confirmed_row(session, report=report)
+    if current is not None and current.manager_id == manager.id:
+        raise GrowthError(f"{manager.display_name or 'They'} is already your confirmed manager.")
+    pending = session.exec(
+        select(ManagerLink).where(
+            ManagerLink.team_id == report.team_id,
+            ManagerLink.report_id == report.id,
+            ManagerLink.manager_id == manager.id,
+            ManagerLink.status == Status.PENDING.value,
+        )
+    ).first()
+    if pending is None:
+        assert report.id is not None and manager.id is not None
+        pending = ManagerLink(
+            team_id=report.team_id,
+            report_id=report.id,
+            manager_id=manager.id,
+            status=Status.PENDING.value,
+            requested_by_id=report.id,
+            created_at=now,
+        )
+        session.add(pending)
+        session.flush()
+    return _link(session, pending)
+
+
+def answer(session: Session, *, link_id: int, manager: Person, confirm: bool, now: datetime) -> tuple[Link, bool]:
+    """The asked manager confirms or declines. Returns the link and whether this answer changed it
+    (a second click, or a click on an old request, changes nothing)."""
+    row = session.get(ManagerLink, link_id)
+    if row is None or row.team_id != manager.team_id:
+        raise GrowthError("That request is gone.")
+    if row.manager_id != manager.id:
+        raise NotAllowed("Only the person who was asked can answer this.")
+    if row.status != Status.PENDING.value:
+        return _link(session, row), False
+    if confirm:
+        _end_current(session, report_id=row.report_id, team_id=row.team_id, now=now)
+    row.status = (Status.CONFIRMED if confirm else Status.DECLINED).value
+    row.decided_at = now
+    session.add(row)
+    session.flush()
+    return _link(session, row), True
+
+
+def end(session: Session, *, report: Person, now: datetime) -> Link:
+    """The report ends the link to their confirmed manager."""
+    row = confirmed_row(session, report=report)
+    if row is None:
+        raise GrowthError("You have no confirmed manager in Trellis.")
+    row.status, row.ended_at = Status.ENDED.value, now
+    session.add(row)
+    session.flush()
+    return _link(session, row)
+
+
+def admin_set(session: Session, *, admin: Person, report: Person, manager: Person | None, now: datetime) -> Link | None:
+    """A workspace admin sets (or, with no manager, removes) a report's manager directly."""
+    if not admin.is_admin:
+        raise NotAllowed("Only a workspace admin can set someone else's manager.")
+    if manager is not None and manager.id == report.id:
+        raise GrowthError("Nobody can be their own manager.")
+    _end_current(session, report_id=report.id, team_id=report.team_id, now=now)
+    if manager is None:
+        return None
+    assert report.id is not None and manager.id is not None and admin.id is not None
+    row = ManagerLink(
+        team_id=report.team_id,
+        report_id=report.id,
+        manager_id=manager.id,
+        status=Status.CONFIRMED.value,
+        requested_by_id=admin.id,
+        created_at=now,
+        decided_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return _link(session, row)
+
+
+def _end_current(session: Session, *, report_id: int | None, team_id: str, now: datetime) -> None:
+    for row in session.exec(
+        select(ManagerLink).where(
+            ManagerLink.team_id == team_id,
+            ManagerLink.report_id == report_id,
+            ManagerLink.status == Status.CONFIRMED.value,
+        )
+    ).all():
+        row.status, row.ended_at = Status.ENDED.value, now
+        session.add(row)

@@ -1,0 +1,37 @@
+"""People a command names: `<@U123|maya>` mentions, turned into Trellis people (users.info when new)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from growth.people import Profile, ensure_person
+from handlers.middleware import profile_from_user
+from handlers.services import Services
+from storage.models import Person
+
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+log = logging.getLogger("trellis.handlers")
+
+
+def mentioned(text: str) -> list[str]:
+    """The user ids mentioned in a command's text (Slack escapes mentions: `should_escape: true`)."""
+    return MENTION.findall(text or "")
+
+
+def person_for(client: WebClient, services: Services, *, team_id: str, user_id: str) -> Person:
+    def load() -> Profile | None:
+        try:
+            return profile_from_user(client.users_info(user=user_id)["user"])
+        except (SlackApiError, SlackClientError, URLError, OSError) as error:
+            log.warning("users.info failed for team=%s user=%s (%s)", team_id, user_id, error)
+            return None
+
+    with services.db.session() as session:
+        return ensure_person(
+            session, team_id=team_id, user_id=user_id, enterprise_id=None, load_profile=load, now=services.clock()
+        )

@@ -1,0 +1,93 @@
+"""`/trellis manager` over HTTP against the fake, on both databases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage.db import Database
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_requests import SlackSender
+
+
+def _dm_to(slack: FakeSlack, user: str, count: int = 1) -> list[dict[str, Any]]:
+    slack.wait_for("chat.postMessage", count)
+    return [call.args for call in slack.calls("chat.postMessage") if call.args["channel"] == user]
+
+
+def _button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
+    return next(
+        {**element, "block_id": "b"}
+        for block in message["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"] == action_id
+    )
+
+
+def _click(sender: SlackSender, user: str, element: dict[str, Any]) -> None:
+    action = {key: element[key] for key in ("action_id", "block_id", "type", "value")}
+    sender.block_action(user_id=user, action=action)
+
+
+def link_maya_to_dev(sender: SlackSender, slack: FakeSlack) -> None:
+    """Maya asks Dev, Dev confirms: the confirmed link other tests start from."""
+    before = len(slack.calls("chat.postMessage"))
+    sender.command("/trellis", "manager <@U0DEV|dev>", user_id="U0MAYA")
+    request = _dm_to(slack, "U0DEV", before + 1)[-1]
+    _click(sender, "U0DEV", _button(request, "link_confirm"))
+    slack.wait_for("chat.postMessage", before + 2)
+
+
+def test_maya_asks_dev_who_confirms_and_a_second_click_changes_nothing(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    asked = sender.command("/trellis", "manager <@U0DEV|dev>", user_id="U0MAYA").json()
+    assert asked["text"] == "I've asked *Dev* to confirm. I'll tell you in a DM when they answer."
+    (request,) = _dm_to(slack, "U0DEV")
+    assert request["text"] == "Maya asks you to confirm you are their manager in Trellis."
+    confirm = _button(request, "link_confirm")
+
+    _click(sender, "U0SAM", confirm)  # someone else presses the button
+    assert slack.wait_for_responses(1)[-1]["text"] == "Only the person who was asked can answer this."
+
+    _click(sender, "U0DEV", confirm)
+    assert slack.wait_for_responses(2)[-1]["text"].startswith("✅ You confirmed you manage Maya.")
+    (told,) = _dm_to(slack, "U0MAYA", 2)
+    assert told["text"] == "✅ Dev confirmed: they are your manager in Trellis."
+
+    _click(sender, "U0DEV", _button(request, "link_decline"))  # last week's button, pressed again
+    assert slack.wait_for_responses(3)[-1]["text"].startswith("✅ You confirmed you manage Maya.")
+    assert len(_dm_to(slack, "U0MAYA", 2)) == 1, "the report is told once"
+    status = sender.command("/trellis", "manager", user_id="U0MAYA").json()["text"]
+    assert status.startswith("Your manager in Trellis: *Dev* (confirmed).")
+
+
+def test_not_me_declines_and_the_report_can_end_a_link(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
+    sender.command("/trellis", "manager <@U0DEV|dev>", user_id="U0MAYA")
+    (request,) = _dm_to(slack, "U0DEV")
+    _click(sender, "U0DEV", _button(request, "link_decline"))
+    (told,) = _dm_to(slack, "U0MAYA", 2)
+    assert told["text"].startswith("Dev said they are not your manager.")
+    assert sender.command("/trellis", "manager end", user_id="U0MAYA").json()["text"] == (
+        "You have no confirmed manager in Trellis."
+    )
+    link_maya_to_dev(sender, slack)
+    ended = sender.command("/trellis", "manager end", user_id="U0MAYA").json()["text"]
+    assert ended == "Your link to Dev as your manager has ended."
+    assert _dm_to(slack, "U0DEV", 5)[-1]["text"] == "Your link as Maya's manager has ended."
+
+
+def test_only_a_workspace_admin_sets_someone_elses_manager(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
+    slack.add_user(slack.team_id, "U0ADA", name="Ada", is_admin=True)
+    refused = sender.command("/trellis", "manager <@U0MAYA|maya> <@U0DEV|dev>", user_id="U0DEV").json()
+    assert refused["text"] == "Only a workspace admin can set someone else's manager."
+    done = sender.command("/trellis", "manager <@U0MAYA|maya> <@U0DEV|dev>", user_id="U0ADA").json()
+    assert done["text"] == "Set: *Dev* manages *Maya*."
+    assert sender.command("/trellis", "manager <@U0MAYA|maya> none", user_id="U0ADA").json()["text"] == (
+        "Removed *Maya*'s manager link."
+    )
+    assert (
+        sender.command("/trellis", "manager <@U0MAYA|maya>", user_id="U0MAYA")
+        .json()["text"]
+        .startswith("You can't be your own manager")
+    )
