@@ -14,7 +14,7 @@ from storage.outbox import Claimed
 from storage.types import utcnow
 
 ASSESSMENT_CHART = "trellis.assessmentChart"  # payload: {"assessment_id": int}
-PACKET = "trellis.packet"  # payload: {"person_id": int, "format": "md" | "html"}
+PACKET = "trellis.packet"  # payload: {"person_id": int, "format": "md" | "html", "to": user id, "shared_only": bool}
 
 
 def makers(db: Database, frameworks: tuple[Framework, ...]) -> dict[str, UploadMaker]:
@@ -33,7 +33,12 @@ def makers(db: Database, frameworks: tuple[Framework, ...]) -> dict[str, UploadM
                 raise Gone(f"person {row.payload['person_id']}")
             try:
                 made = build_packet(
-                    session, person=person, defaults=frameworks, now=now, today=local_today(person, now)
+                    session,
+                    person=person,
+                    defaults=frameworks,
+                    now=now,
+                    today=local_today(person, now),
+                    shared_only=bool(row.payload.get("shared_only")),
                 )
             except NoLevelYet:
                 raise Gone("no level set any more") from None
@@ -42,6 +47,7 @@ def makers(db: Database, frameworks: tuple[Framework, ...]) -> dict[str, UploadM
         target = made.target.split(" · ")[0]
         filename = f"packet-{target}-{made.made_on.isoformat()}.{'md' if markdown else 'html'}"
         title = f"Promotion packet: {made.person}, {target}" + ("" if markdown else " (printable)")
-        return Upload(person.slack_user_id, filename, title, title, content.encode())
+        recipient = str(row.payload.get("to") or person.slack_user_id)
+        return Upload(recipient, filename, title, title, content.encode())
 
     return {ASSESSMENT_CHART: chart, PACKET: packet}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from storage.db import Database
+from tests.e2e.test_levels_and_gaps import SE, _set_level
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SlackSender
 
@@ -91,3 +93,30 @@ def test_only_a_workspace_admin_sets_someone_elses_manager(sender: SlackSender, 
         .json()["text"]
         .startswith("You can't be your own manager")
     )
+
+
+def test_a_confirmed_manager_gets_the_reports_packet_with_shared_wins_only(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    sender.command("/win", "A private reflection on my first incident", user_id="U0MAYA")
+    shared = sender.command("/win", "Led the outage review across three teams", user_id="U0MAYA").json()
+    select = next(block for block in shared["blocks"] if block["type"] == "actions")
+    option = {"value": "shared", "text": {"type": "plain_text", "text": "Shared"}}
+    action = {"action_id": "win_visibility", "block_id": select["block_id"], "type": "static_select"}
+    sender.block_action(user_id="U0MAYA", action={**action, "selected_option": option})
+    slack.wait_for_responses(1)
+
+    refused = sender.command("/trellis", "packet <@U0MAYA|maya>", user_id="U0DEV").json()
+    assert refused["text"] == "Only Maya's confirmed manager can ask for Maya's packet."
+    assert slack.calls("files.getUploadURLExternal") == []
+
+    link_maya_to_dev(sender, slack)
+    answer = sender.command("/trellis", "packet <@U0MAYA|maya>", user_id="U0DEV").json()
+    assert answer["text"].startswith("Maya's packet (shared and public wins only) is on its way to your DM")
+    completed = slack.wait_for("files.completeUploadExternal", 2)
+    assert {call.args["channel_id"] for call in completed} == {"D0DEV"}
+    files = [slack.uploaded(json.loads(call.args["files"])[0]["id"]) for call in completed]
+    markdown = next(content for content in files if content.startswith(b"# ")).decode()
+    assert "Led the outage review across three teams" in markdown
+    assert "A private reflection" not in markdown
