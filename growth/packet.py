@@ -104,7 +104,8 @@ def to_markdown(packet: Packet) -> str:
 
 def _markdown_win(logged: LoggedWin) -> list[str]:
     win = logged.win
-    lines = [f"- **{win.happened_on.isoformat()}**: {_one_line(win.text)}"]
+    by = f" _(logged by {logged.logged_by})_" if logged.logged_by else ""
+    lines = [f"- **{win.happened_on.isoformat()}**: {_one_line(win.text)}{by}"]
     for label, value in (("What", win.what), ("How", win.how), ("Why it mattered", win.why)):
         if value:
             lines.append(f"  - {label}: {_one_line(value)}")
@@ -158,7 +159,8 @@ def _html_win(logged: LoggedWin) -> str:
     link = ""
     if win.evidence_url and win.evidence_url.startswith(("https://", "http://")):
         link = f' <a href="{e(win.evidence_url, quote=True)}">evidence</a>'
-    return f'<li><span class="date">{win.happened_on.isoformat()}</span>: {e(win.text)}{link}{details}</li>'
+    by = f' <span class="detail">(logged by {e(logged.logged_by)})</span>' if logged.logged_by else ""
+    return f'<li><span class="date">{win.happened_on.isoformat()}</span>: {e(win.text)}{by}{link}{details}</li>'
 
 
 CSV_COLUMNS = ("date", "text", "what", "how", "why", "evidence", "competencies", "visibility", "logged_at")

@@ -31,6 +31,7 @@ class LoggedWin:
     win: Win
     competencies: tuple[str, ...]
     created: bool  # False when the same Slack request had already logged it
+    logged_by: str | None = None  # the manager's name, when a manager logged it for the person
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,19 @@ def clean(details: Details) -> Details:
 
 
 def log_win(
-    session: Session, *, person: Person, details: Details, source: str, request_key: str, today: date, now: datetime
+    session: Session,
+    *,
+    person: Person,
+    details: Details,
+    source: str,
+    request_key: str,
+    today: date,
+    now: datetime,
+    logged_by: Person | None = None,
 ) -> LoggedWin:
-    """Store a win at once. The same `request_key` (a Slack request, a modal) never stores it twice."""
+    """Store a win at once. The same `request_key` (a Slack request, a modal) never stores it twice.
+
+    `logged_by` is a manager logging it for `person`; the caller checks the link is confirmed."""
     details = clean(details)
     assert person.id is not None
     inserted = insert_ignore(
@@ -94,6 +105,7 @@ def log_win(
             "visibility": details.visibility.value,
             "source": source,
             "request_key": request_key[:128],
+            "logged_by_id": logged_by.id if logged_by is not None else None,
             "created_at": now,
             "updated_at": now,
         },
@@ -102,7 +114,8 @@ def log_win(
     win = session.exec(select(Win).where(Win.team_id == person.team_id, Win.request_key == request_key[:128])).one()
     if inserted:
         _set_competencies(session, win, details.competencies)
-    return LoggedWin(win, competencies_of(session, win), created=inserted)
+    by = logged_by.display_name if logged_by is not None else None
+    return LoggedWin(win, competencies_of(session, win), created=inserted, logged_by=by)
 
 
 def own_win(session: Session, *, person: Person, win_id: int) -> Win:
@@ -230,4 +243,12 @@ def log_of(session: Session, *, person: Person, visible_to_others: bool = False)
         query = query.where(Win.visibility.in_([Visibility.SHARED.value, Visibility.PUBLIC.value]))  # type: ignore[attr-defined]
     wins = session.exec(query.order_by(Win.happened_on, Win.id)).all()  # type: ignore[arg-type]
     tags = competencies_for(session, [win.id for win in wins if win.id is not None])
-    return [LoggedWin(win, tuple(tags.get(win.id or 0, ())), created=False) for win in wins]
+    managers = {win.logged_by_id for win in wins if win.logged_by_id is not None}
+    names: dict[int | None, str] = {}
+    if managers:
+        who = select(Person.id, Person.display_name).where(Person.id.in_(managers))  # type: ignore[union-attr]
+        names = dict(session.exec(who).all())
+    return [
+        LoggedWin(win, tuple(tags.get(win.id or 0, ())), created=False, logged_by=names.get(win.logged_by_id))
+        for win in wins
+    ]

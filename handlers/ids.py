@@ -37,6 +37,7 @@ class Action(StrEnum):
     WIN_UNDO = "win_undo"
     WIN_SEE_ALL = "win_see_all"
     GROWTH_CHANNEL = "growth_channel"
+    WIN_FOR = "win_for"
     LINK_CONFIRM = "link_confirm"
     LINK_DECLINE = "link_decline"
     LINK_END = "link_end"

@@ -9,9 +9,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from growth.career import WinVocabulary, win_vocabulary
-from growth.errors import GrowthError
+from growth.errors import GrowthError, NotAllowed
+from growth.links import manages, reports_of
 from growth.people import local_today
 from growth.suggest import suggest
 from growth.wins import (
@@ -27,10 +29,11 @@ from growth.wins import (
     tag_win,
 )
 from growth.workspaces import growth_channel
-from handlers.blocks.text import from_slack_markup
+from handlers.blocks.text import escape, from_slack_markup
 from handlers.blocks.wins import WinForm, logged_message, public_post, whole_text_view, win_modal
 from handlers.ids import Action, Block, Callback, Command, View
 from handlers.middleware import PERSON_KEY
+from handlers.people import person_for
 from handlers.services import Services, services_of
 from storage import outbox
 from storage.models import Person
@@ -45,6 +48,7 @@ def register(app: App) -> None:
     app.action(Action.WIN_EDIT)(edit_clicked)
     app.action(Action.WIN_UNDO)(undo_clicked)
     app.action(Action.WIN_SEE_ALL)(see_all_clicked)
+    app.action(Action.WIN_FOR)(whose_changed)
 
 
 def win_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -92,6 +96,10 @@ def win_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
     services, person = services_of(context), context[PERSON_KEY]
     form = WinForm.load(view["private_metadata"])
     values = view["state"]["values"]
+    chosen = ((values.get(Block.WIN_FOR) or {}).get(Action.WIN_FOR, {}).get("selected_option") or {}).get("value")
+    if chosen and chosen != person.slack_user_id and form.win_id is None:
+        _log_for_report(ack, client, services, person, form, values, chosen)
+        return
     try:
         with services.db.session() as session:
             vocabulary = _vocabulary(services, session, person)
@@ -122,6 +130,52 @@ def win_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
     services.dispatcher.drain(team_id=person.team_id)
     fallback, blocks = _answer(logged, vocabulary, edited=form.win_id is not None, note=note)
     _tell(client, person, form, fallback, [block.to_dict() for block in blocks])
+
+
+def _log_for_report(
+    ack: Ack,
+    client: WebClient,
+    services: Services,
+    manager: Person,
+    form: WinForm,
+    values: dict[str, Any],
+    user_id: str,
+) -> None:
+    """A manager logs a win for someone they manage: marked as theirs to log, and the person is told."""
+    report = person_for(client, services, team_id=manager.team_id, user_id=user_id)
+    name = report.display_name or "them"
+    try:
+        with services.db.session() as session:
+            if not manages(session, manager=manager, report=report):
+                raise NotAllowed(f"You can log a win for {name} once you are their confirmed manager.")
+            vocabulary = _vocabulary(services, session, report)
+            logged = log_win(
+                session,
+                person=report,
+                details=_details(values, ""),
+                source=form.request_key.split(":", 1)[0],
+                request_key=form.request_key,
+                today=local_today(report, services.clock()),
+                now=services.clock(),
+                logged_by=manager,
+            )
+            if logged.created:
+                who = escape(manager.display_name or "Your manager")
+                note = f"{who} logged this win for you. It is yours to edit or delete."
+                fallback, blocks = _answer(logged, vocabulary, note=note)
+                payload = {"channel": report.slack_user_id, "text": fallback, "blocks": [b.to_dict() for b in blocks]}
+                key = f"win-for:{logged.win.id}"
+                outbox.enqueue(session, team_id=report.team_id, key=key, method="chat.postMessage", payload=payload)
+                _sync_public(session, services, report, logged, vocabulary)
+    except GrowthError as error:
+        ack(response_action="errors", errors={Block.WIN_FOR: str(error)[:150]})
+        return
+    ack()
+    if not logged.created:
+        return
+    services.dispatcher.drain(team_id=manager.team_id)
+    done = f"Logged a win for {escape(name)}; they have been told, and it is theirs to edit or delete."
+    _tell(client, manager, form, done, [])
 
 
 def tag_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
@@ -253,18 +307,42 @@ def _modal(
     text: str = "",
     evidence_url: str | None = None,
     existing: LoggedWin | None = None,
+    subject: Person | None = None,
 ) -> Any:
+    """The win form; for a manager it asks whose win it is, and offers the competencies of that person."""
     with services.db.session() as session:
-        vocabulary = _vocabulary(services, session, person)
+        vocabulary = _vocabulary(services, session, subject or person)
+        reports = reports_of(session, manager=person) if existing is None else []
+    whose = [(person.slack_user_id, "Me"), *((r.slack_user_id, r.display_name or r.slack_user_id) for r in reports)]
     return win_modal(
         form,
         competencies=vocabulary.offered,
         level_id=vocabulary.target_level,
-        today=local_today(person, services.clock()),
+        today=local_today(subject or person, services.clock()),
         text=text,
         evidence_url=evidence_url,
         existing=existing,
+        whose=whose if reports else (),
+        subject=(subject or person).slack_user_id,
     )
+
+
+def whose_changed(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """A manager chose whose win it is: offer that person's competencies (what was typed stays)."""
+    ack()
+    services, person = services_of(context), context[PERSON_KEY]
+    chosen = (action.get("selected_option") or {}).get("value") or person.slack_user_id
+    subject = (
+        person
+        if chosen == person.slack_user_id
+        else person_for(client, services, team_id=person.team_id, user_id=chosen)
+    )
+    view = body["view"]
+    form = WinForm.load(view["private_metadata"])
+    updated = _modal(services, person, form, subject=subject).to_dict()
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
 
 
 def _details(values: dict[str, Any], kept_text: str) -> Details:
@@ -304,18 +382,17 @@ def _change(respond: Respond, context: BoltContext, change: Any) -> None:
 
 def _tell(client: WebClient, person: Person, form: WinForm, text: str, blocks: list[dict[str, Any]]) -> None:
     """After the modal: replace the message it came from, else an ephemeral where it started, else the DM."""
+    shown: dict[str, Any] = {"text": text, **({"blocks": blocks} if blocks else {})}
     if form.response_url:
-        from slack_sdk.webhook import WebhookClient
-
-        WebhookClient(form.response_url).send(text=text, blocks=blocks, replace_original=True)
+        WebhookClient(form.response_url).send(**shown, replace_original=True)
         return
     if form.channel:
         try:
-            client.chat_postEphemeral(channel=form.channel, user=person.slack_user_id, text=text, blocks=blocks)
+            client.chat_postEphemeral(channel=form.channel, user=person.slack_user_id, **shown)
             return
         except SlackApiError:
             pass  # not in that channel: the DM always works
-    client.chat_postMessage(channel=person.slack_user_id, text=text, blocks=blocks)
+    client.chat_postMessage(channel=person.slack_user_id, **shown)
 
 
 def _say(body: dict[str, Any], client: WebClient, person: Person, text: str) -> None:

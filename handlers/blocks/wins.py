@@ -136,10 +136,28 @@ def win_modal(
     text: str = "",
     evidence_url: str | None = None,
     existing: LoggedWin | None = None,
+    whose: Sequence[tuple[str, str]] = (),
+    subject: str | None = None,
 ) -> View:
+    """`whose` lists (user id, name) a manager may log for, themselves first; `subject` is the one chosen."""
     win = existing.win if existing else None
     text = win.text if win else text
     blocks: list[Block] = []
+    if whose and win is None:
+        people = [Option(text=shorten(name, 75), value=user_id) for user_id, name in whose]
+        blocks.append(
+            InputBlock(
+                block_id=Id.WIN_FOR,
+                label="Whose win?",
+                dispatch_action=True,
+                hint="A win you log for someone you manage is marked as logged by you, and they are told.",
+                element=StaticSelectElement(
+                    action_id=Action.WIN_FOR,
+                    options=people,
+                    initial_option=next((o for o in people if o.value == subject), people[0]),
+                ),
+            )
+        )
     if len(text) > MODAL_TEXT:
         blocks.append(
             SectionBlock(

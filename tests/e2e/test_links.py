@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlmodel import select
+
 from storage.db import Database
-from tests.e2e.test_levels_and_gaps import SE, _set_level
+from storage.models import Person, Win
+from tests.e2e.test_levels_and_gaps import SE, _set_level, _then_view
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SlackSender
 
@@ -120,3 +123,56 @@ def test_a_confirmed_manager_gets_the_reports_packet_with_shared_wins_only(
     markdown = next(content for content in files if content.startswith(b"# ")).decode()
     assert "Led the outage review across three teams" in markdown
     assert "A private reflection" not in markdown
+
+
+def test_a_manager_logs_a_win_for_a_report_who_is_told(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
+    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    link_maya_to_dev(sender, slack)
+    text = "Huge thanks <@U0MAYA> for fixing the flaky test!"
+    message = {"type": "message", "user": "U0PRIYA", "ts": "1795300000.000200", "text": text}
+    view = _then_view(
+        slack,
+        "views.open",
+        "win",
+        lambda: sender.message_shortcut("log_as_win", user_id="U0DEV", message=message, channel="C0ENG"),
+    )
+    whose = next(block for block in view["blocks"] if block["block_id"] == "win_for")
+    assert [option["text"]["text"] for option in whose["element"]["options"]] == ["Me", "Maya"]
+    choose = {"action_id": "win_for", "block_id": "win_for", "type": "static_select"}
+    maya = {"value": "U0MAYA", "text": {"type": "plain_text", "text": "Maya"}}
+    view = _then_view(
+        slack,
+        "views.update",
+        "win",
+        lambda: sender.block_action(user_id="U0DEV", view=view, action={**choose, "selected_option": maya}),
+    )
+    picker = next(block for block in view["blocks"] if block["block_id"] == "win_competencies")
+    assert len(picker["element"]["options"]) == 8, "Maya's target level, not Dev's"
+    values = {
+        "win_for": {"win_for": {"type": "static_select", "selected_option": maya}},
+        "win_text": {"value": {"type": "plain_text_input", "value": "Fixed the flaky payments test for the team"}},
+        "win_date": {"value": {"type": "datepicker", "selected_date": None}},
+        "win_visibility": {"value": {"type": "radio_buttons", "selected_option": {"value": "shared"}}},
+    }
+    posted = len(slack.calls("chat.postMessage"))
+    assert sender.view_submission(user_id="U0DEV", view=view, values=values).body == b""
+    dm = slack.wait_for("chat.postMessage", posted + 1)[-1].args
+    assert dm["channel"] == "U0MAYA"
+    assert "Dev logged this win for you. It is yours to edit or delete." in json.dumps(dm["blocks"])
+    (told,) = slack.wait_for("chat.postEphemeral")
+    assert told.args["user"] == "U0DEV" and told.args["text"].startswith("Logged a win for Maya")
+    with db.session() as session:
+        (win,) = session.exec(select(Win)).all()
+        maya_row = session.exec(select(Person).where(Person.slack_user_id == "U0MAYA")).one()
+        dev_row = session.exec(select(Person).where(Person.slack_user_id == "U0DEV")).one()
+        assert (win.person_id, win.logged_by_id) == (maya_row.id, dev_row.id)
+
+    sam_view = _then_view(
+        slack,
+        "views.open",
+        "win",
+        lambda: sender.message_shortcut("log_as_win", user_id="U0SAM", message=message, channel="C0ENG"),
+    )
+    assert all(block["block_id"] != "win_for" for block in sam_view["blocks"]), "no reports, no choice"
+    forged = sender.view_submission(user_id="U0SAM", view=sam_view, values=values).json()
+    assert forged["errors"]["win_for"] == "You can log a win for Maya once you are their confirmed manager."

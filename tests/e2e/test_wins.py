@@ -201,9 +201,8 @@ def test_the_home_tab_shows_the_latest_wins_and_the_evidence_for_each_competency
         user_id="U0MAYA", view=view, values=_fill(view, competencies=["cross-team-leadership", "communication"])
     )
     sender.command("/win", "Paired with <@U0DEV|dev> on <!here> alerts", user_id="U0MAYA")
-    published = len(slack.calls("views.publish"))
     sender.app_home_opened("U0MAYA")
-    home = _text(slack.wait_for("views.publish", published + 1)[-1].args["view"]["blocks"])
+    home = _text(slack.wait_for_home("U0MAYA", "Paired with @dev")["blocks"])
     assert "*Your latest wins*" in home
     assert "Paired with @dev on @here alerts" in home and "<!here>" not in home
     assert "_(Cross-team leadership, Communication)_" in home

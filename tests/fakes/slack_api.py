@@ -242,6 +242,18 @@ class FakeSlack:
             time.sleep(0.01)
         raise AssertionError(f"{method} called {len(self.calls(method))} times, expected {count}")
 
+    def wait_for_home(self, user_id: str, containing: str, timeout: float = 10.0) -> dict[str, Any]:
+        """The latest App Home published for `user_id` whose JSON contains `containing` (waits for it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for call in reversed(self.calls("views.publish")):
+                if call.args.get("user_id") == user_id and containing in json.dumps(
+                    call.args["view"], ensure_ascii=False
+                ):
+                    return call.args["view"]
+            time.sleep(0.01)
+        raise AssertionError(f"no home for {user_id} containing {containing!r}")
+
     def wait_for_responses(self, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -120,3 +120,30 @@ def test_a_packet_of_two_thousand_wins_is_built_with_a_handful_of_queries(db: Da
         event.remove(db.engine, "before_cursor_execute", count)
     assert len(made.untagged) + len(next(s for s in made.sections if s.competency == "Delivery").wins) == 2000
     assert len(statements) < 15, statements
+
+
+def test_a_win_logged_by_a_manager_says_so_in_the_packet(db: Database) -> None:
+    maya = _maya(db)
+    with db.session() as session:
+        dev = ensure_person(
+            session,
+            team_id="T1",
+            user_id="U0DEV",
+            enterprise_id=None,
+            load_profile=lambda: Profile("Dev", "UTC", False, False),
+            now=NOW,
+        )
+        log_win(
+            session,
+            person=maya,
+            details=Details("Fixed the flaky test", competencies=["delivery"]),
+            source="shortcut",
+            request_key="m1",
+            today=TODAY,
+            now=NOW,
+            logged_by=dev,
+        )
+    with db.session() as session:
+        made = build_packet(session, person=maya, defaults=shipped(), now=NOW, today=TODAY)
+    assert "- **2026-11-23**: Fixed the flaky test _(logged by Dev)_" in to_markdown(made)
+    assert "(logged by Dev)" in to_html(made)
