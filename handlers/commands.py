@@ -24,6 +24,10 @@ SUBCOMMANDS: dict[str, Callable[..., None]] = {
 }
 
 
+# Named in the manifest's usage hint, served by a later version: say so instead of "I don't know".
+PLANNED = frozenset({"roadmap", "feedback", "ask", "checkin", "team", "mentor", "1on1"})
+
+
 def register(app: App) -> None:
     app.command(Command.TRELLIS)(trellis)
     app.command(re.compile(r".*"))(not_available_yet)
@@ -37,6 +41,10 @@ def trellis(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltC
         return
     if word.casefold() in ("", "help"):
         _ack_ephemeral(ack, help_text(), help_blocks(AVAILABLE))
+        return
+    if word.casefold() in PLANNED:
+        coming = f"`/trellis {word.casefold()}` isn't available in this version of Trellis yet."
+        _ack_ephemeral(ack, coming, help_blocks(AVAILABLE, preface=coming))
         return
     _ack_ephemeral(ack, help_text(unknown=word), help_blocks(AVAILABLE, unknown=word))
 

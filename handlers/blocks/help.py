@@ -24,8 +24,12 @@ INTRO = (
 HOME_HINT = "Your App Home tab shows where you stand at a glance."
 
 
-def help_blocks(commands: Sequence[CommandHelp], *, unknown: str | None = None) -> list[Block]:
+def help_blocks(
+    commands: Sequence[CommandHelp], *, unknown: str | None = None, preface: str | None = None
+) -> list[Block]:
     blocks: list[Block] = []
+    if preface is not None:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"{preface} Here is what I can do:")))
     if unknown is not None:
         blocks.append(
             SectionBlock(
