@@ -14,9 +14,12 @@ from growth.frameworks.flags import FlaggedExpectation, flagged
 from growth.frameworks.model import Competency, Expectation, Framework, Level
 from growth.frameworks.versions import Stored, by_id, catalogue
 from growth.gaps import Delta, delta
+from growth.roadmap import Suggestion as RoadmapSuggestion
+from growth.roadmap import objectives
+from growth.roadmap import suggestions as roadmap_suggestions
 from growth.wins import Evidence, LoggedWin, evidence
 from growth.wins import recent as recent_wins
-from storage.models import Assessment, AssessmentAnswer, Person
+from storage.models import Assessment, AssessmentAnswer, Objective, Person
 
 HOME_WINS = 3
 
@@ -186,6 +189,7 @@ class HomeSummary:
     wins: list[LoggedWin] = field(default_factory=list)  # the latest
     evidence: list[tuple[str, Evidence]] = field(default_factory=list)  # (competency name, evidence) at the target
     names: dict[str, str] = field(default_factory=dict)  # competency id -> name, across the workspace's frameworks
+    objectives: list[Objective] = field(default_factory=list)
 
 
 def workspace_catalogue(
@@ -264,7 +268,8 @@ def home_summary(
         proof = [(c.name, e) for c, e in zip(competencies, found, strict=True)]
     latest_wins = recent_wins(session, person=person, limit=HOME_WINS)
     names = {c.id: c.name for f in cat.frameworks.values() for c in f.competencies}
-    return HomeSummary(where, recent, trend(session, person=person), flags, latest_wins, proof, names)
+    plan = objectives(session, person=person)
+    return HomeSummary(where, recent, trend(session, person=person), flags, latest_wins, proof, names, plan)
 
 
 @dataclass(frozen=True)
@@ -292,3 +297,29 @@ def win_vocabulary(
         level_ids.insert(0, where.level.id)
     offered = framework.expectations_at(where.target.level.id)
     return WinVocabulary(where.target.level.id, level_ids, offered, names, framework)
+
+
+@dataclass(frozen=True)
+class RoadmapView:
+    position: Position
+    suggestions: list[RoadmapSuggestion]  # the framework's activities at the target, largest gaps' first
+    objectives: list[Objective]
+    names: dict[str, str]  # competency id -> name
+    gap_order: list[str]  # competency ids of the target level, largest gaps first
+
+
+def roadmap_view(session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime) -> RoadmapView:
+    """What `/trellis roadmap` shows and offers; raises NoLevelYet without a level and target."""
+    cat, _ = workspace_catalogue(session, person.team_id, defaults, now)
+    where = position(person, cat)
+    if where is None:
+        raise NoLevelYet()
+    framework, level_id = where.target.framework, where.target.level.id
+    recent = latest(session, person=person)
+    ranked = (
+        [gap.competency.id for gap in recent.delta.largest] if recent and recent.delta.target_level == level_id else []
+    )
+    order = ranked + [c.id for c, _ in framework.expectations_at(level_id) if c.id not in ranked]
+    names = {c.id: c.name for f in cat.frameworks.values() for c in f.competencies}
+    offered = roadmap_suggestions(framework, level_id, order)
+    return RoadmapView(where, offered, objectives(session, person=person), names, order)

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from growth.career import NoLevelYet, position, workspace_catalogue
 from growth.frameworks.model import Framework
+from growth.roadmap import LABELS, Status, objectives
 from growth.wins import LoggedWin, log_of
 from storage.models import Person
 
@@ -32,6 +33,7 @@ class Packet:
     made_on: date
     sections: list[Section]
     untagged: list[LoggedWin]  # evidence not yet tied to a competency of the target
+    roadmap: list[tuple[str, str, str, date | None]]  # (objective, competency, status, due)
 
     @property
     def gaps(self) -> list[str]:
@@ -62,6 +64,11 @@ def build_packet(
         for competency, expectation in expected
     ]
     untagged = [w for w in log if not ids.intersection(w.competencies)]
+    names = {c.id: c.name for f in cat.frameworks.values() for c in f.competencies}
+    roadmap = [
+        (o.title, names.get(o.competency_id, o.competency_id), LABELS[Status(o.status)], o.due_on)
+        for o in objectives(session, person=person)
+    ]
     return Packet(
         person=person.display_name or person.slack_user_id,
         level=f"{where.level.id} · {where.level.title}",
@@ -70,6 +77,7 @@ def build_packet(
         made_on=today,
         sections=sections,
         untagged=untagged,
+        roadmap=roadmap,
     )
 
 
@@ -99,6 +107,12 @@ def to_markdown(packet: Packet) -> str:
         out += ["## Other wins", "", "_Not tagged with a competency of the target level._", ""]
         for logged in packet.untagged:
             out += _markdown_win(logged)
+    if packet.roadmap:
+        out += ["## Roadmap", ""]
+        out += [
+            f"- {title} ({competency}): {status}" + (f", due {due.isoformat()}" if due else "")
+            for title, competency, status, due in packet.roadmap
+        ]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -145,6 +159,12 @@ def to_html(packet: Packet) -> str:
             parts.append("<ul>" + "".join(_html_win(w) for w in section.wins) + "</ul>")
     if packet.untagged:
         parts.append("<h2>Other wins</h2><ul>" + "".join(_html_win(w) for w in packet.untagged) + "</ul>")
+    if packet.roadmap:
+        items = "".join(
+            f"<li>{e(title)} ({e(competency)}): {e(status)}" + (f", due {due.isoformat()}" if due else "") + "</li>"
+            for title, competency, status, due in packet.roadmap
+        )
+        parts.append(f"<h2>Roadmap</h2><ul>{items}</ul>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from growth.errors import GrowthError, NotAllowed
 from storage.db import insert_ignore
-from storage.models import Person, Win, WinCompetency
+from storage.models import Objective, Person, Win, WinCompetency
 
 TEXT_LIMIT = 10_000  # kept whole; Slack surfaces show a shortened view with a way to see all
 FIELD_LIMIT = 3_000
@@ -44,6 +44,7 @@ class Details:
     happened_on: date | None = None
     visibility: Visibility = Visibility.PRIVATE
     competencies: Sequence[str] = ()
+    objective_id: int | None = None  # a roadmap objective of the person's
 
 
 def clean(details: Details) -> Details:
@@ -71,7 +72,18 @@ def clean(details: Details) -> Details:
         details.happened_on,
         details.visibility,
         tuple(dict.fromkeys(details.competencies)),
+        details.objective_id,
     )
+
+
+def _objective(session: Session, person: Person, objective_id: int | None) -> int | None:
+    """The objective a win serves, if it is one of the person's own."""
+    if objective_id is None:
+        return None
+    row = session.get(Objective, objective_id)
+    if row is None or row.person_id != person.id or row.team_id != person.team_id:
+        raise GrowthError("That roadmap objective is not on your roadmap any more. Choose another.")
+    return objective_id
 
 
 def log_win(
@@ -106,6 +118,7 @@ def log_win(
             "source": source,
             "request_key": request_key[:128],
             "logged_by_id": logged_by.id if logged_by is not None else None,
+            "objective_id": _objective(session, person, details.objective_id),
             "created_at": now,
             "updated_at": now,
         },
@@ -135,6 +148,7 @@ def edit_win(session: Session, *, person: Person, win_id: int, details: Details,
     win.evidence_url = details.evidence_url
     win.happened_on = details.happened_on or win.happened_on
     win.visibility, win.updated_at = details.visibility.value, now
+    win.objective_id = _objective(session, person, details.objective_id)
     session.add(win)
     _set_competencies(session, win, details.competencies)
     return LoggedWin(win, competencies_of(session, win), created=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import career, commands, errors, events, flags, links, middleware, settings, shortcuts, wins
+from handlers import career, commands, errors, events, flags, links, middleware, roadmap, settings, shortcuts, wins
 from handlers.services import Services
 
 
@@ -16,6 +16,7 @@ def register(app: App, services: Services) -> None:
     flags.register(app)
     settings.register(app)
     links.register(app)
+    roadmap.register(app)
     shortcuts.register(app)
     events.register(app)
     app.error(errors.handle_error)

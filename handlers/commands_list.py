@@ -9,6 +9,7 @@ AVAILABLE: Sequence[CommandHelp] = (
     CommandHelp("/trellis level", "set your level and where you are heading"),
     CommandHelp("/trellis gaps", "see where you stand against your target level"),
     CommandHelp("/trellis manager @name", "ask the person you report to to confirm it"),
+    CommandHelp("/trellis roadmap", "objectives that close your largest gaps, with dates and status"),
     CommandHelp("/trellis packet", "your promotion packet, from your log, in your DM"),
     CommandHelp("/trellis settings", "where public wins are posted (a workspace admin chooses)"),
     CommandHelp("/trellis help", "this list of what Trellis can do"),

@@ -20,6 +20,7 @@ class View(StrEnum):
     WIN = "win"
     WIN_TEXT = "win_text"
     SETTINGS = "settings"
+    OBJECTIVE = "objective"
 
 
 class Action(StrEnum):
@@ -38,6 +39,12 @@ class Action(StrEnum):
     WIN_SEE_ALL = "win_see_all"
     GROWTH_CHANNEL = "growth_channel"
     WIN_FOR = "win_for"
+    OBJECTIVE_ADD = "objective_add"
+    OBJECTIVE_STATUS = "objective_status"
+    OBJECTIVE_COMPETENCY = "objective_competency"
+    OBJECTIVE_SUGGESTION = "objective_suggestion"
+    OBJECTIVE_TITLE = "objective_title"
+    OBJECTIVE_DUE = "objective_due"
     LINK_CONFIRM = "link_confirm"
     LINK_DECLINE = "link_decline"
     LINK_END = "link_end"
@@ -64,6 +71,11 @@ class Block(StrEnum):
     WIN_VISIBILITY = "win_visibility"
     GROWTH_CHANNEL = "growth_channel"
     WIN_FOR = "win_for"
+    WIN_OBJECTIVE = "win_objective"
+    OBJECTIVE_COMPETENCY = "objective_competency"
+    OBJECTIVE_SUGGESTION = "objective_suggestion"
+    OBJECTIVE_TITLE = "objective_title"
+    OBJECTIVE_DUE = "objective_due"
 
 
 GAP_BLOCK_PREFIX = "gap:"  # + the competency's position at the target level

@@ -15,6 +15,7 @@ from growth.career import WinVocabulary, win_vocabulary
 from growth.errors import GrowthError, NotAllowed
 from growth.links import manages, reports_of
 from growth.people import local_today
+from growth.roadmap import objectives
 from growth.suggest import suggest
 from growth.wins import (
     Details,
@@ -36,7 +37,7 @@ from handlers.middleware import PERSON_KEY
 from handlers.people import person_for
 from handlers.services import Services, services_of
 from storage import outbox
-from storage.models import Person
+from storage.models import Objective, Person
 
 
 def register(app: App) -> None:
@@ -313,6 +314,10 @@ def _modal(
     with services.db.session() as session:
         vocabulary = _vocabulary(services, session, subject or person)
         reports = reports_of(session, manager=person) if existing is None else []
+        plan = [(o.id, o.title) for o in objectives(session, person=subject or person, open_only=True) if o.id]
+        if existing is not None and existing.win.objective_id and existing.win.objective_id not in dict(plan):
+            kept = session.get(Objective, existing.win.objective_id)
+            plan += [(kept.id, kept.title)] if kept is not None and kept.id else []
     whose = [(person.slack_user_id, "Me"), *((r.slack_user_id, r.display_name or r.slack_user_id) for r in reports)]
     return win_modal(
         form,
@@ -324,6 +329,7 @@ def _modal(
         existing=existing,
         whose=whose if reports else (),
         subject=(subject or person).slack_user_id,
+        objectives=plan,
     )
 
 
@@ -350,6 +356,7 @@ def _details(values: dict[str, Any], kept_text: str) -> Details:
         return (values.get(block) or {}).get(Action.WIN_FIELD) or {}
 
     chosen = value(Block.WIN_COMPETENCIES).get("selected_options") or []
+    objective = (value(Block.WIN_OBJECTIVE).get("selected_option") or {}).get("value")
     happened = value(Block.WIN_DATE).get("selected_date")
     visibility = (value(Block.WIN_VISIBILITY).get("selected_option") or {}).get("value") or Visibility.PRIVATE.value
     return Details(
@@ -361,6 +368,7 @@ def _details(values: dict[str, Any], kept_text: str) -> Details:
         happened_on=date.fromisoformat(happened) if happened else None,
         visibility=Visibility(visibility),
         competencies=[option["value"] for option in chosen],
+        objective_id=int(objective) if objective else None,
     )
 
 

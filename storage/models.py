@@ -158,6 +158,7 @@ class Win(SQLModel, table=True):
     source: str = Field(max_length=16)
     request_key: str = Field(max_length=128)  # one Slack request or modal: a retry never logs twice
     logged_by_id: int | None = Field(default=None, foreign_key="people.id")  # a manager, for a report
+    objective_id: int | None = Field(default=None, foreign_key="objectives.id")  # the roadmap objective it serves
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 
@@ -185,3 +186,19 @@ class ManagerLink(SQLModel, table=True):
     created_at: datetime = _timestamp()
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Objective(SQLModel, table=True):
+    """A roadmap objective: a concrete project or outcome tied to a competency, with a due date."""
+
+    __tablename__ = "objectives"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    competency_id: str = Field(max_length=64)
+    title: str = Field(max_length=300)
+    due_on: date | None = None
+    status: str = Field(default="planned", max_length=16)  # planned, in_progress, done, dropped
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()

@@ -138,6 +138,7 @@ def win_modal(
     existing: LoggedWin | None = None,
     whose: Sequence[tuple[str, str]] = (),
     subject: str | None = None,
+    objectives: Sequence[tuple[int, str]] = (),
 ) -> View:
     """`whose` lists (user id, name) a manager may log for, themselves first; `subject` is the one chosen."""
     win = existing.win if existing else None
@@ -211,6 +212,20 @@ def win_modal(
                 ),
             )
         )
+    if objectives:
+        planned = [Option(text=shorten(title, 75), value=str(objective_id)) for objective_id, title in objectives[:100]]
+        current = next((o for o in planned if win is not None and o.value == str(win.objective_id)), None)
+        blocks.append(
+            InputBlock(
+                block_id=Id.WIN_OBJECTIVE,
+                label="Roadmap objective",
+                optional=True,
+                hint="The objective this win moves forward, if any.",
+                element=StaticSelectElement(
+                    action_id=Action.WIN_FIELD, options=planned, initial_option=current, placeholder="Choose"
+                ),
+            )
+        )
     link = (win.evidence_url if win else evidence_url) or None
     blocks.append(
         InputBlock(
@@ -268,7 +283,7 @@ def home_wins_section(summary: HomeSummary) -> list[Block]:
     """The latest wins, and how much evidence each competency of the target level has."""
     if not summary.wins:
         text = "*Your wins*\nNone yet. Next time you operate at the next level, type `/win` and what happened."
-        return [SectionBlock(block_id=Id.HOME_WINS, text=MarkdownTextObject(text=text))]
+        return [SectionBlock(block_id=Id.HOME_WINS, text=MarkdownTextObject(text=text)), *roadmap_line(summary)]
     lines = []
     for logged in summary.wins:
         tags = ", ".join(summary.names.get(c, c) for c in logged.competencies)
@@ -291,14 +306,28 @@ def home_wins_section(summary: HomeSummary) -> list[Block]:
                 rows.append(f"▫️ {escape(name)}: no evidence yet")
         heading = f"*Evidence for {level}*: {covered} of {len(summary.evidence)} competencies"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=shorten(heading + "\n" + "\n".join(rows), 3000))))
-        blocks.append(
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(text="Consistently means most weeks, not once: readiness is the steady count.")
-                ]
-            )
-        )
-    return blocks
+        steady = "Consistently means most weeks, not once: readiness is the steady count."
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=steady)]))
+    return [*blocks, *roadmap_line(summary)]
+
+
+def roadmap_line(summary: HomeSummary) -> list[Block]:
+    """Progress on the roadmap, and what is due next."""
+    if summary.position is None:
+        return []
+    plan = summary.objectives
+    if not plan:
+        text = "*Roadmap*: no objectives yet. `/trellis roadmap` turns a gap into a concrete project."
+        return [SectionBlock(text=MarkdownTextObject(text=text))]
+    done = sum(1 for objective in plan if objective.status == "done")
+    upcoming = sorted(
+        (o for o in plan if o.status in ("planned", "in_progress") and o.due_on is not None),
+        key=lambda o: o.due_on or date.max,
+    )
+    text = f"*Roadmap*: {done} of {len(plan)} done"
+    if upcoming:
+        text += f" · next due: {escape_within(upcoming[0].title, 150)} ({upcoming[0].due_on:%-d %b})"
+    return [SectionBlock(text=MarkdownTextObject(text=text))]
 
 
 SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
