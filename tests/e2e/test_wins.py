@@ -298,3 +298,12 @@ def test_the_packet_arrives_in_the_dm_as_markdown_and_printable_html(
     assert OUTAGE in as_csv.stdout
     nobody = trellis("export", "packet", "--team", slack.team_id, "--user", "U0NOBODY", env=env, cwd=tmp_path)
     assert nobody.returncode == 2 and "U0NOBODY has not used Trellis" in nobody.stderr
+
+
+def test_the_same_slack_request_delivered_twice_stores_one_win(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    first = sender.command("/win", OUTAGE, user_id="U0MAYA", trigger_id="1234.5678.same").json()
+    again = sender.command("/win", OUTAGE, user_id="U0MAYA", trigger_id="1234.5678.same").json()
+    assert len(_wins(db)) == 1
+    assert first["blocks"][0] == again["blocks"][0], "the repeat shows the same win"
