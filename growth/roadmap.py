@@ -8,8 +8,9 @@ from enum import StrEnum
 
 from sqlmodel import Session, select
 
-from growth.errors import GrowthError, NotAllowed
+from growth.errors import GrowthError
 from growth.frameworks.model import Framework
+from growth.ownership import owned
 from storage.models import Objective, Person
 
 TITLE_LIMIT = 300
@@ -70,12 +71,8 @@ def add(
 
 
 def own(session: Session, *, person: Person, objective_id: int) -> Objective:
-    row = session.get(Objective, objective_id)
-    if row is None or row.team_id != person.team_id:
-        raise GrowthError("That objective is gone.")
-    if row.person_id != person.id:
-        raise NotAllowed("Only the person whose roadmap it is can change it.")
-    return row
+    not_yours = "Only the person whose roadmap it is can change it."
+    return owned(session, Objective, objective_id, person=person, gone="That objective is gone.", not_yours=not_yours)
 
 
 def set_status(session: Session, *, person: Person, objective_id: int, status: Status, now: datetime) -> Objective:

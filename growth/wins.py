@@ -11,7 +11,8 @@ from enum import StrEnum
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from growth.errors import GrowthError, NotAllowed
+from growth.errors import GrowthError
+from growth.ownership import owned
 from storage.db import insert_ignore
 from storage.models import Objective, Person, Win, WinCompetency
 
@@ -80,9 +81,8 @@ def _objective(session: Session, person: Person, objective_id: int | None) -> in
     """The objective a win serves, if it is one of the person's own."""
     if objective_id is None:
         return None
-    row = session.get(Objective, objective_id)
-    if row is None or row.person_id != person.id or row.team_id != person.team_id:
-        raise GrowthError("That roadmap objective is not on your roadmap any more. Choose another.")
+    elsewhere = "That roadmap objective is not on your roadmap any more. Choose another."
+    owned(session, Objective, objective_id, person=person, gone=elsewhere, not_yours=elsewhere)
     return objective_id
 
 
@@ -133,12 +133,8 @@ def log_win(
 
 def own_win(session: Session, *, person: Person, win_id: int) -> Win:
     """The win, if it is this person's; nobody else can change someone's win."""
-    win = session.get(Win, win_id)
-    if win is None or win.team_id != person.team_id:
-        raise GrowthError("That win is gone: it was deleted.")
-    if win.person_id != person.id:
-        raise NotAllowed("Only the person whose win it is can change it.")
-    return win
+    gone, not_yours = "That win is gone: it was deleted.", "Only the person whose win it is can change it."
+    return owned(session, Win, win_id, person=person, gone=gone, not_yours=not_yours)
 
 
 def edit_win(session: Session, *, person: Person, win_id: int, details: Details, now: datetime) -> LoggedWin:
