@@ -75,26 +75,27 @@ def attach_person(
     if not user_id or not team_id:
         return next()
     services = services_of(context)
-
-    def load_profile() -> Profile | None:
-        try:
-            user = client.users_info(user=user_id)["user"]
-        except (SlackApiError, SlackClientError, URLError, OSError) as error:
-            logger.warning("users.info failed for team=%s user=%s (%s); using the request", team_id, user_id, error)
-            return None
-        return profile_from_user(user)
-
     with services.db.session() as session:
         context[PERSON_KEY] = ensure_person(
             session,
             team_id=team_id,
             user_id=user_id,
             enterprise_id=context.enterprise_id,
-            load_profile=load_profile,
+            load_profile=lambda: slack_profile(client, team_id=team_id, user_id=user_id, logger=logger),
             now=services.clock(),
             fallback_name=str(body.get("user_name") or (body.get("user") or {}).get("name") or ""),
         )
     return next()
+
+
+def slack_profile(client: WebClient, *, team_id: str, user_id: str, logger: logging.Logger) -> Profile | None:
+    """users.info in our terms, or None when Slack cannot tell us now (the caller uses what it has)."""
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except (SlackApiError, SlackClientError, URLError, OSError) as error:
+        logger.warning("users.info failed for team=%s user=%s (%s)", team_id, user_id, error)
+        return None
+    return profile_from_user(user)
 
 
 def profile_from_user(user: dict[str, Any]) -> Profile:

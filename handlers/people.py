@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.error import URLError
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from growth.people import Profile, ensure_person
-from handlers.middleware import profile_from_user
+from handlers.middleware import slack_profile
 from handlers.services import Services
 from storage.models import Person
 
@@ -25,11 +23,7 @@ def mentioned(text: str) -> list[str]:
 
 def person_for(client: WebClient, services: Services, *, team_id: str, user_id: str) -> Person:
     def load() -> Profile | None:
-        try:
-            return profile_from_user(client.users_info(user=user_id)["user"])
-        except (SlackApiError, SlackClientError, URLError, OSError) as error:
-            log.warning("users.info failed for team=%s user=%s (%s)", team_id, user_id, error)
-            return None
+        return slack_profile(client, team_id=team_id, user_id=user_id, logger=log)
 
     with services.db.session() as session:
         return ensure_person(
