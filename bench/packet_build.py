@@ -19,14 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from growth.career import choose_level  # noqa: E402
 from growth.frameworks.shipped import shipped  # noqa: E402
 from growth.packet import build_packet, to_html, to_markdown  # noqa: E402
-from growth.people import Profile, ensure_person  # noqa: E402
 from growth.wins import Details, Visibility, log_win  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.databases import postgres_server, temporary_postgres  # noqa: E402
+from tests.factories import maya_aiming_for_ic4  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 COMPETENCIES = [c.id for c in shipped()[0].competencies]
@@ -35,23 +34,8 @@ COMPETENCIES = [c.id for c in shipped()[0].competencies]
 def measure(url: str, wins: int, runs: int) -> str:
     db = Database.from_url(url)
     migrate.upgrade(db)
+    maya = maya_aiming_for_ic4(db, now=NOW)
     with db.session() as session:
-        maya = ensure_person(
-            session,
-            team_id="T1",
-            user_id="U0MAYA",
-            enterprise_id=None,
-            load_profile=lambda: Profile("Maya", "Europe/Paris", False, False),
-            now=NOW,
-        )
-        choose_level(
-            session,
-            person=maya,
-            level_ref="software-engineering/IC3",
-            target_ref="software-engineering/IC4",
-            defaults=shipped(),
-            now=NOW,
-        )
         for n in range(wins):
             details = Details(
                 f"Win {n}: led the review of incident {n} across two teams",

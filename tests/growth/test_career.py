@@ -8,24 +8,16 @@ from growth.errors import GrowthError
 from growth.frameworks.model import Expectation
 from growth.frameworks.shipped import shipped
 from growth.frameworks.versions import catalogue, import_framework
-from growth.people import Profile, ensure_person
 from storage.db import Database
 from storage.models import Person
+from tests.factories import person
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SE = "software-engineering"
 
 
 def _maya(db: Database, team: str = "T1") -> Person:
-    with db.session() as session:
-        return ensure_person(
-            session,
-            team_id=team,
-            user_id="U0MAYA",
-            enterprise_id=None,
-            load_profile=lambda: Profile("Maya", "Europe/Paris", False, False),
-            now=NOW,
-        )
+    return person(db, "U0MAYA", team=team, tz="Europe/Paris")
 
 
 def test_the_target_must_be_a_move_the_framework_offers(db: Database) -> None:

@@ -6,23 +6,15 @@ from growth.errors import GrowthError
 from growth.frameworks.flags import COMMENT_LIMIT, flag, flagged
 from growth.frameworks.shipped import shipped
 from growth.frameworks.versions import catalogue
-from growth.people import Profile, ensure_person
 from storage.db import Database
 from storage.models import Person
+from tests.factories import person
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def _person(db: Database, user: str, team: str = "T1") -> Person:
-    with db.session() as session:
-        return ensure_person(
-            session,
-            team_id=team,
-            user_id=user,
-            enterprise_id=None,
-            load_profile=lambda: Profile(user, "UTC", False, False),
-            now=NOW,
-        )
+    return person(db, user, team=team)
 
 
 def _version(db: Database, team: str = "T1") -> int:

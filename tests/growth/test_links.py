@@ -4,23 +4,15 @@ import pytest
 
 from growth.errors import GrowthError, NotAllowed
 from growth.links import Status, admin_set, answer, ask, end, manager_of, manages, reports_of
-from growth.people import Profile, ensure_person
 from storage.db import Database
 from storage.models import Person
+from tests.factories import person
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def _person(db: Database, user: str, *, admin: bool = False, team: str = "T1") -> Person:
-    with db.session() as session:
-        return ensure_person(
-            session,
-            team_id=team,
-            user_id=user,
-            enterprise_id=None,
-            load_profile=lambda: Profile(user[3:].title(), "UTC", admin, False),
-            now=NOW,
-        )
+    return person(db, user, admin=admin, team=team)
 
 
 def test_a_link_counts_only_once_the_manager_confirms(db: Database) -> None:

@@ -2,37 +2,21 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from growth.career import NoLevelYet, choose_level
+from growth.career import NoLevelYet
 from growth.frameworks.shipped import shipped
 from growth.packet import build_packet, log_csv, to_html, to_markdown
-from growth.people import Profile, ensure_person
+from growth.people import ensure_person
 from growth.wins import Details, Visibility, delete_win, log_win
 from storage.db import Database
 from storage.models import Person
+from tests.factories import maya_aiming_for_ic4, person
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
 
 
 def _maya(db: Database) -> Person:
-    with db.session() as session:
-        maya = ensure_person(
-            session,
-            team_id="T1",
-            user_id="U0MAYA",
-            enterprise_id=None,
-            load_profile=lambda: Profile("Maya", "Europe/Paris", False, False),
-            now=NOW,
-        )
-        choose_level(
-            session,
-            person=maya,
-            level_ref="software-engineering/IC3",
-            target_ref="software-engineering/IC4",
-            defaults=shipped(),
-            now=NOW,
-        )
-    return maya
+    return maya_aiming_for_ic4(db)
 
 
 def _win(db: Database, maya: Person, key: str, details: Details) -> int:
@@ -124,15 +108,8 @@ def test_a_packet_of_two_thousand_wins_is_built_with_a_handful_of_queries(db: Da
 
 def test_a_win_logged_by_a_manager_says_so_in_the_packet(db: Database) -> None:
     maya = _maya(db)
+    dev = person(db, "U0DEV")
     with db.session() as session:
-        dev = ensure_person(
-            session,
-            team_id="T1",
-            user_id="U0DEV",
-            enterprise_id=None,
-            load_profile=lambda: Profile("Dev", "UTC", False, False),
-            now=NOW,
-        )
         log_win(
             session,
             person=maya,
