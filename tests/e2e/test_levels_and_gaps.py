@@ -153,14 +153,11 @@ def test_maya_assesses_herself_and_gets_her_three_biggest_gaps_in_her_dm(
     assert dm.args["channel"] == "U0MAYA"
     assert dm.args["text"] == "Your biggest gaps to IC4: technical direction, cross-team leadership and mentoring."
     assert "Software Engineering 2026.1 (revision 1)" in _text(dm.args["blocks"])
-    (complete,) = slack.wait_for("files.completeUploadExternal")
-    assert complete.args["channel_id"] == "D0MAYA"
-    (requested,) = slack.calls("files.getUploadURLExternal")
-    assert requested.args["filename"].startswith("gaps-IC4-")
-    assert requested.args["alt_txt"].startswith("Self-assessment against IC4. Engineering craft: met;")
-    files = complete.args["files"]
-    file_id = (json.loads(files) if isinstance(files, str) else files)[0]["id"]
-    assert slack.uploaded(file_id).startswith(b"\x89PNG\r\n\x1a\n")
+    file_id, png = slack.wait_for_file(lambda name: name.startswith("gaps-IC4-"))
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert slack.completion_of(file_id).args["channel_id"] == "D0MAYA"
+    requested = [c for c in slack.calls("files.getUploadURLExternal") if c.args["filename"].startswith("gaps-IC4-")]
+    assert requested[-1].args["alt_txt"].startswith("Self-assessment against IC4. Engineering craft: met;")
     slack.wait_for_home("U0MAYA", "• Technical direction\\n• Cross-team leadership\\n• Mentoring")
     with db.session() as session:
         (assessment,) = session.exec(select(Assessment)).all()

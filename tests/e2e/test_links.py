@@ -117,10 +117,11 @@ def test_a_confirmed_manager_gets_the_reports_packet_with_shared_wins_only(
     link_maya_to_dev(sender, slack)
     answer = sender.command("/trellis", "packet <@U0MAYA|maya>", user_id="U0DEV").json()
     assert answer["text"].startswith("Maya's packet (shared and public wins only) is on its way to your DM")
-    completed = slack.wait_for("files.completeUploadExternal", 2)
-    assert {call.args["channel_id"] for call in completed} == {"D0DEV"}
-    files = [slack.uploaded(json.loads(call.args["files"])[0]["id"]) for call in completed]
-    markdown = next(content for content in files if content.startswith(b"# ")).decode()
+    html_id, _ = slack.wait_for_file(lambda name: name.startswith("packet-IC4-") and name.endswith(".html"))
+    assert slack.completion_of(html_id).args["channel_id"] == "D0DEV"
+    file_id, content = slack.wait_for_file(lambda name: name.startswith("packet-IC4-") and name.endswith(".md"))
+    assert slack.completion_of(file_id).args["channel_id"] == "D0DEV"
+    markdown = content.decode()
     assert "Led the outage review across three teams" in markdown
     assert "A private reflection" not in markdown
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlmodel import select
@@ -119,9 +118,8 @@ def test_a_win_moves_an_objective_forward_and_the_packet_and_home_show_the_roadm
         assert win.objective_id == session.exec(select(Objective)).one().id
 
     sender.command("/trellis", "packet", user_id="U0MAYA")
-    completed = slack.wait_for("files.completeUploadExternal", 3)  # the gap chart, then the two packet files
-    files = [slack.uploaded(json.loads(call.args["files"])[0]["id"]) for call in completed]
-    markdown = next(content for content in files if content.startswith(b"# Promotion packet")).decode()
+    _, content = slack.wait_for_file(lambda name: name.startswith("packet-IC4-") and name.endswith(".md"))
+    markdown = content.decode()
     assert "## Roadmap\n\n- Lead the Q1 on-call redesign (Technical direction): Planned, due 2027-02-26" in markdown
     sender.app_home_opened("U0MAYA")
     slack.wait_for_home("U0MAYA", "*Roadmap*: 0 of 1 done · next due: Lead the Q1 on-call redesign (26 Feb)")

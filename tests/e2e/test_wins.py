@@ -281,13 +281,12 @@ def test_the_packet_arrives_in_the_dm_as_markdown_and_printable_html(
     sender.command("/win", OUTAGE, user_id="U0MAYA")
     answer = sender.command("/trellis", "packet", user_id="U0MAYA").json()
     assert answer["text"].startswith("Your packet is on its way to your DM")
-    completed = slack.wait_for("files.completeUploadExternal", 2)
-    assert {c.args["channel_id"] for c in completed} == {"D0MAYA"}
-    names = sorted(call.args["filename"] for call in slack.calls("files.getUploadURLExternal"))
-    assert names[0].startswith("packet-IC4-") and names[0].endswith(".html") and names[1].endswith(".md")
-    contents = [slack.uploaded(json.loads(c.args["files"])[0]["id"]) for c in completed]
-    assert any(content.startswith(b"# Promotion packet: Maya") for content in contents)
-    assert any(content.startswith(b"<!doctype html>") for content in contents)
+    for suffix, start in ((".md", b"# Promotion packet: Maya"), (".html", b"<!doctype html>")):
+        file_id, content = slack.wait_for_file(
+            lambda name, s=suffix: name.startswith("packet-IC4-") and name.endswith(s)
+        )
+        assert content.startswith(start)
+        assert slack.completion_of(file_id).args["channel_id"] == "D0MAYA"
 
     env = bot_environment(database_url, slack)
     exported = trellis("export", "packet", "--team", slack.team_id, "--user", "U0MAYA", env=env, cwd=tmp_path)

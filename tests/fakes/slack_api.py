@@ -18,6 +18,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -98,6 +99,7 @@ class _State:
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    filenames: dict[str, str] = field(default_factory=dict)  # file id -> the name it was announced with
     users: dict[tuple[str, str], User] = field(default_factory=dict)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -465,6 +467,8 @@ class FakeSlack:
         if not args.get("filename") or not args.get("length"):
             return {"ok": False, "error": "invalid_arguments"}
         file_id = f"F{next(self._ids):08d}"
+        with self._lock:
+            self._state.filenames[file_id] = str(args["filename"])
         return {"ok": True, "upload_url": f"{self.base_url}upload/{file_id}", "file_id": file_id}
 
     def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -486,6 +490,30 @@ class FakeSlack:
         if "refused" in (token or ""):
             return {"ok": False, "error": "invalid_auth"}
         return {"ok": True, "url": self.socket_mode.url}
+
+    def wait_for_file(self, named: Callable[[str], bool], timeout: float = 10.0) -> tuple[str, bytes]:
+        """(file id, content) of the first uploaded file whose name satisfies `named` (waits for it).
+
+        Chooses by name, not by order: a bot that outlives a test may still finish an earlier upload."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                for file_id, name in self._state.filenames.items():
+                    if named(name) and file_id in self._state.uploads:
+                        return file_id, self._state.uploads[file_id]
+            time.sleep(0.01)
+        raise AssertionError("no uploaded file with such a name")
+
+    def completion_of(self, file_id: str, timeout: float = 10.0) -> Call:
+        """The files.completeUploadExternal call that shared `file_id` (waits for it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for call in self.calls("files.completeUploadExternal"):
+                files = call.args.get("files")
+                if file_id in (files if isinstance(files, str) else json.dumps(files)):
+                    return call
+            time.sleep(0.01)
+        raise AssertionError(f"{file_id} was never shared")
 
     def uploaded(self, file_id: str) -> bytes:
         with self._lock:
