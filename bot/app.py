@@ -23,7 +23,7 @@ from growth.frameworks.model import Framework
 from growth.frameworks.shipped import defaults
 from handlers.middleware import reject_unknown_shapes
 from handlers.services import Services
-from schedules import uploads
+from schedules import checkins, uploads
 from schedules.dispatcher import ClientForTeam, Dispatcher
 from storage.db import Database
 from storage.types import utcnow
@@ -57,7 +57,11 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         auth = {}
     frameworks = starting_frameworks(settings)
     dispatcher = Dispatcher(
-        db, _outbox_clients(clients, token_for_team), clock=clock, uploads=uploads.makers(db, frameworks)
+        db,
+        _outbox_clients(clients, token_for_team),
+        clock=clock,
+        uploads=uploads.makers(db, frameworks),
+        senders=checkins.senders(db, clock),
     )
     app = App(
         signing_secret=settings.slack_signing_secret or "",

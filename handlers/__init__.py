@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import career, commands, errors, events, flags, links, middleware, roadmap, settings, shortcuts, wins
+from handlers import (
+    career,
+    checkins,
+    commands,
+    errors,
+    events,
+    flags,
+    links,
+    middleware,
+    roadmap,
+    settings,
+    shortcuts,
+    wins,
+)
 from handlers.services import Services
 
 
@@ -17,6 +30,7 @@ def register(app: App, services: Services) -> None:
     settings.register(app)
     links.register(app)
     roadmap.register(app)
+    checkins.register(app)
     shortcuts.register(app)
     events.register(app)
     app.error(errors.handle_error)

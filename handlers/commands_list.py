@@ -11,7 +11,8 @@ AVAILABLE: Sequence[CommandHelp] = (
     CommandHelp("/trellis manager @name", "ask the person you report to to confirm it"),
     CommandHelp("/trellis roadmap", "objectives that close your largest gaps, with dates and status"),
     CommandHelp("/trellis packet", "your promotion packet, from your log, in your DM"),
-    CommandHelp("/trellis settings", "where public wins are posted (a workspace admin chooses)"),
+    CommandHelp("/trellis checkin", "write this week's growth thread entry (`history`: read your thread)"),
+    CommandHelp("/trellis settings", "your check-in day and hour, pause, skip, sharing; the growth channel"),
     CommandHelp("/trellis help", "this list of what Trellis can do"),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
+from growth import checkins
 from growth.career import home_summary
 from growth.people import local_today
 from handlers.blocks.home import home_view
@@ -18,4 +19,5 @@ def publish_home(client: WebClient, services: Services, person: Person) -> None:
         summary = home_summary(
             session, person=person, defaults=services.frameworks, now=now, today=local_today(person, now)
         )
-    client.views_publish(user_id=person.slack_user_id, view=home_view(person, AVAILABLE, summary))
+        thread = checkins.home_thread(session, person=person, now=now)
+    client.views_publish(user_id=person.slack_user_id, view=home_view(person, AVAILABLE, summary, thread))

@@ -21,6 +21,7 @@ class View(StrEnum):
     WIN_TEXT = "win_text"
     SETTINGS = "settings"
     OBJECTIVE = "objective"
+    CHECKIN = "checkin"
 
 
 class Action(StrEnum):
@@ -48,6 +49,13 @@ class Action(StrEnum):
     LINK_CONFIRM = "link_confirm"
     LINK_DECLINE = "link_decline"
     LINK_END = "link_end"
+    CHECKIN_WRITE = "checkin_write"
+    CHECKIN_SKIP = "checkin_skip"
+    CHECKIN_REMIND = "checkin_remind"
+    CHECKIN_WIN = "checkin_win"
+    CHECKIN_PAGE = "checkin_page"
+    OPEN_SETTINGS = "open_settings"
+    CHECKIN_FIELD = "answer"  # every input of the entry and settings modals; the block id says which
     WIN_FIELD = "value"  # the action id of every input in the win modal; its block id says which field
 
 
@@ -76,6 +84,17 @@ class Block(StrEnum):
     OBJECTIVE_SUGGESTION = "objective_suggestion"
     OBJECTIVE_TITLE = "objective_title"
     OBJECTIVE_DUE = "objective_due"
+    HOME_CHECKINS = "home_checkins"
+    CHECKIN_BUTTONS = "checkin_buttons"
+    CHECKIN_LEARNED = "checkin_learned"
+    CHECKIN_OPERATED = "checkin_operated"
+    CHECKIN_BLOCKERS = "checkin_blockers"
+    CHECKIN_OBJECTIVE = "checkin_objective"
+    CHECKIN_PRIVATE = "checkin_private"
+    CHECKIN_DAY = "checkin_day"
+    CHECKIN_HOUR = "checkin_hour"
+    CHECKIN_PAUSE = "checkin_pause"
+    CHECKIN_OPTIONS = "checkin_options"
 
 
 GAP_BLOCK_PREFIX = "gap:"  # + the competency's position at the target level

@@ -14,6 +14,7 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from growth.checkins import enrol
 from growth.people import Profile, ensure_person
 from handlers.services import SERVICES_KEY, Services, services_of
 from storage.events import record_delivery
@@ -72,19 +73,23 @@ def attach_person(
 ) -> BoltResponse:
     """Create or refresh the person behind this request (users.info: name, time zone) before listeners run."""
     user_id, team_id = context.user_id, context.team_id
-    if not user_id or not team_id:
-        return next()
+    if not user_id or not team_id or (body.get("event") or {}).get("bot_id"):
+        return next()  # no one, or a bot's message (our own included): not a person to know
     services = services_of(context)
+    now = services.clock()
     with services.db.session() as session:
-        context[PERSON_KEY] = ensure_person(
+        person = ensure_person(
             session,
             team_id=team_id,
             user_id=user_id,
             enterprise_id=context.enterprise_id,
             load_profile=lambda: slack_profile(client, team_id=team_id, user_id=user_id, logger=logger),
-            now=services.clock(),
+            now=now,
             fallback_name=str(body.get("user_name") or (body.get("user") or {}).get("name") or ""),
         )
+        if person.profile_refreshed_at == now and not person.deleted:
+            enrol(session, person=person, now=now)  # weekly check-ins, in the time zone Slack just told us
+        context[PERSON_KEY] = person
     return next()
 
 

@@ -253,6 +253,11 @@ def _vocabulary(services: Services, session: Any, person: Person) -> WinVocabula
     return win_vocabulary(session, person=person, defaults=services.frameworks, now=services.clock())
 
 
+def logged_answer(services: Services, session: Any, person: Person, logged: LoggedWin) -> tuple[str, list[Any]]:
+    """The message for a win just logged (by any route), with its buttons and suggestions."""
+    return _answer(logged, _vocabulary(services, session, person))
+
+
 def _answer(
     logged: LoggedWin, vocabulary: WinVocabulary, *, edited: bool = False, note: str | None = None
 ) -> tuple[str, list[Any]]:

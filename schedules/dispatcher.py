@@ -52,13 +52,30 @@ class Gone(LookupError):
 UploadMaker = Callable[[Any], Upload]  # takes the row (outbox.Claimed)
 
 
+class Later(Exception):
+    """The row is not due yet after all (say, the person moved time zone): send it at `at`."""
+
+    def __init__(self, at: datetime) -> None:
+        super().__init__(at.isoformat())
+        self.at = at
+
+
+class NothingToSend(Exception):
+    """The row's reason to send has gone (answered, skipped, away): it is done without a Slack call."""
+
+
+# Composes and makes its own Slack calls for a row; returns what later work needs from Slack's answer.
+Sender = Callable[[WebClient, Any], dict[str, Any]]  # takes the client and the row (outbox.Claimed)
+MARKER = "trellis_outbox"  # the message metadata event type that carries a row's key
+
+
 @dataclass
 class Report:
     sent: int = 0
     retried: int = 0
     failed: int = 0
     failures: list[str] = field(default_factory=list)
-    rate_limited_until: datetime | None = None
+    pauses: list[datetime] = field(default_factory=list)  # until when a workspace was told to wait (429)
 
     def summary(self) -> str:
         line = f"sent {self.sent}, rescheduled {self.retried}, gave up on {self.failed}"
@@ -68,16 +85,16 @@ class Report:
     def claimed(self) -> int:
         return self.sent + self.retried + self.failed
 
+    @property
+    def rate_limited_until(self) -> datetime | None:
+        return max(self.pauses, default=None)
+
     def add(self, other: Report) -> None:
         self.sent += other.sent
         self.retried += other.retried
         self.failed += other.failed
         self.failures.extend(other.failures)
-        self.rate_limited_until = _latest(self.rate_limited_until, other.rate_limited_until)
-
-
-def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
-    return max(a, b) if a and b else a or b
+        self.pauses.extend(other.pauses)
 
 
 def retry_after_seconds(headers: Any, default: int = 1) -> int:
@@ -107,12 +124,14 @@ class Dispatcher:
         clock: Clock = utcnow,
         batch: int = 50,
         uploads: dict[str, UploadMaker] | None = None,
+        senders: dict[str, Sender] | None = None,
     ) -> None:
         self.db = db
         self.client_for_team = client_for_team
         self.clock = clock
         self.batch = batch
         self.uploads = uploads or {}
+        self.senders = senders or {}
 
     def run_once(self, *, team_id: str | None = None) -> Report:
         """Claim one batch of due rows and send it."""
@@ -128,25 +147,30 @@ class Dispatcher:
             pause = self._send(row, report)
             if pause is not None:
                 paused_until[row.team_id] = pause
-                report.rate_limited_until = _latest(report.rate_limited_until, pause)
+                report.pauses.append(pause)
         return report
 
     def drain(self, *, team_id: str | None = None, wait_for_rate_limits: float = 0.0) -> Report:
-        """Send until nothing is due. With `wait_for_rate_limits`, wait out a 429's Retry-After (up to
-        that many seconds in all) and send those rows too; rows backing off after a 5xx stay queued."""
+        """Send until nothing is due. With `wait_for_rate_limits`, wait out 429s' Retry-After (up to that
+        many seconds in all), each workspace as soon as its own pause ends; rows backing off after a 5xx
+        stay queued for a later tick."""
         total = Report()
         deadline = time.monotonic() + wait_for_rate_limits
+        pauses: list[datetime] = []
         while True:
             report = self.run_once(team_id=team_id)
             total.add(report)
+            pauses.extend(report.pauses)
             if report.claimed:
                 continue
-            if total.rate_limited_until is None:
-                return total
-            delay = (total.rate_limited_until - self.clock()).total_seconds()
-            if delay <= 0:
-                total.rate_limited_until = None  # the pause is over: one more pass sends what it held back
+            now = self.clock()
+            ahead = [pause for pause in pauses if pause > now]
+            if not ahead:
+                if not pauses:
+                    return total
+                pauses = []  # the pauses are over: one more pass sends what they held back
                 continue
+            delay = (min(ahead) - now).total_seconds()
             if time.monotonic() + delay > deadline:
                 return total
             time.sleep(delay + 0.01)
@@ -162,6 +186,14 @@ class Dispatcher:
             response = self._call(client, row)
         except Gone as error:
             self._fail(row, report, now, f"gone: {error}")
+            return None
+        except Later as later:
+            outbox.mark_retry(self.db, row.id, at=later.at, error="later", count_attempt=False)
+            report.retried += 1
+            return None
+        except NothingToSend as reason:
+            outbox.mark_sent(self.db, row.id, now=now, response={"not_sent": str(reason)})
+            report.sent += 1
             return None
         except SlackApiError as error:
             status = error.response.status_code
@@ -180,11 +212,17 @@ class Dispatcher:
         except (URLError, HTTPException, OSError, SlackClientError) as error:
             self._retry(row, report, now, type(error).__name__)
             return None
-        outbox.mark_sent(self.db, row.id, now=now, response=_summary(response.data))
+        data = response if isinstance(response, dict) else response.data
+        outbox.mark_sent(self.db, row.id, now=now, response=_summary(data))
         report.sent += 1
         return None
 
     def _call(self, client: WebClient, row: outbox.Claimed) -> Any:
+        sender = self.senders.get(row.method)
+        if sender is not None:
+            return sender(client, row)
+        if row.method == "chat.postMessage":
+            return post_once(client, row.key, row.payload, in_doubt=row.in_doubt)
         make = self.uploads.get(row.method)
         if make is None:
             return client.api_call(row.method, json=row.payload)
@@ -218,3 +256,28 @@ def _summary(data: object) -> dict[str, object]:
     if not isinstance(data, dict):
         return {}
     return {name: data[name] for name in ("channel", "ts", "message_ts") if name in data}
+
+
+def post_once(client: WebClient, key: str, payload: dict[str, Any], *, in_doubt: bool) -> dict[str, Any]:
+    """chat.postMessage that marks the message with the row's key, and that first looks for that mark
+    when the row is in doubt (a sender died between Slack's answer and our commit): never twice."""
+    channel = str(payload.get("channel") or "")
+    if in_doubt and channel:
+        found = posted_before(client, channel, key)
+        if found is not None:
+            log.info("outbox row %s was already posted (ts=%s): not posting again", key, found["ts"])
+            return found
+    marked = {**payload, "metadata": {"event_type": MARKER, "event_payload": {"key": key}}}
+    return client.chat_postMessage(**marked).data  # type: ignore[return-value]
+
+
+def posted_before(client: WebClient, channel: str, key: str, *, look_back: int = 50) -> dict[str, Any] | None:
+    """The message marked with `key` among the channel's latest, as {channel, ts}; None if none is."""
+    if channel.startswith(("U", "W")):  # a DM addressed to a user: the conversation's own id is needed
+        channel = client.conversations_open(users=channel)["channel"]["id"]
+    history = client.conversations_history(channel=channel, limit=look_back, include_all_metadata=True)
+    for message in history.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == MARKER and (metadata.get("event_payload") or {}).get("key") == key:
+            return {"channel": channel, "ts": message["ts"]}
+    return None

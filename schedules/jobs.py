@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from schedules.checkins import queue_checkins
 from schedules.dispatcher import Dispatcher
 from storage.db import Database
 from storage.events import prune_receipts
@@ -27,10 +28,15 @@ class Job:
     summary: str
     every: timedelta
     run: Callable[[JobContext], str]
+    patience: float = 0.0  # seconds a scheduler tick may wait for Slack's Retry-After before returning
 
 
 def send_outbox(context: JobContext) -> str:
     return context.dispatcher.drain(wait_for_rate_limits=context.wait_for_rate_limits).summary()
+
+
+def queue_weekly_checkins(context: JobContext) -> str:
+    return queue_checkins(context.db, context.now)
 
 
 def prune_event_receipts(context: JobContext) -> str:
@@ -42,7 +48,14 @@ def prune_event_receipts(context: JobContext) -> str:
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
-        Job("outbox", "send outbox messages that are due", timedelta(seconds=5), send_outbox),
+        # A fan-out under a rate limit keeps sending as each pause ends instead of waiting for the next tick.
+        Job("outbox", "send outbox messages that are due", timedelta(seconds=5), send_outbox, patience=60),
+        Job(
+            "checkins",
+            "queue the weekly check-ins and digests that are due",
+            timedelta(minutes=1),
+            queue_weekly_checkins,
+        ),
         Job("prune", "forget old Events API receipts", timedelta(hours=1), prune_event_receipts),
     )
 }

@@ -47,7 +47,7 @@ def build_scheduler(
 
 def _tick(job: Job, db: Database, dispatcher: Dispatcher, clock: Callable[[], datetime]) -> None:
     try:
-        summary = run_job(job, db, dispatcher, clock())
+        summary = run_job(job, db, dispatcher, clock(), wait_for_rate_limits=job.patience)
     except Exception:
         log.exception("job %s failed; it runs again at its next tick", job.name)
         return

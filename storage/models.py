@@ -66,6 +66,8 @@ class OutboxMessage(SQLModel, table=True):
     failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, max_length=255)
     response: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Claimed again after a sender lost its lease mid-send: Slack may already have it, so look first.
+    in_doubt: bool = False
     created_at: datetime = _timestamp()
 
 
@@ -200,5 +202,53 @@ class Objective(SQLModel, table=True):
     title: str = Field(max_length=300)
     due_on: date | None = None
     status: str = Field(default="planned", max_length=16)  # planned, in_progress, done, dropped
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class CheckinPlan(SQLModel, table=True):
+    """When and how a person is nudged for their weekly growth-thread entry (in their own time zone)."""
+
+    __tablename__ = "checkin_plans"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    person_id: int = Field(foreign_key="people.id", unique=True)
+    weekday: int = 4  # Monday 0 … Sunday 6, in the person's time zone
+    hour: int = 15
+    paused_until: date | None = None  # no nudges in weeks before the one holding this date
+    skip_week: str | None = Field(default=None, max_length=8)  # "2026-W48"
+    opted_out: bool = False
+    share: bool = False  # post entries under the person's thread in the growth channel
+    next_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)  # None: not scheduled
+    dm_channel_id: str | None = Field(default=None, max_length=32)
+    thread_channel_id: str | None = Field(default=None, max_length=32)  # the growth-channel thread, once posted
+    thread_ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class Checkin(SQLModel, table=True):
+    """One person's week in their growth thread: the nudge and what they wrote. One row per ISO week."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("person_id", "week", name="uq_checkins_person_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    week: str = Field(max_length=8)  # ISO week in the person's time zone, "2026-W48"
+    status: str = Field(max_length=16)  # queued, sent, away, skipped, paused, left, answered
+    nudge: str | None = Field(default=None, max_length=8)  # full, light, none (what was sent)
+    channel_id: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    learned: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    operated: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    blockers: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    replies: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # plain thread replies
+    private: bool = False  # kept from the manager's digest and 1:1 prep
+    objective_id: int | None = Field(default=None, foreign_key="objectives.id")
+    win_id: int | None = Field(default=None, foreign_key="wins.id")
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()

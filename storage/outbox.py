@@ -34,6 +34,7 @@ class Claimed:
     method: str
     payload: dict[str, Any]
     attempts: int
+    in_doubt: bool = False  # an earlier sender took it and never said how it went
 
 
 def enqueue(
@@ -92,7 +93,7 @@ def claim_due(db: Database, *, now: datetime, limit: int, team_id: str | None = 
                 table.c.id.in_(due.scalar_subquery()),
                 or_(table.c.lease_until.is_(None), table.c.lease_until < now),
             )
-            .values(lease_owner=owner, lease_until=now + LEASE)
+            .values(lease_owner=owner, lease_until=now + LEASE, in_doubt=table.c.lease_owner.is_not(None))
             .execution_options(synchronize_session=False)
         )
         rows = session.execute(
@@ -107,6 +108,7 @@ def claim_due(db: Database, *, now: datetime, limit: int, team_id: str | None = 
             method=row.method,
             payload=json.loads(row.payload),
             attempts=row.attempts,
+            in_doubt=bool(row.in_doubt),
         )
         for row in rows
     ]

@@ -14,7 +14,9 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from growth.career import HomeSummary
+from growth.checkins import HomeThread
 from handlers.blocks.career import home_section
+from handlers.blocks.checkins import home_section as thread_section
 from handlers.blocks.flags import flags_section
 from handlers.blocks.help import INTRO, CommandHelp, command_lines
 from handlers.blocks.text import escape, one_line
@@ -23,7 +25,7 @@ from handlers.ids import Block
 from storage.models import Person
 
 
-def home_view(person: Person, commands: Sequence[CommandHelp], summary: HomeSummary) -> View:
+def home_view(person: Person, commands: Sequence[CommandHelp], summary: HomeSummary, thread: HomeThread) -> View:
     name = escape(one_line(person.display_name, 60)) if person.display_name else "there"
     zone = escape(person.tz) if person.tz else "not known yet (set it in your Slack profile)"
     start = f"*Start here*\n{command_lines(commands)}"
@@ -36,6 +38,8 @@ def home_view(person: Person, commands: Sequence[CommandHelp], summary: HomeSumm
             *home_section(summary),
             DividerBlock(),
             *home_wins_section(summary),
+            DividerBlock(),
+            *thread_section(thread.plan_line, thread.streak, thread.latest),
             DividerBlock(),
             *flags_section(summary.flags),
             SectionBlock(block_id=Block.HOME_COMMANDS, text=MarkdownTextObject(text=start)),

@@ -61,8 +61,8 @@ def test_an_unknown_subcommand_answers_with_help_not_silence(sender: SlackSender
 
 
 def test_a_planned_subcommand_says_it_is_coming(sender: SlackSender, db: Database) -> None:
-    body = sender.command("/trellis", "Checkin", user_id="U0MAYA").json()
-    assert body["text"] == "`/trellis checkin` isn't available in this version of Trellis yet."
+    body = sender.command("/trellis", "Feedback", user_id="U0MAYA").json()
+    assert body["text"] == "`/trellis feedback` isn't available in this version of Trellis yet."
     assert "/trellis level" in json.dumps(body["blocks"])
 
 

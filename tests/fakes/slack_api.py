@@ -40,6 +40,25 @@ class Call:
 
 
 @dataclass
+class _Bucket:
+    """Slack's rate limits, simplified: per workspace and method, `rate` calls a second, `burst` at once."""
+
+    rate: float
+    burst: float
+    tokens: float
+    checked: float
+
+    def take(self, now: float) -> float:
+        """0 when a call may go now (and takes its token), else the seconds until one may."""
+        self.tokens = min(self.burst, self.tokens + (now - self.checked) * self.rate)
+        self.checked = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.rate
+
+
+@dataclass
 class Failure:
     status: int
     error: str
@@ -101,6 +120,9 @@ class _State:
     uploads: dict[str, bytes] = field(default_factory=dict)
     filenames: dict[str, str] = field(default_factory=dict)  # file id -> the name it was announced with
     users: dict[tuple[str, str], User] = field(default_factory=dict)
+    users_by_id: dict[str, User] = field(default_factory=dict)
+    buckets: dict[tuple[str, str], _Bucket] = field(default_factory=dict)
+    limited: int = 0  # calls answered 429 by the rate limit
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
@@ -116,6 +138,7 @@ class FakeSlack:
         self.latency = latency
         self._lock = threading.Lock()
         self._state = _State()
+        self._limits: dict[str, float] = {}  # method -> calls a second per workspace
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -154,6 +177,7 @@ class FakeSlack:
         """Forget calls, failures, users and views (between tests)."""
         with self._lock:
             self._state = _State()
+            self._limits = {}
 
     # -- arranging -------------------------------------------------------------------------------
 
@@ -179,7 +203,27 @@ class FakeSlack:
         )
         with self._lock:
             self._state.users[(team_id, user_id)] = user
+            self._state.users_by_id[user_id] = user
         return user
+
+    def install(self, team_id: str) -> str:
+        """A bot token the fake treats as installed in `team_id` (for rate limits per workspace)."""
+        token = f"xoxb-{team_id}-installed"
+        with self._lock:
+            self._state.installed[token] = team_id
+        return token
+
+    def limit(self, methods: dict[str, float]) -> None:
+        """Enforce a rate limit per workspace: for each method, calls a second (a second's worth at once);
+        beyond it, 429 with the Retry-After Slack would give."""
+        with self._lock:
+            self._limits = dict(methods)
+            self._state.buckets.clear()
+
+    @property
+    def limited(self) -> int:
+        with self._lock:
+            return self._state.limited
 
     def fail(
         self,
@@ -299,10 +343,22 @@ class FakeSlack:
 
     def _user(self, user_id: str) -> User | None:
         with self._lock:
-            for (_, uid), user in self._state.users.items():
-                if uid == user_id:
-                    return user
-        return None
+            return self._state.users_by_id.get(user_id)
+
+    def _throttle(self, method: str, token: str | None) -> int | None:
+        """Retry-After seconds when this call is over the workspace's limit for `method`, else None."""
+        with self._lock:
+            rate = self._limits.get(method)
+            if rate is None:
+                return None
+            team = self._state.installed.get(token or "", self.team_id)
+            now = time.monotonic()
+            bucket = self._state.buckets.setdefault((team, method), _Bucket(rate, max(1.0, rate), max(1.0, rate), now))
+            wait = bucket.take(now)
+            if not wait:
+                return None
+            self._state.limited += 1
+            return max(1, int(wait + 0.999))
 
     def _oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
         """Exchange a code from `grant` (the client id and secret come as HTTP Basic auth)."""
@@ -377,19 +433,49 @@ class FakeSlack:
                 return "channel_not_found"
             channel = "D" + channel.lstrip("UW")
 
-        return {"channel": channel, "text": text or "", "blocks": blocks or []}
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        return {"channel": channel, "text": text or "", "blocks": blocks or [], "metadata": metadata}
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         message = self._message(args)
         if isinstance(message, str):
             return {"ok": False, "error": message}
         ts = self._new_ts()
+        if args.get("thread_ts"):
+            message["thread_ts"] = args["thread_ts"]
         with self._lock:
             self._state.messages[(message["channel"], ts)] = message
         reply = {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "ts": ts, **message}
         if args.get("thread_ts"):
             reply["thread_ts"] = args["thread_ts"]
         return {"ok": True, "channel": message["channel"], "ts": ts, "message": reply}
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        limit = int(args.get("limit") or 100)
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        with self._lock:
+            held = sorted(
+                ((ts, message) for (where, ts), message in self._state.messages.items() if where == channel),
+                key=lambda item: float(item[0]),
+                reverse=True,
+            )
+        messages = []
+        for ts, message in held[:limit]:
+            shown = {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "ts": ts, "text": message["text"]}
+            if with_metadata and message.get("metadata"):
+                shown["metadata"] = message["metadata"]
+            messages.append(shown)
+        return {"ok": True, "messages": messages, "has_more": len(held) > limit}
+
+    def posted(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Messages the app posted (and has not deleted), oldest first, with their channel and ts."""
+        with self._lock:
+            held = [{**message, "ts": ts} for (_, ts), message in self._state.messages.items()]
+        held.sort(key=lambda message: float(message["ts"]))
+        return [message for message in held if channel is None or message["channel"] == channel]
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         if not args.get("user"):
@@ -575,6 +661,11 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             if fake.latency:
                 time.sleep(fake.latency)
             failure = fake._record(method, args, token)
+            retry_after = fake._throttle(method, token) if failure is None else None
+            if retry_after is not None:
+                body = json.dumps({"ok": False, "error": "ratelimited"}).encode()
+                self._send(429, body, headers={"Retry-After": str(retry_after)})
+                return
             if failure is not None:
                 headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
                 self._send(

@@ -2,6 +2,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from growth.career import HomeSummary
+from growth.checkins import HomeThread, Streak
 from growth.frameworks.catalogue import Catalogue
 from growth.frameworks.shipped import defaults, shipped
 from handlers.blocks.career import level_modal
@@ -12,6 +13,7 @@ from handlers.commands_list import AVAILABLE, parse
 from storage.models import Person
 
 NOTHING_YET = HomeSummary(position=None, latest=None, trend=[])
+NO_THREAD = HomeThread("Check-ins: Fridays at 15:00 your time.", Streak(0, 0, 0), [])
 
 
 def test_escape_defuses_broadcasts_and_mentions() -> None:
@@ -56,7 +58,7 @@ def test_an_unknown_subcommand_is_echoed_escaped_and_short() -> None:
 
 def test_home_view_greets_the_person_and_shows_their_time_zone() -> None:
     person = Person(team_id="T1", slack_user_id="U1", display_name="<!here> Maya", tz="Europe/Paris")
-    view = home_view(person, AVAILABLE, NOTHING_YET).to_dict()
+    view = home_view(person, AVAILABLE, NOTHING_YET, NO_THREAD).to_dict()
     assert view["type"] == "home"
     text = str(view["blocks"])
     assert "&lt;!here&gt; Maya" in text
@@ -64,7 +66,7 @@ def test_home_view_greets_the_person_and_shows_their_time_zone() -> None:
 
 
 def test_home_view_without_a_name_or_zone_still_renders() -> None:
-    view = home_view(Person(team_id="T1", slack_user_id="U1"), AVAILABLE, NOTHING_YET).to_dict()
+    view = home_view(Person(team_id="T1", slack_user_id="U1"), AVAILABLE, NOTHING_YET, NO_THREAD).to_dict()
     assert "Hi there!" in str(view["blocks"])
     assert "not known yet" in str(view["blocks"])
 
