@@ -20,7 +20,7 @@ from handlers.ids import Action, Block, View
 from handlers.middleware import PERSON_KEY
 from handlers.services import Services, services_of
 from handlers.wins import logged_answer
-from schedules.checkins import CHECKIN, SHARE
+from schedules.kinds import CHECKIN, SHARE
 from storage import outbox
 from storage.models import Checkin, Person
 

@@ -20,14 +20,12 @@ from growth.checkins import Status
 from growth.workspaces import growth_channel
 from handlers.blocks.checkins import checkin_message, digest_message, shared_entry, shared_thread_parent
 from schedules.dispatcher import Gone, Later, NothingToSend, Sender, post_once
+from schedules.kinds import CHECKIN, DIGEST, SHARE
 from storage import outbox
 from storage.db import Database
 from storage.models import Checkin, CheckinPlan, Person
 from storage.outbox import Claimed
 
-CHECKIN = "trellis.checkin"  # payload: {"checkin_id": int, "reminder": bool}
-SHARE = "trellis.shareEntry"  # payload: {"checkin_id": int}
-DIGEST = "trellis.digest"  # payload: {"manager_id": int}
 BATCH = 500
 # What Slack says when there is no one to DM any more: the person is marked and never retried.
 NO_ONE_THERE = frozenset({"user_not_found", "user_disabled", "cannot_dm_bot", "account_inactive"})

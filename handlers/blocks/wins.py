@@ -105,7 +105,7 @@ def logged_message(
     blocks.append(ActionsBlock(block_id=f"win:{win.id}", elements=elements))
     if note:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
-    fallback = f"{verb}: {shorten(win.text, 150)}"
+    fallback = f"{verb}: {escape_within(win.text, 150)}"  # notifications read mrkdwn too: no pings
     return fallback, blocks
 
 

@@ -1,0 +1,217 @@
+"""Check-ins from the tick to the DM, against the Slack fake, on both databases: exactly once, whatever Slack says."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from slack_sdk import WebClient
+from sqlmodel import select
+
+from bot.slack_client import SlackClients
+from growth.checkins import enrol
+from schedules.checkins import queue_checkins, senders
+from schedules.dispatcher import MARKER, Dispatcher, post_once
+from schedules.kinds import CHECKIN
+from storage import outbox
+from storage.db import Database
+from storage.models import Checkin, OutboxMessage, Person
+from tests.factories import person
+from tests.fakes.slack_api import FakeSlack
+
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+FRIDAY_3PM_UTC = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+
+
+class Clock:
+    """Starts at a chosen moment and runs on in real time (Retry-After means real seconds)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.offset = start - datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, **kwargs: float) -> None:
+        self.offset += timedelta(**kwargs)
+
+
+def _dispatcher(db: Database, slack: FakeSlack, clock: Clock, *, batch: int = 50) -> Dispatcher:
+    clients = SlackClients(slack.api_url)
+
+    def client_for_team(team_id: str, enterprise_id: str | None) -> WebClient:
+        return clients.for_outbox(slack.install(team_id))
+
+    return Dispatcher(db, client_for_team, clock=clock, senders=senders(db, clock), batch=batch)
+
+
+def _people(db: Database, slack: FakeSlack, count: int, **flags: object) -> list[Person]:
+    made = []
+    for n in range(count):
+        user_id = f"U0P{n:04d}"
+        slack.add_user("T1", user_id, name=f"P{n}", tz="UTC", **flags)
+        someone = person(db, user_id, now=MONDAY)
+        with db.session() as session:
+            enrol(session, person=someone, now=MONDAY)
+        made.append(someone)
+    return made
+
+
+def _posted_keys(slack: FakeSlack) -> Counter[str]:
+    return Counter(
+        message["metadata"]["event_payload"]["key"]
+        for message in slack.posted()
+        if (message.get("metadata") or {}).get("event_type") == MARKER
+    )
+
+
+def _statuses(db: Database) -> Counter[str]:
+    with db.session() as session:
+        return Counter(session.exec(select(Checkin.status)).all())
+
+
+def test_a_check_in_reaches_the_dm_with_its_three_prompts_and_buttons(db: Database, slack: FakeSlack) -> None:
+    _people(db, slack, 1)
+    clock = Clock(FRIDAY_3PM_UTC)
+    assert queue_checkins(db, clock()).startswith("queued 1 check-ins")
+    report = _dispatcher(db, slack, clock).drain()
+    assert (report.sent, report.failed) == (1, 0)
+    (post,) = slack.calls("chat.postMessage")
+    assert post.args["channel"] == "D0P0000"
+    text = json.dumps(post.args["blocks"])
+    for words in ("What I learned", "Where I operated at the next level", "What blocks me", "week 48"):
+        assert words in text
+    actions = [e["action_id"] for b in post.args["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert actions == ["checkin_write", "checkin_skip", "checkin_remind"]
+    with db.session() as session:
+        row = session.exec(select(Checkin)).one()
+    assert (row.status, row.channel_id, row.nudge) == ("sent", "D0P0000", "full") and row.message_ts
+    assert queue_checkins(db, clock()).startswith("queued 0 check-ins")
+    assert _dispatcher(db, slack, clock).drain().sent == 0
+
+
+def test_someone_whose_status_says_away_is_not_nudged_that_week(db: Database, slack: FakeSlack) -> None:
+    _people(db, slack, 1, status_text="On vacation", status_emoji=":palm_tree:")
+    clock = Clock(FRIDAY_3PM_UTC)
+    queue_checkins(db, clock())
+    report = _dispatcher(db, slack, clock).drain()
+    assert (report.sent, report.failed) == (1, 0), "done, without a message"
+    assert slack.calls("chat.postMessage") == []
+    assert _statuses(db) == {"away": 1}
+
+
+@pytest.mark.parametrize(
+    ("arrange", "reason"),
+    [
+        (lambda slack: slack.add_user("T1", "U0P0000", name="P0", deleted=True), "left the workspace"),
+        (lambda slack: slack.fail("conversations.open", error="cannot_dm_bot", status=200), "cannot_dm_bot"),
+        (lambda slack: slack.fail("users.info", error="user_not_found", status=200), "user_not_found"),
+    ],
+)
+def test_someone_who_left_is_marked_and_never_retried(db: Database, slack: FakeSlack, arrange, reason: str) -> None:  # type: ignore[no-untyped-def]
+    (someone,) = _people(db, slack, 1)
+    arrange(slack)
+    clock = Clock(FRIDAY_3PM_UTC)
+    queue_checkins(db, clock())
+    report = _dispatcher(db, slack, clock).drain()
+    assert (report.sent, report.retried, report.failed) == (0, 0, 1)
+    assert reason in report.failures[0]
+    assert slack.calls("chat.postMessage") == []
+    with db.session() as session:
+        assert session.get(Person, someone.id).deleted
+    assert _statuses(db) == {"left": 1}
+    clock.advance(weeks=1)
+    assert queue_checkins(db, clock()).startswith("queued 0 check-ins"), "not scheduled again"
+
+
+def test_a_burst_of_dms_over_the_rate_limit_waits_as_told_and_loses_nothing(db: Database, slack: FakeSlack) -> None:
+    _people(db, slack, 24)
+    slack.limit({"chat.postMessage": 8.0})
+    clock = Clock(FRIDAY_3PM_UTC)
+    queue_checkins(db, clock())
+    report = _dispatcher(db, slack, clock).drain(wait_for_rate_limits=30)
+    assert report.sent == 24 and report.failed == 0
+    assert slack.limited > 0, "Slack did answer 429"
+    keys = _posted_keys(slack)
+    assert len(keys) == 24 and set(keys.values()) == {1}
+    assert _statuses(db) == {"sent": 24}
+
+
+def test_a_500_is_retried_with_backoff_and_sent_once(db: Database, slack: FakeSlack) -> None:
+    _people(db, slack, 1)
+    slack.fail("chat.postMessage", status=500, times=2)
+    clock = Clock(FRIDAY_3PM_UTC)
+    queue_checkins(db, clock())
+    dispatcher = _dispatcher(db, slack, clock)
+    assert dispatcher.drain().retried == 1
+    with db.session() as session:
+        row = session.exec(select(OutboxMessage)).one()
+    assert row.attempts == 1 and row.last_error == "internal_error"
+    assert timedelta(seconds=5) <= row.next_attempt_at - clock() <= timedelta(seconds=7)
+    assert dispatcher.drain().claimed == 0, "not before the backoff"
+    clock.advance(seconds=7)
+    assert dispatcher.drain().retried == 1
+    clock.advance(seconds=12)
+    assert dispatcher.drain().sent == 1
+    assert len(slack.posted()) == 1 and _statuses(db) == {"sent": 1}
+
+
+def test_a_row_in_doubt_after_a_dead_sender_is_not_posted_twice(db: Database, slack: FakeSlack) -> None:
+    """A sender posted, then died before it could say so: the next sender finds the post and stops."""
+    _people(db, slack, 2)
+    clock = Clock(FRIDAY_3PM_UTC)
+    queue_checkins(db, clock())
+    client = SlackClients(slack.api_url).for_outbox(slack.install("T1"))
+    claimed = outbox.claim_due(db, now=clock(), limit=10)
+    assert len(claimed) == 2 and not any(row.in_doubt for row in claimed)
+    dead = claimed[0]
+    with db.session() as session:
+        channel = session.get(Checkin, dead.payload["checkin_id"]).person_id
+    post_once(
+        client, dead.key, {"channel": f"U0P{channel - 1:04d}", "text": "posted by the dead sender"}, in_doubt=False
+    )
+    clock.advance(minutes=2)  # both leases run out
+    report = _dispatcher(db, slack, clock).drain()
+    assert report.sent == 2
+    keys = _posted_keys(slack)
+    assert set(keys.values()) == {1} and len(keys) == 2, "each check-in is in Slack exactly once"
+    assert [call.args["include_all_metadata"] for call in slack.calls("conversations.history")] == ["1", "1"]
+
+
+def test_two_dispatchers_at_once_never_send_the_same_row(db: Database, slack: FakeSlack) -> None:
+    _people(db, slack, 60)
+    clock = Clock(FRIDAY_3PM_UTC)
+    assert queue_checkins(db, clock()).startswith("queued 60")
+    slack.latency = 0.002
+    try:
+        reports = []
+        threads = [
+            threading.Thread(target=lambda: reports.append(_dispatcher(db, slack, clock, batch=5).drain()))
+            for _ in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        slack.latency = 0.0
+    assert sum(report.sent for report in reports) == 60
+    assert all(report.sent > 0 for report in reports), "both did some of the work"
+    keys = _posted_keys(slack)
+    assert len(keys) == 60 and set(keys.values()) == {1}
+
+
+def test_two_ticks_at_once_queue_each_check_in_once(db: Database, slack: FakeSlack) -> None:
+    _people(db, slack, 40)
+    summaries: list[str] = []
+    ticks = [threading.Thread(target=lambda: summaries.append(queue_checkins(db, FRIDAY_3PM_UTC))) for _ in range(3)]
+    for tick in ticks:
+        tick.start()
+    for tick in ticks:
+        tick.join(timeout=60)
+    with db.session() as session:
+        assert len(session.exec(select(OutboxMessage).where(OutboxMessage.method == CHECKIN)).all()) == 40
+    assert _statuses(db) == {"queued": 40}
