@@ -342,14 +342,9 @@ def delivery(session: Session, *, team_id: str, checkin_id: int, reminder: bool 
     return Delivery(row, person, plan, nudge, int(wins), reminder)
 
 
-def is_away(profile_status: dict[str, object], at: datetime) -> bool:
-    """Whether a Slack profile's status says the person is away at `at` (see the rules above)."""
-    text = str(profile_status.get("status_text") or "")
-    emoji = str(profile_status.get("status_emoji") or "")
-    try:
-        expires = int(profile_status.get("status_expiration") or 0)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        expires = 0
+def is_away(person: Person, at: datetime) -> bool:
+    """Whether the person's Slack status says they are away at `at` (see the rules above)."""
+    text, emoji, expires = person.status_text or "", person.status_emoji or "", person.status_expiration or 0
     if not text and not emoji:
         return False
     if expires and expires <= at.timestamp():
@@ -357,6 +352,14 @@ def is_away(profile_status: dict[str, object], at: datetime) -> bool:
     if emoji in AWAY_EMOJI or AWAY_WORDS.search(text):
         return True
     return bool(expires) and datetime.fromtimestamp(expires, UTC) - at > AWAY_LONGER_THAN
+
+
+def later_this_week(found: Delivery, now: datetime) -> datetime | None:
+    """When the check-in is due at the person's hour where they are now, if that is still to come this
+    week (they moved west since it was queued); None when it is due."""
+    zone, monday = zone_of(found.person), monday_of_week(found.checkin.week)
+    at = slot(zone, monday, found.plan.weekday, found.plan.hour)
+    return at if now < at < week_end(zone, monday) and not found.reminder else None
 
 
 def record_sent(session: Session, *, checkin_id: int, channel: str, ts: str, nudge: Nudge, now: datetime) -> None:
@@ -398,22 +401,6 @@ def record_left(session: Session, *, person_id: int, now: datetime) -> None:
 
 def remember_dm(session: Session, *, person_id: int, channel: str) -> None:
     session.execute(update(CheckinPlan).where(CheckinPlan.person_id == person_id).values(dm_channel_id=channel))
-
-
-def moved_slot(session: Session, *, person: Person, tz: str | None, checkin: Checkin, now: datetime) -> datetime | None:
-    """Slack has a new time zone for the person: keep it, and return when this week's check-in is due
-    there if that is still to come (the message waits for it); None when it is due now."""
-    zone_name = valid_time_zone(tz)
-    if zone_name is None or zone_name == person.tz:
-        return None
-    person.tz, person.updated_at = zone_name, now
-    session.add(person)
-    plan = session.exec(select(CheckinPlan).where(CheckinPlan.person_id == person.id)).one()
-    zone = ZoneInfo(zone_name)
-    at = slot(zone, monday_of_week(checkin.week), plan.weekday, plan.hour)
-    plan.next_at = slot(zone, monday_of_week(checkin.week) + timedelta(days=7), plan.weekday, plan.hour)
-    session.add(plan)
-    return at if now < at < week_end(zone, monday_of_week(checkin.week)) else None
 
 
 # -- entries -------------------------------------------------------------------------------------

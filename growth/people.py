@@ -24,6 +24,9 @@ class Profile:
     tz: str | None
     is_admin: bool
     deleted: bool
+    status_text: str = ""
+    status_emoji: str = ""
+    status_expiration: int = 0
 
 
 ProfileLoader = Callable[[], Profile | None]
@@ -91,6 +94,9 @@ def apply_profile(person: Person, profile: Profile, *, now: datetime) -> None:
     person.tz = valid_time_zone(profile.tz) or person.tz
     person.is_admin = profile.is_admin
     person.deleted = profile.deleted
+    person.status_text = profile.status_text[:150] or None
+    person.status_emoji = profile.status_emoji[:100] or None
+    person.status_expiration = profile.status_expiration or None
     person.profile_refreshed_at = now
     person.updated_at = now
 
@@ -108,6 +114,44 @@ def valid_time_zone(name: str | None) -> str | None:
 
 def _stale(person: Person, now: datetime) -> bool:
     return person.profile_refreshed_at is None or now - person.profile_refreshed_at >= REFRESH_AFTER
+
+
+@dataclass(frozen=True)
+class DirectoryChanges:
+    moved: list[Person]  # their time zone changed
+    left: list[Person]  # deleted in Slack since we last looked
+    updated: int
+
+
+def apply_directory(session: Session, *, team_id: str, profiles: dict[str, Profile], now: datetime) -> DirectoryChanges:
+    """What users.list says about the workspace's people Trellis knows (nobody else is added)."""
+    known = session.exec(select(Person).where(Person.team_id == team_id)).all()
+    moved, left, updated = [], [], 0
+    for person in known:
+        profile = profiles.get(person.slack_user_id)
+        if profile is None:
+            continue
+        was_tz, was_deleted = person.tz, person.deleted
+        apply_profile(person, profile, now=now)
+        session.add(person)
+        updated += 1
+        if person.deleted and not was_deleted:
+            left.append(person)
+        elif person.tz != was_tz and not person.deleted:
+            moved.append(person)
+    workspace = session.exec(select(Workspace).where(Workspace.team_id == team_id)).first()
+    if workspace is not None:
+        workspace.directory_refreshed_at = now
+        session.add(workspace)
+    return DirectoryChanges(moved, left, updated)
+
+
+def directories_due(session: Session, *, now: datetime, every: timedelta) -> list[tuple[str, str | None]]:
+    """(team, enterprise) of the workspaces whose people were last refreshed more than `every` ago."""
+    rows = session.exec(
+        select(Workspace.team_id, Workspace.enterprise_id, Workspace.directory_refreshed_at).order_by(Workspace.team_id)
+    ).all()
+    return [(team, enterprise) for team, enterprise, at in rows if at is None or now - at >= every]
 
 
 def workspace_ids(session: Session) -> list[str]:

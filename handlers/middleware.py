@@ -112,4 +112,14 @@ def profile_from_user(user: dict[str, Any]) -> Profile:
         tz=user.get("tz"),
         is_admin=bool(user.get("is_admin") or user.get("is_owner")),
         deleted=bool(user.get("deleted")),
+        status_text=str(profile.get("status_text") or ""),
+        status_emoji=str(profile.get("status_emoji") or ""),
+        status_expiration=_whole(profile.get("status_expiration")),
     )
+
+
+def _whole(value: Any) -> int:
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0

@@ -77,22 +77,23 @@ def senders(db: Database, clock: Callable[[], datetime]) -> dict[str, Sender]:
             )
         if found is None:
             raise NothingToSend("answered, skipped or closed before it was sent")
-        person = found.person
-        user = _user_or_gone(db, client, person, now)
-        with db.session() as session:
-            checkin, fresh = session.get(Checkin, checkin_id), session.get(Person, person.id)
-            assert checkin is not None and fresh is not None
-            later = checkins.moved_slot(session, person=fresh, tz=user.get("tz"), checkin=checkin, now=now)
+        person = found.person  # as the hourly users.list (or their own last request) left them
+        later = checkins.later_this_week(found, now)
         if later is not None:
             raise Later(later)
-        if checkins.is_away(user.get("profile") or {}, now):
+        if checkins.is_away(person, now):
             with db.session() as session:
                 checkins.record_not_sent(session, checkin_id=checkin_id, status=Status.AWAY, now=now)
             raise NothingToSend("away")
         channel = found.plan.dm_channel_id or _open_dm(db, client, person, now)
         text, blocks = checkin_message(found)
         payload = {"channel": channel, "text": text, "blocks": [block.to_dict() for block in blocks]}
-        response = post_once(client, row.key, payload, in_doubt=row.in_doubt)
+        try:
+            response = post_once(client, row.key, payload, in_doubt=row.in_doubt)
+        except SlackApiError as error:
+            if error.response.get("error") in NO_ONE_THERE:
+                _left(db, person, now)
+            raise
         with db.session() as session:
             checkins.record_sent(
                 session,
@@ -147,20 +148,6 @@ def senders(db: Database, clock: Callable[[], datetime]) -> dict[str, Sender]:
         return post_once(client, row.key, payload, in_doubt=row.in_doubt)
 
     return {CHECKIN: send_checkin, SHARE: send_share, DIGEST: send_digest}
-
-
-def _user_or_gone(db: Database, client: WebClient, person: Person, now: datetime) -> dict[str, Any]:
-    """users.info for the person; a person Slack no longer has is marked as left (and the row fails)."""
-    try:
-        user: dict[str, Any] = client.users_info(user=person.slack_user_id)["user"]
-    except SlackApiError as error:
-        if error.response.get("error") in NO_ONE_THERE:
-            _left(db, person, now)
-        raise
-    if user.get("deleted"):
-        _left(db, person, now)
-        raise Gone(f"{person.slack_user_id} left the workspace")
-    return user
 
 
 def _open_dm(db: Database, client: WebClient, person: Person, now: datetime) -> str:

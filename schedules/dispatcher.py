@@ -132,12 +132,16 @@ class Dispatcher:
         self.batch = batch
         self.uploads = uploads or {}
         self.senders = senders or {}
+        self._paused: dict[str, datetime] = {}  # workspace -> until when Slack asked us to wait
 
     def run_once(self, *, team_id: str | None = None) -> Report:
         """Claim one batch of due rows and send it."""
         report = Report()
-        paused_until: dict[str, datetime] = {}
-        for row in outbox.claim_due(self.db, now=self.clock(), limit=self.batch, team_id=team_id):
+        now = self.clock()
+        paused_until = {team: until for team, until in list(self._paused.items()) if until > now}
+        self._paused = dict(paused_until)
+        claimed = outbox.claim_due(self.db, now=now, limit=self.batch, team_id=team_id, skip_teams=list(paused_until))
+        for row in claimed:
             if row.team_id in paused_until:
                 outbox.mark_retry(
                     self.db, row.id, at=paused_until[row.team_id], error="ratelimited", count_attempt=False
@@ -146,7 +150,7 @@ class Dispatcher:
                 continue
             pause = self._send(row, report)
             if pause is not None:
-                paused_until[row.team_id] = pause
+                paused_until[row.team_id] = self._paused[row.team_id] = pause
                 report.pauses.append(pause)
         return report
 
@@ -275,7 +279,14 @@ def posted_before(client: WebClient, channel: str, key: str, *, look_back: int =
     """The message marked with `key` among the channel's latest, as {channel, ts}; None if none is."""
     if channel.startswith(("U", "W")):  # a DM addressed to a user: the conversation's own id is needed
         channel = client.conversations_open(users=channel)["channel"]["id"]
-    history = client.conversations_history(channel=channel, limit=look_back, include_all_metadata=True)
+    try:
+        history = client.conversations_history(channel=channel, limit=look_back, include_all_metadata=True)
+    except SlackApiError as error:
+        if error.response.status_code == 429 or error.response.status_code >= 500:
+            raise
+        # No way to look (a channel without the history scope): post, accepting a possible repeat.
+        log.warning("cannot read %s to check for %s (%s)", channel, key, error.response.get("error"))
+        return None
     for message in history.get("messages") or []:
         metadata = message.get("metadata") or {}
         if metadata.get("event_type") == MARKER and (metadata.get("event_payload") or {}).get("key") == key:

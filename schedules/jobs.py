@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from schedules.checkins import queue_checkins
+from schedules.directory import refresh_directories
 from schedules.dispatcher import Dispatcher
 from storage.db import Database
 from storage.events import prune_receipts
@@ -36,7 +37,9 @@ def send_outbox(context: JobContext) -> str:
 
 
 def queue_weekly_checkins(context: JobContext) -> str:
-    return queue_checkins(context.db, context.now)
+    """First what Slack says about people (hourly per workspace), then who is due."""
+    people = refresh_directories(context.db, context.dispatcher.client_for_team, context.now)
+    return f"{people}; {queue_checkins(context.db, context.now)}"
 
 
 def prune_event_receipts(context: JobContext) -> str:
@@ -52,7 +55,7 @@ JOBS: dict[str, Job] = {
         Job("outbox", "send outbox messages that are due", timedelta(seconds=5), send_outbox, patience=60),
         Job(
             "checkins",
-            "queue the weekly check-ins and digests that are due",
+            "refresh people from Slack (hourly), queue the check-ins and digests due",
             timedelta(minutes=1),
             queue_weekly_checkins,
         ),

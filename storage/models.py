@@ -22,6 +22,7 @@ class Workspace(SQLModel, table=True):
     enterprise_id: str | None = Field(default=None, max_length=32)
     name: str | None = Field(default=None, max_length=255)
     growth_channel_id: str | None = Field(default=None, max_length=32)  # where public wins are posted
+    directory_refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # users.list, hourly
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 
@@ -39,6 +40,9 @@ class Person(SQLModel, table=True):
     is_admin: bool = False
     deleted: bool = False
     profile_refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status_text: str | None = Field(default=None, max_length=150)  # their Slack status, as last seen
+    status_emoji: str | None = Field(default=None, max_length=100)
+    status_expiration: int | None = None  # Unix time; 0 or None: until cleared
     level_ref: str | None = Field(default=None, max_length=100)  # "framework/LEVEL"
     target_ref: str | None = Field(default=None, max_length=100)
     created_at: datetime = _timestamp()

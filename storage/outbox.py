@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -67,8 +68,11 @@ def enqueue(
     )
 
 
-def claim_due(db: Database, *, now: datetime, limit: int, team_id: str | None = None) -> list[Claimed]:
-    """Take the lease on up to `limit` due rows, oldest first, and return them."""
+def claim_due(
+    db: Database, *, now: datetime, limit: int, team_id: str | None = None, skip_teams: Sequence[str] = ()
+) -> list[Claimed]:
+    """Take the lease on up to `limit` due rows, oldest first, and return them. `skip_teams`: workspaces
+    Slack told this sender to wait for (their rows stay for later, the others go now)."""
     owner = uuid.uuid4().hex
     table = OutboxMessage.__table__
     due = (
@@ -84,6 +88,8 @@ def claim_due(db: Database, *, now: datetime, limit: int, team_id: str | None = 
     )
     if team_id is not None:
         due = due.where(table.c.team_id == team_id)
+    if skip_teams:
+        due = due.where(table.c.team_id.not_in(list(skip_teams)))
     if db.is_postgres:
         due = due.with_for_update(skip_locked=True)
     with db.session() as session:

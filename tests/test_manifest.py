@@ -26,11 +26,17 @@ def test_socket_mode_home_tab_and_interactivity_are_on() -> None:
     assert settings["interactivity"]["is_enabled"] is True
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
     assert MANIFEST["features"]["app_home"]["messages_tab_enabled"] is True
-    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened", "message.im"]
 
 
 def test_the_bot_asks_for_the_minimal_scopes() -> None:
-    assert MANIFEST["oauth_config"]["scopes"]["bot"] == ["commands", "chat:write", "im:write", "users:read"]
+    assert MANIFEST["oauth_config"]["scopes"]["bot"] == [
+        "commands",
+        "chat:write",
+        "im:write",
+        "im:history",
+        "users:read",
+    ]
 
 
 def test_the_procfile_runs_the_three_processes() -> None:

@@ -5,6 +5,7 @@ person's next slot, in its own process, against the same database and the same S
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,21 @@ def _checkin_for(
         "jobs", "run", "checkins", "--at", slot.isoformat(), env=bot_environment(database_url, slack), cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
-    assert "queued 1 check-ins" in result.stdout
+    assert "queued 1 check-ins" in result.stdout, result.stdout + result.stderr
     return slack.wait_for("chat.postMessage", before + 1)[-1].args
+
+
+def _replies(db: Database) -> str | None:
+    with db.session() as session:
+        return session.exec(select(Checkin.replies)).one()
+
+
+def _eventually(check: Any, timeout: float = 10.0) -> None:
+    """Events are acknowledged before they are handled: wait for the handling to show."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the change never showed"
+        time.sleep(0.02)
 
 
 def _button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
@@ -112,6 +126,7 @@ def test_a_reply_in_the_check_in_thread_is_kept_and_acknowledged_once(
             "ts": "1700000004.000100",
         }
     )
+    _eventually(lambda: _replies(db) == "Learned to say no to @here scope creep\n\nAnd to write it down")
     acknowledged = slack.wait_for("chat.postMessage", 2)[-1].args
     assert (
         acknowledged["thread_ts"] == row.message_ts
@@ -121,6 +136,7 @@ def test_a_reply_in_the_check_in_thread_is_kept_and_acknowledged_once(
         row = session.exec(select(Checkin)).one()
     assert row.status == "answered"
     assert row.replies == "Learned to say no to @here scope creep\n\nAnd to write it down"
+    time.sleep(0.3)  # the bot's own message and the DM outside the thread had time to (not) answer
     assert len(slack.calls("chat.postMessage")) == 2, "one acknowledgement, nothing for the bot or a non-thread DM"
     assert message["channel"] == row.channel_id
 

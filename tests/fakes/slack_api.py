@@ -334,7 +334,7 @@ class FakeSlack:
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method"}
-        if method in ("auth.test", "apps.connections.open"):
+        if method in ("auth.test", "apps.connections.open", "users.list"):
             return 200, handler(args, token)
         return 200, handler(args)
 
@@ -373,7 +373,7 @@ class FakeSlack:
             "ok": True,
             "app_id": "A0TRELLIS",
             "authed_user": {"id": "U0INSTALLER"},
-            "scope": "commands,chat:write,im:write,users:read",
+            "scope": "commands,chat:write,im:write,im:history,users:read",
             "token_type": "bot",
             "access_token": f"xoxb-{team_id}-installed",
             "bot_user_id": BOT_USER,
@@ -401,6 +401,22 @@ class FakeSlack:
         if user is None:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": user.as_slack()}
+
+    def _m_users_list(self, args: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+        """The workspace's members (of the token's team), `limit` at a time, with a cursor."""
+        with self._lock:
+            team = self._state.installed.get(token or "", self.team_id)
+            members = [user for (team_id, _), user in self._state.users.items() if team_id == team]
+        start = int(str(args.get("cursor") or "0").removeprefix("next:") or 0)
+        limit = int(args.get("limit") or 100)
+        page = members[start : start + limit]
+        cursor = f"next:{start + limit}" if start + limit < len(members) else ""
+        return {
+            "ok": True,
+            "members": [user.as_slack() for user in page],
+            "cache_ts": int(time.time()),
+            "response_metadata": {"next_cursor": cursor},
+        }
 
     def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         users = str(args.get("users", "")).split(",")
@@ -432,6 +448,10 @@ class FakeSlack:
             if user is None:
                 return "channel_not_found"
             channel = "D" + channel.lstrip("UW")
+        if channel.startswith("D"):
+            user = self._user("U" + channel[1:])
+            if user is not None and user.deleted:
+                return "user_disabled"
 
         metadata = args.get("metadata")
         if isinstance(metadata, str):

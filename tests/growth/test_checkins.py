@@ -10,6 +10,7 @@ from growth.checkins import Answers, Settings, due_checkins, enrol, is_away, str
 from growth.errors import GrowthError
 from growth.frameworks.shipped import shipped
 from growth.links import admin_set
+from growth.people import Profile, apply_directory, directories_due
 from growth.wins import Details, Visibility, log_win
 from storage.db import Database
 from storage.models import Checkin, CheckinPlan, Person
@@ -147,7 +148,8 @@ def test_settings_are_checked_and_read_back(db: Database) -> None:
     ],
 )
 def test_a_status_that_says_away_skips_the_week(status: dict[str, object], away: bool) -> None:
-    assert is_away(status, FRIDAY_3PM_PARIS) is away
+    someone = Person(team_id="T1", slack_user_id="U1", **status)
+    assert is_away(someone, FRIDAY_3PM_PARIS) is away
 
 
 def test_streaks_count_weeks_with_entries_and_skipped_weeks_do_not_break_them() -> None:
@@ -305,15 +307,41 @@ def _digest_texts(db: Database, manager: Person) -> dict[str, tuple[list[str], l
     }
 
 
-def test_a_time_zone_change_moves_this_weeks_check_in_to_the_new_local_hour(db: Database) -> None:
+def test_a_move_west_makes_this_weeks_check_in_wait_for_the_new_local_hour(db: Database) -> None:
     maya = _maya(db)
     queued = _tick(db, FRIDAY_3PM_PARIS).queued[0]
     with db.session() as session:
-        row, fresh = session.get(Checkin, queued.checkin_id), session.get(Person, maya.id)
-        later = checkins.moved_slot(session, person=fresh, tz="America/New_York", checkin=row, now=FRIDAY_3PM_PARIS)
-    assert later == datetime(2026, 11, 27, 20, 0, tzinfo=UTC), "15:00 in New York"
+        found = checkins.delivery(session, team_id="T1", checkin_id=queued.checkin_id)
+    assert checkins.later_this_week(found, FRIDAY_3PM_PARIS) is None
     with db.session() as session:
-        assert session.get(Person, maya.id).tz == "America/New_York"
-        assert checkins.plan_of(session, maya).next_at == datetime(2026, 12, 4, 20, 0, tzinfo=UTC)
-        row, fresh = session.get(Checkin, queued.checkin_id), session.get(Person, maya.id)
-        assert checkins.moved_slot(session, person=fresh, tz="America/New_York", checkin=row, now=MONDAY) is None
+        moved = session.get(Person, maya.id)
+        moved.tz = "America/New_York"
+        session.add(moved)
+    with db.session() as session:
+        found = checkins.delivery(session, team_id="T1", checkin_id=queued.checkin_id)
+    assert checkins.later_this_week(found, FRIDAY_3PM_PARIS) == datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
+    assert checkins.later_this_week(found, datetime(2026, 11, 27, 20, 0, tzinfo=UTC)) is None
+
+
+def test_the_directory_updates_known_people_and_reschedules_those_who_moved(db: Database) -> None:
+    maya, dev = _maya(db), person(db, "U0DEV", tz="Europe/Paris")
+    with db.session() as session:
+        enrol(session, person=dev, now=MONDAY)
+    profiles = {
+        "U0MAYA": Profile("Maya", "America/New_York", False, False, "Vacationing", ":palm_tree:", 0),
+        "U0DEV": Profile("Dev", "Europe/Paris", False, True),
+        "U0STRANGER": Profile("Someone", "UTC", False, False),
+    }
+    with db.session() as session:
+        changes = apply_directory(session, team_id="T1", profiles=profiles, now=MONDAY)
+        assert [p.slack_user_id for p in changes.moved] == ["U0MAYA"]
+        assert [p.slack_user_id for p in changes.left] == ["U0DEV"]
+        assert changes.updated == 2, "people Trellis does not know are not added"
+        checkins.reschedule(session, plan=checkins.plan_of(session, maya), person=changes.moved[0], now=MONDAY)
+    with db.session() as session:
+        fresh = session.get(Person, maya.id)
+        assert (fresh.tz, fresh.status_emoji) == ("America/New_York", ":palm_tree:")
+        assert checkins.is_away(fresh, FRIDAY_3PM_PARIS)
+        assert checkins.plan_of(session, maya).next_at == datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
+        assert directories_due(session, now=MONDAY, every=timedelta(hours=1)) == []
+        assert directories_due(session, now=MONDAY + timedelta(hours=1), every=timedelta(hours=1)) == [("T1", None)]

@@ -14,6 +14,7 @@ from sqlmodel import select
 from bot.slack_client import SlackClients
 from growth.checkins import enrol
 from schedules.checkins import queue_checkins, senders
+from schedules.directory import refresh_directories
 from schedules.dispatcher import MARKER, Dispatcher, post_once
 from schedules.kinds import CHECKIN
 from storage import outbox
@@ -48,6 +49,13 @@ def _dispatcher(db: Database, slack: FakeSlack, clock: Clock, *, batch: int = 50
     return Dispatcher(db, client_for_team, clock=clock, senders=senders(db, clock), batch=batch)
 
 
+def _tick(db: Database, slack: FakeSlack, now: datetime) -> str:
+    """What the `checkins` job does: people from users.list (hourly), then queue who is due."""
+    clients = SlackClients(slack.api_url)
+    refresh_directories(db, lambda team, _: clients.for_outbox(slack.install(team)), now)
+    return queue_checkins(db, now)
+
+
 def _people(db: Database, slack: FakeSlack, count: int, **flags: object) -> list[Person]:
     made = []
     for n in range(count):
@@ -76,9 +84,10 @@ def _statuses(db: Database) -> Counter[str]:
 def test_a_check_in_reaches_the_dm_with_its_three_prompts_and_buttons(db: Database, slack: FakeSlack) -> None:
     _people(db, slack, 1)
     clock = Clock(FRIDAY_3PM_UTC)
-    assert queue_checkins(db, clock()).startswith("queued 1 check-ins")
+    assert _tick(db, slack, clock()).startswith("queued 1 check-ins")
     report = _dispatcher(db, slack, clock).drain()
     assert (report.sent, report.failed) == (1, 0)
+    assert slack.calls("users.info") == [], "statuses come from the hourly users.list, not a call per person"
     (post,) = slack.calls("chat.postMessage")
     assert post.args["channel"] == "D0P0000"
     text = json.dumps(post.args["blocks"])
@@ -94,44 +103,56 @@ def test_a_check_in_reaches_the_dm_with_its_three_prompts_and_buttons(db: Databa
 
 
 def test_someone_whose_status_says_away_is_not_nudged_that_week(db: Database, slack: FakeSlack) -> None:
-    _people(db, slack, 1, status_text="On vacation", status_emoji=":palm_tree:")
+    _people(db, slack, 2)
+    slack.add_user("T1", "U0P0001", name="P1", tz="UTC", status_text="On vacation", status_emoji=":palm_tree:")
     clock = Clock(FRIDAY_3PM_UTC)
-    queue_checkins(db, clock())
+    _tick(db, slack, clock())
     report = _dispatcher(db, slack, clock).drain()
-    assert (report.sent, report.failed) == (1, 0), "done, without a message"
-    assert slack.calls("chat.postMessage") == []
-    assert _statuses(db) == {"away": 1}
+    assert (report.sent, report.failed) == (2, 0), "both done, one without a message"
+    assert [call.args["channel"] for call in slack.calls("chat.postMessage")] == ["D0P0000"]
+    assert _statuses(db) == {"away": 1, "sent": 1}
+
+
+def test_someone_deleted_in_slack_is_marked_by_the_directory_and_never_nudged(db: Database, slack: FakeSlack) -> None:
+    (someone,) = _people(db, slack, 1)
+    slack.add_user("T1", "U0P0000", name="P0", tz="UTC", deleted=True)
+    clock = Clock(FRIDAY_3PM_UTC)
+    assert "queued 0 check-ins" in _tick(db, slack, clock())
+    with db.session() as session:
+        assert session.get(Person, someone.id).deleted
+    assert slack.calls("conversations.open") == [] and slack.calls("chat.postMessage") == []
 
 
 @pytest.mark.parametrize(
-    ("arrange", "reason"),
+    ("method", "error"),
     [
-        (lambda slack: slack.add_user("T1", "U0P0000", name="P0", deleted=True), "left the workspace"),
-        (lambda slack: slack.fail("conversations.open", error="cannot_dm_bot", status=200), "cannot_dm_bot"),
-        (lambda slack: slack.fail("users.info", error="user_not_found", status=200), "user_not_found"),
+        ("conversations.open", "cannot_dm_bot"),
+        ("conversations.open", "user_not_found"),
+        ("chat.postMessage", "user_disabled"),
     ],
 )
-def test_someone_who_left_is_marked_and_never_retried(db: Database, slack: FakeSlack, arrange, reason: str) -> None:  # type: ignore[no-untyped-def]
+def test_someone_slack_will_not_let_us_dm_is_marked_and_never_retried(
+    db: Database, slack: FakeSlack, method: str, error: str
+) -> None:
     (someone,) = _people(db, slack, 1)
-    arrange(slack)
     clock = Clock(FRIDAY_3PM_UTC)
-    queue_checkins(db, clock())
+    _tick(db, slack, clock())
+    slack.fail(method, error=error, status=200)
     report = _dispatcher(db, slack, clock).drain()
     assert (report.sent, report.retried, report.failed) == (0, 0, 1)
-    assert reason in report.failures[0]
-    assert slack.calls("chat.postMessage") == []
+    assert error in report.failures[0]
     with db.session() as session:
         assert session.get(Person, someone.id).deleted
     assert _statuses(db) == {"left": 1}
     clock.advance(weeks=1)
-    assert queue_checkins(db, clock()).startswith("queued 0 check-ins"), "not scheduled again"
+    assert "queued 0 check-ins" in _tick(db, slack, clock()), "not scheduled again"
 
 
 def test_a_burst_of_dms_over_the_rate_limit_waits_as_told_and_loses_nothing(db: Database, slack: FakeSlack) -> None:
     _people(db, slack, 24)
     slack.limit({"chat.postMessage": 8.0})
     clock = Clock(FRIDAY_3PM_UTC)
-    queue_checkins(db, clock())
+    _tick(db, slack, clock())
     report = _dispatcher(db, slack, clock).drain(wait_for_rate_limits=30)
     assert report.sent == 24 and report.failed == 0
     assert slack.limited > 0, "Slack did answer 429"

@@ -1,4 +1,4 @@
-"""Weekly growth threads: check-in plans, one check-in per person and ISO week, and in-doubt outbox rows.
+"""Weekly growth threads: check-in plans, one check-in per person and ISO week, Slack statuses, in-doubt rows.
 
 Revision ID: 0010
 Revises: 0009
@@ -59,9 +59,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("outbox") as outbox:
         outbox.add_column(sa.Column("in_doubt", sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table("people") as people:
+        people.add_column(sa.Column("status_text", sa.String(150)))
+        people.add_column(sa.Column("status_emoji", sa.String(100)))
+        people.add_column(sa.Column("status_expiration", sa.Integer()))
+    with op.batch_alter_table("workspaces") as workspaces:
+        workspaces.add_column(sa.Column("directory_refreshed_at", sa.DateTime(timezone=True)))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("workspaces") as workspaces:
+        workspaces.drop_column("directory_refreshed_at")
+    with op.batch_alter_table("people") as people:
+        for column in ("status_expiration", "status_emoji", "status_text"):
+            people.drop_column(column)
     with op.batch_alter_table("outbox") as outbox:
         outbox.drop_column("in_doubt")
     op.drop_table("checkins")
