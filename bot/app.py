@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.error import URLError
 
@@ -23,7 +23,7 @@ from growth.frameworks.model import Framework
 from growth.frameworks.shipped import defaults
 from handlers.middleware import reject_unknown_shapes
 from handlers.services import Services
-from schedules import checkins, uploads
+from schedules import asks, checkins, uploads
 from schedules.dispatcher import ClientForTeam, Dispatcher
 from storage.db import Database
 from storage.types import utcnow
@@ -61,7 +61,7 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         _outbox_clients(clients, token_for_team),
         clock=clock,
         uploads=uploads.makers(db, frameworks),
-        senders=checkins.senders(db, clock),
+        senders={**checkins.senders(db, clock), **asks.senders(db, frameworks)},
     )
     app = App(
         signing_secret=settings.slack_signing_secret or "",
@@ -72,7 +72,13 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         logger=logging.getLogger("trellis.bolt"),
         **auth,
     )
-    services = Services(db=db, dispatcher=dispatcher, clock=clock, frameworks=frameworks)
+    services = Services(
+        db=db,
+        dispatcher=dispatcher,
+        clock=clock,
+        frameworks=frameworks,
+        ask_follow_up=timedelta(days=settings.ask_follow_up_days),
+    )
     handlers.register(app, services)
     return Bot(settings=settings, db=db, clients=clients, dispatcher=dispatcher, app=app)
 

@@ -64,6 +64,7 @@ class Settings:
     database_url: str
     framework: str
     port: int
+    ask_follow_up_days: int = 7
 
     @property
     def oauth_enabled(self) -> bool:
@@ -90,6 +91,7 @@ class Settings:
             database_url=_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             framework=get("TRELLIS_FRAMEWORK") or DEFAULT_FRAMEWORK,
             port=_port(get("PORT")),
+            ask_follow_up_days=_days(get("TRELLIS_ASK_FOLLOW_UP_DAYS")),
         )
         settings._require(mode)
         return settings
@@ -159,6 +161,14 @@ def _api_url(value: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise SettingsError("SLACK_API_URL", f"must be an http(s) URL such as {DEFAULT_API_URL}")
     return value if value.endswith("/") else value + "/"
+
+
+def _days(value: str | None) -> int:
+    if value is None:
+        return 7
+    if not value.isdigit() or not 1 <= int(value) <= 90:
+        raise SettingsError("TRELLIS_ASK_FOLLOW_UP_DAYS", f"must be a number of days from 1 to 90, not {value!r}")
+    return int(value)
 
 
 def _port(value: str | None) -> int:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -27,14 +27,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, update
 from sqlmodel import Session, select
 
+from growth.asks import open_asks
 from growth.career import win_vocabulary
 from growth.errors import GrowthError
 from growth.frameworks.model import Framework
 from growth.people import valid_time_zone
 from growth.suggest import suggest
 from growth.wins import TEXT_LIMIT, Details, LoggedWin, Visibility, log_win
-from storage.db import insert_ignore
-from storage.models import Checkin, CheckinPlan, ManagerLink, Objective, Person, Win
+from storage.db import insert_ignore, insert_many_ignore
+from storage.models import Ask, Checkin, CheckinPlan, ManagerLink, Objective, Person, Win
 
 DEFAULT_WEEKDAY = 4  # Friday
 DEFAULT_HOUR = 15
@@ -248,25 +249,55 @@ def due_checkins(session: Session, *, now: datetime, limit: int = 500) -> Tick:
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=CheckinPlan)  # type: ignore[arg-type]
     tick = Tick(queued=[])
+    moves: list[dict[str, object]] = []
+    weeks: list[dict[str, object]] = []
     for plan, person in session.exec(query).all():
         zone, today = zone_of(person), local_today(person, now)
         monday = monday_of(today)
         at = slot(zone, monday, plan.weekday, plan.hour)
         if at > now:  # this week's time has not come (the plan moved): wait for it
-            plan.next_at = at
+            moves.append({"id": plan.id, "next_at": at, "updated_at": now})
             tick.quiet += 1
+            continue
+        moves.append(
+            {
+                "id": plan.id,
+                "next_at": slot(zone, monday + timedelta(days=7), plan.weekday, plan.hour),
+                "updated_at": now,
+            }
+        )
+        week = week_key(today)
+        status = Status.LEFT if person.deleted else _week_status(plan, today, week)
+        weeks.append(_week_row(person, week, status, now))
+    # One statement each for the whole batch: ten thousand people are a handful of round trips.
+    written = insert_many_ignore(
+        session,
+        Checkin.__table__,
+        weeks,
+        conflict=["person_id", "week"],
+        returning=["id", "team_id", "person_id", "week", "status"],
+    )  # type: ignore[arg-type]
+    for row in written:
+        if row.status == Status.QUEUED:
+            tick.queued.append(Queued(row.id, row.team_id, row.person_id, row.week))
         else:
-            plan.next_at = slot(zone, monday + timedelta(days=7), plan.weekday, plan.hour)
-            week = week_key(today)
-            status = Status.LEFT if person.deleted else _week_status(plan, today, week)
-            row = _mark_week(session, person=person, week=week, status=status, now=now)
-            if row is not None and status is Status.QUEUED:
-                tick.queued.append(Queued(row, person.team_id, person.id or 0, week))
-            else:
-                tick.quiet += 1
-        plan.updated_at = now
-        session.add(plan)
+            tick.quiet += 1
+    tick.quiet += len(weeks) - len(written)  # the week had its row already
+    if moves:
+        session.execute(update(CheckinPlan), moves)
     return tick
+
+
+def _week_row(person: Person, week: str, status: Status, now: datetime) -> dict[str, object]:
+    return {
+        "team_id": person.team_id,
+        "person_id": person.id,
+        "week": week,
+        "status": status.value,
+        "private": False,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _week_status(plan: CheckinPlan, today: date, week: str) -> Status:
@@ -283,15 +314,7 @@ def _mark_week(session: Session, *, person: Person, week: str, status: Status, n
     inserted = insert_ignore(
         session,
         Checkin.__table__,  # type: ignore[arg-type]
-        {
-            "team_id": person.team_id,
-            "person_id": person.id,
-            "week": week,
-            "status": status.value,
-            "private": False,
-            "created_at": now,
-            "updated_at": now,
-        },
+        _week_row(person, week, status, now),
         conflict=["person_id", "week"],
     )
     row = session.exec(select(Checkin).where(Checkin.person_id == person.id, Checkin.week == week)).one()
@@ -473,14 +496,25 @@ def add_reply(
     person = session.get(Person, row.person_id) if row is not None else None
     if row is None or person is None or person.slack_user_id != user_id:
         return None
-    text = text.strip()
+    text = text.strip()[:ANSWER_LIMIT]
     if not text:
         return None
-    first = row.answered_at is None
-    row.replies = ((row.replies + "\n\n") if row.replies else "") + text
-    row.replies = row.replies[-REPLY_LIMIT:]
-    row.status, row.answered_at, row.updated_at = Status.ANSWERED.value, row.answered_at or now, now
-    session.add(row)
+    # Replies arrive concurrently (Slack delivers events to any web process): append in SQL, lose none.
+    table = Checkin.__table__
+    first = (
+        session.execute(
+            update(table).where(table.c.id == row.id, table.c.answered_at.is_(None)).values(answered_at=now)
+        ).rowcount
+        == 1
+    )
+    joined = func.coalesce(table.c.replies + "\n\n", "") + text
+    session.execute(
+        update(table)
+        .where(table.c.id == row.id, func.length(func.coalesce(table.c.replies, "")) < REPLY_LIMIT)
+        .values(replies=joined, status=Status.ANSWERED.value, updated_at=now)
+    )
+    session.flush()
+    session.refresh(row)
     plan = plan_of(session, person)
     return Written(row, first, share=bool(plan and plan.share and not row.private))
 
@@ -520,11 +554,6 @@ def _settled(row: Checkin) -> str:
         Status.ANSWERED: "You already wrote this week's entry.",
         Status.SKIPPED: "You skipped this week.",
     }.get(Status(row.status), "This check-in is closed.")
-
-
-def entry_text(row: Checkin) -> str:
-    parts = [row.learned, row.operated, row.blockers, row.replies]
-    return "\n".join(part for part in parts if part)
 
 
 # -- the thread ----------------------------------------------------------------------------------
@@ -637,6 +666,7 @@ class ReportWeek:
     entries: list[Checkin]  # not private, answered in the period
     wins: list[Win]  # shared or public, in the period
     quiet_weeks: int  # whole weeks since their last entry or win (0: not quiet)
+    open_asks: list[Ask] = field(default_factory=list)  # waiting for the manager's decision
 
 
 @dataclass(frozen=True)
@@ -667,8 +697,13 @@ def due_digests(session: Session, *, now: datetime) -> list[DueDigest]:
     return due
 
 
-def digest(session: Session, *, manager: Person, now: datetime, days: int = 7) -> list[ReportWeek]:
-    """What each confirmed report shared in the last `days` days, in a fixed number of queries."""
+def digest_since(manager: Person, week: str) -> datetime:
+    """Where the digest of `week` starts: the previous digest's moment, so no entry falls between two."""
+    return slot(zone_of(manager), monday_of_week(week) - timedelta(days=7), DIGEST_WEEKDAY, DIGEST_HOUR)
+
+
+def digest(session: Session, *, manager: Person, now: datetime, since: datetime | None = None) -> list[ReportWeek]:
+    """What each confirmed report shared since `since` (default: a week ago), in a fixed number of queries."""
     reports = session.exec(
         select(Person)
         .join(ManagerLink, ManagerLink.report_id == Person.id)  # type: ignore[arg-type]
@@ -683,7 +718,7 @@ def digest(session: Session, *, manager: Person, now: datetime, days: int = 7) -
     ids = [report.id for report in reports]
     if not ids:
         return []
-    since = now - timedelta(days=days)
+    since = since or now - timedelta(days=7)
     entries: dict[int, list[Checkin]] = defaultdict(list)
     for row in session.exec(
         select(Checkin)
@@ -707,18 +742,25 @@ def digest(session: Session, *, manager: Person, now: datetime, days: int = 7) -
         .order_by(Win.happened_on, Win.id)  # type: ignore[arg-type]
     ).all():
         wins[win.person_id].append(win)
-    last = _last_activity(session, ids)
+    last = last_activity(session, ids)
+    waiting = open_asks(session, person_ids=ids)
     result = []
     for report in reports:
         seen = last.get(report.id or 0) or report.created_at
         quiet = (now - seen).days // 7
         result.append(
-            ReportWeek(report, entries[report.id or 0], wins[report.id or 0], quiet if quiet >= QUIET_WEEKS else 0)
+            ReportWeek(
+                report,
+                entries[report.id or 0],
+                wins[report.id or 0],
+                quiet if quiet >= QUIET_WEEKS else 0,
+                [ask for ask in waiting[report.id or 0] if ask.manager_id == manager.id],
+            )
         )
     return result
 
 
-def _last_activity(session: Session, ids: Sequence[int | None]) -> dict[int, datetime]:
+def last_activity(session: Session, ids: Sequence[int | None]) -> dict[int, datetime]:
     """For each person, the latest of their last entry and their last win."""
     last: dict[int, datetime] = {}
     entry_rows = session.exec(

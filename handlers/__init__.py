@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import (
+    asks,
     career,
     checkins,
     commands,
@@ -13,6 +14,7 @@ from handlers import (
     flags,
     links,
     middleware,
+    one_on_ones,
     roadmap,
     settings,
     shortcuts,
@@ -31,6 +33,8 @@ def register(app: App, services: Services) -> None:
     links.register(app)
     roadmap.register(app)
     checkins.register(app)
+    asks.register(app)
+    one_on_ones.register(app)
     shortcuts.register(app)
     events.register(app)
     app.error(errors.handle_error)

@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from growth import checkins
 from growth.career import home_summary
 from growth.people import local_today
+from growth.team import team_of
 from handlers.blocks.home import home_view
 from handlers.commands_list import AVAILABLE
 from handlers.services import Services
@@ -20,4 +21,6 @@ def publish_home(client: WebClient, services: Services, person: Person) -> None:
             session, person=person, defaults=services.frameworks, now=now, today=local_today(person, now)
         )
         thread = checkins.home_thread(session, person=person, now=now)
-    client.views_publish(user_id=person.slack_user_id, view=home_view(person, AVAILABLE, summary, thread))
+        team = team_of(session, manager=person, now=now)
+    view = home_view(person, AVAILABLE, summary, thread, team)
+    client.views_publish(user_id=person.slack_user_id, view=view)

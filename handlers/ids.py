@@ -22,6 +22,9 @@ class View(StrEnum):
     SETTINGS = "settings"
     OBJECTIVE = "objective"
     CHECKIN = "checkin"
+    ASK = "ask"
+    ASK_TALK = "ask_talk"
+    ASK_DECLINE = "ask_decline"
 
 
 class Action(StrEnum):
@@ -55,6 +58,12 @@ class Action(StrEnum):
     CHECKIN_WIN = "checkin_win"
     CHECKIN_PAGE = "checkin_page"
     OPEN_SETTINGS = "open_settings"
+    ONE_ON_ONE_HELD = "one_on_one_held"
+    ASK_APPROVE = "ask_approve"
+    ASK_TALK = "ask_talk"
+    ASK_DECLINE = "ask_decline"
+    ASK_OUTCOME = "ask_outcome"
+    ASK_FIELD = "ask"  # every input of the ask and note modals; the block id says which
     CHECKIN_FIELD = "answer"  # every input of the entry and settings modals; the block id says which
     WIN_FIELD = "value"  # the action id of every input in the win modal; its block id says which field
 
@@ -85,6 +94,7 @@ class Block(StrEnum):
     OBJECTIVE_TITLE = "objective_title"
     OBJECTIVE_DUE = "objective_due"
     HOME_CHECKINS = "home_checkins"
+    HOME_TEAM = "home_team"
     CHECKIN_BUTTONS = "checkin_buttons"
     CHECKIN_LEARNED = "checkin_learned"
     CHECKIN_OPERATED = "checkin_operated"
@@ -95,6 +105,13 @@ class Block(StrEnum):
     CHECKIN_HOUR = "checkin_hour"
     CHECKIN_PAUSE = "checkin_pause"
     CHECKIN_OPTIONS = "checkin_options"
+    ASK_DECISION = "decision"  # the same names as the fields growth.asks.AskInvalid reports
+    ASK_OPTIONS = "options"
+    ASK_RECOMMENDATION = "recommendation"
+    ASK_DOOR = "two_way"
+    ASK_NEEDED_BY = "needed_by"
+    ASK_COMPETENCY = "competency"
+    ASK_NOTE = "note"
 
 
 GAP_BLOCK_PREFIX = "gap:"  # + the competency's position at the target level

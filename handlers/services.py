@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_bolt import BoltContext
 
@@ -21,6 +21,7 @@ class Services:
     dispatcher: Dispatcher
     clock: Callable[[], datetime]
     frameworks: tuple[Framework, ...]  # what a workspace starts on (TRELLIS_FRAMEWORK first)
+    ask_follow_up: timedelta = timedelta(days=7)  # after "Try it out", when the person is asked how it went
 
 
 def services_of(context: BoltContext) -> Services:

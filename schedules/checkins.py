@@ -41,15 +41,16 @@ def queue_checkins(db: Database, now: datetime) -> str:
     while True:
         with db.session() as session:
             tick = checkins.due_checkins(session, now=now, limit=BATCH)
-            for due in tick.queued:
-                outbox.enqueue(
-                    session,
-                    team_id=due.team_id,
-                    key=checkin_key(due.person_id, due.week),
-                    method=CHECKIN,
-                    payload={"checkin_id": due.checkin_id},
-                    due_at=now,
-                )
+            messages = [
+                {
+                    "team_id": due.team_id,
+                    "key": checkin_key(due.person_id, due.week),
+                    "method": CHECKIN,
+                    "payload": {"checkin_id": due.checkin_id},
+                }
+                for due in tick.queued
+            ]
+            outbox.enqueue_many(session, messages, due_at=now)
         queued, quiet = queued + len(tick.queued), quiet + tick.quiet
         if len(tick.queued) + tick.quiet < BATCH:
             break
@@ -61,7 +62,7 @@ def queue_checkins(db: Database, now: datetime) -> str:
                 team_id=due.team_id,
                 key=f"digest:{due.manager_id}:{due.week}",
                 method=DIGEST,
-                payload={"manager_id": due.manager_id},
+                payload={"manager_id": due.manager_id, "week": due.week},
                 due_at=now,
             )
     return f"queued {queued} check-ins ({quiet} paused, skipped or not due yet) and {digests} digests"
@@ -140,7 +141,8 @@ def senders(db: Database, clock: Callable[[], datetime]) -> dict[str, Sender]:
             manager = session.get(Person, int(row.payload["manager_id"]))
             if manager is None or manager.team_id != row.team_id or manager.deleted:
                 raise Gone(f"manager {row.payload['manager_id']}")
-            reports = checkins.digest(session, manager=manager, now=now)
+            week = row.payload.get("week") or checkins.week_key(checkins.local_today(manager, now))
+            reports = checkins.digest(session, manager=manager, now=now, since=checkins.digest_since(manager, week))
         if not reports:
             raise NothingToSend("no confirmed reports any more")
         text, blocks = digest_message(reports)

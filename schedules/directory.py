@@ -10,7 +10,9 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from growth import checkins
 from growth.people import Profile, apply_directory, directories_due
@@ -22,6 +24,7 @@ log = logging.getLogger(__name__)
 
 EVERY = timedelta(hours=1)
 PAGE = 200
+PATIENCE = 30  # 429s waited out in one refresh before it gives up until the next tick
 
 
 def refresh_directories(db: Database, client_for_team: ClientForTeam, now: datetime) -> str:
@@ -33,7 +36,7 @@ def refresh_directories(db: Database, client_for_team: ClientForTeam, now: datet
         if client is None:
             continue
         try:
-            profiles = _members(client)
+            profiles = _members(_patient(client))
         except (SlackApiError, SlackClientError, OSError) as error:
             failed.append(team_id)  # tried again at the next tick; check-ins use what was stored
             log.warning("users.list failed for team=%s: %s", team_id, error)
@@ -49,6 +52,16 @@ def refresh_directories(db: Database, client_for_team: ClientForTeam, now: datet
         done, people = done + 1, people + changes.updated
     line = f"refreshed {done} workspace directories ({people} people)"
     return line + (f"; users.list failed for {', '.join(failed)}" if failed else "")
+
+
+def _patient(client: WebClient) -> WebClient:
+    """The workspace's client, but waiting out users.list's Retry-After (Tier 2: some 20 pages a minute)."""
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=PATIENCE)],
+    )
 
 
 def _members(client: Any) -> dict[str, Profile]:

@@ -74,16 +74,18 @@ class Report:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    unneeded: int = 0  # done without a Slack call: the reason to send had gone (NothingToSend)
     failures: list[str] = field(default_factory=list)
     pauses: list[datetime] = field(default_factory=list)  # until when a workspace was told to wait (429)
 
     def summary(self) -> str:
         line = f"sent {self.sent}, rescheduled {self.retried}, gave up on {self.failed}"
+        line += f", not needed any more {self.unneeded}" if self.unneeded else ""
         return line + "".join(f"\n  failed: {failure}" for failure in self.failures)
 
     @property
     def claimed(self) -> int:
-        return self.sent + self.retried + self.failed
+        return self.sent + self.retried + self.failed + self.unneeded
 
     @property
     def rate_limited_until(self) -> datetime | None:
@@ -93,6 +95,7 @@ class Report:
         self.sent += other.sent
         self.retried += other.retried
         self.failed += other.failed
+        self.unneeded += other.unneeded
         self.failures.extend(other.failures)
         self.pauses.extend(other.pauses)
 
@@ -197,7 +200,7 @@ class Dispatcher:
             return None
         except NothingToSend as reason:
             outbox.mark_sent(self.db, row.id, now=now, response={"not_sent": str(reason)})
-            report.sent += 1
+            report.unneeded += 1
             return None
         except SlackApiError as error:
             status = error.response.status_code

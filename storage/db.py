@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -118,3 +118,21 @@ def insert_ignore(session: Session, table: Table, values: Mapping[str, Any], con
         .returning(*[table.c[name] for name in conflict])
     )
     return session.execute(statement).first() is not None
+
+
+def insert_many_ignore(
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], conflict: list[str], returning: list[str]
+) -> list[Any]:
+    """Insert `rows` in one statement, skipping those whose `conflict` columns exist; the rows inserted,
+    with the `returning` columns."""
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=conflict)
+        .returning(*[table.c[name] for name in returning])
+    )
+    return list(session.execute(statement).all())

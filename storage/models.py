@@ -256,3 +256,43 @@ class Checkin(SQLModel, table=True):
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+
+
+class Ask(SQLModel, table=True):
+    """A "walk away with a win" ask: a decision the person brings to their manager with a recommendation."""
+
+    __tablename__ = "asks"
+    __table_args__ = (UniqueConstraint("team_id", "request_key", name="uq_asks_team_request"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    manager_id: int = Field(foreign_key="people.id", index=True)  # the confirmed manager when it was asked
+    decision: str = Field(sa_column=Column(Text, nullable=False))
+    options: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    recommendation: str = Field(sa_column=Column(Text, nullable=False))
+    two_way: str = Field(max_length=8)  # yes, no, not_sure
+    needed_by: date | None = None
+    competency_id: str | None = Field(default=None, max_length=64)
+    status: str = Field(default="open", max_length=16)  # open, approved, talk, declined
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # the manager's
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    channel_id: str | None = Field(default=None, max_length=32)  # the manager's DM with the buttons
+    message_ts: str | None = Field(default=None, max_length=32)
+    outcome_win_id: int | None = Field(default=None, foreign_key="wins.id")
+    request_key: str = Field(max_length=128)  # the modal it came from: a retry never asks twice
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class OneOnOne(SQLModel, table=True):
+    """A 1:1 marked as held: what the next one's preparation starts from."""
+
+    __tablename__ = "one_on_ones"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    manager_id: int = Field(foreign_key="people.id")
+    report_id: int = Field(foreign_key="people.id", index=True)
+    held_at: datetime = _timestamp()
+    marked_by_id: int = Field(foreign_key="people.id")

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlmodel import Session
 
-from storage.db import Database, insert_ignore
+from storage.db import Database, insert_ignore, insert_many_ignore
 from storage.models import OutboxMessage
 from storage.types import utcnow
 
@@ -66,6 +66,28 @@ def enqueue(
         },
         conflict=["team_id", "key"],
     )
+
+
+def enqueue_many(session: Session, rows: Sequence[dict[str, Any]], *, due_at: datetime | None = None) -> int:
+    """`enqueue` for many calls in one statement: each row has team_id, key, method and payload."""
+    when = due_at or utcnow()
+    values = [
+        {
+            "team_id": row["team_id"],
+            "enterprise_id": row.get("enterprise_id"),
+            "key": row["key"],
+            "method": row["method"],
+            "payload": json.dumps(row["payload"], ensure_ascii=False, separators=(",", ":")),
+            "due_at": when,
+            "next_attempt_at": when,
+            "attempts": 0,
+            "in_doubt": False,
+            "created_at": utcnow(),
+        }
+        for row in rows
+    ]
+    table = OutboxMessage.__table__
+    return len(insert_many_ignore(session, table, values, conflict=["team_id", "key"], returning=["id"]))  # type: ignore[arg-type]
 
 
 def claim_due(

@@ -235,7 +235,9 @@ def digest_message(reports: Sequence[ReportWeek]) -> tuple[str, list[Block]]:
             lines.append(f"🏆 {escape_within(one_line(win.text, 300), 400)}")
         if len(report.wins) > 5:
             lines.append(f"… and {len(report.wins) - 5} more wins")
-        if not report.entries and not report.wins:
+        for ask in report.open_asks[:5]:
+            lines.append(f"🚪 Waiting for your decision: {escape_within(one_line(ask.decision, 200), 300)}")
+        if not report.entries and not report.wins and not report.open_asks:
             lines.append("Nothing shared this week.")
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_fit("\n".join(lines)))))
     if quiet:

@@ -14,7 +14,9 @@ def test_defaults_follow_the_design() -> None:
     assert settings.database_url == "sqlite:///trellis.db"
     assert settings.framework == "software-engineering"
     assert settings.port == 3000
+    assert settings.ask_follow_up_days == 7
     assert not settings.oauth_enabled
+    assert Settings.load(Mode.HTTP, {**HTTP, "TRELLIS_ASK_FOLLOW_UP_DAYS": "14"}).ask_follow_up_days == 14
 
 
 @pytest.mark.parametrize(
@@ -54,6 +56,8 @@ def test_a_missing_setting_names_the_variable_and_where_to_find_it(
         ({**HTTP, "PORT": "eighty"}, "PORT", "between 1 and 65535"),
         ({**HTTP, "PORT": "70000"}, "PORT", "between 1 and 65535"),
         ({**HTTP, "SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL", "http(s) URL"),
+        ({**HTTP, "TRELLIS_ASK_FOLLOW_UP_DAYS": "0"}, "TRELLIS_ASK_FOLLOW_UP_DAYS", "from 1 to 90"),
+        ({**HTTP, "TRELLIS_ASK_FOLLOW_UP_DAYS": "a week"}, "TRELLIS_ASK_FOLLOW_UP_DAYS", "from 1 to 90"),
         ({**HTTP, "SLACK_CLIENT_ID": "123.456"}, "SLACK_CLIENT_SECRET", "OAuth needs both"),
     ],
 )

@@ -12,11 +12,14 @@ from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot.slack_client import SlackClients
+from growth import checkins
 from growth.checkins import enrol
+from growth.links import admin_set
+from growth.workspaces import set_growth_channel
 from schedules.checkins import queue_checkins, senders
 from schedules.directory import refresh_directories
 from schedules.dispatcher import MARKER, Dispatcher, post_once
-from schedules.kinds import CHECKIN
+from schedules.kinds import CHECKIN, SHARE
 from storage import outbox
 from storage.db import Database
 from storage.models import Checkin, OutboxMessage, Person
@@ -108,7 +111,7 @@ def test_someone_whose_status_says_away_is_not_nudged_that_week(db: Database, sl
     clock = Clock(FRIDAY_3PM_UTC)
     _tick(db, slack, clock())
     report = _dispatcher(db, slack, clock).drain()
-    assert (report.sent, report.failed) == (2, 0), "both done, one without a message"
+    assert (report.sent, report.unneeded, report.failed) == (1, 1, 0), "both done, one without a message"
     assert [call.args["channel"] for call in slack.calls("chat.postMessage")] == ["D0P0000"]
     assert _statuses(db) == {"away": 1, "sent": 1}
 
@@ -171,7 +174,7 @@ def test_a_500_is_retried_with_backoff_and_sent_once(db: Database, slack: FakeSl
     with db.session() as session:
         row = session.exec(select(OutboxMessage)).one()
     assert row.attempts == 1 and row.last_error == "internal_error"
-    assert timedelta(seconds=5) <= row.next_attempt_at - clock() <= timedelta(seconds=7)
+    assert timedelta(seconds=3) <= row.next_attempt_at - clock() <= timedelta(seconds=6), "5 s, with jitter"
     assert dispatcher.drain().claimed == 0, "not before the backoff"
     clock.advance(seconds=7)
     assert dispatcher.drain().retried == 1
@@ -236,3 +239,64 @@ def test_two_ticks_at_once_queue_each_check_in_once(db: Database, slack: FakeSla
     with db.session() as session:
         assert len(session.exec(select(OutboxMessage).where(OutboxMessage.method == CHECKIN)).all()) == 40
     assert _statuses(db) == {"queued": 40}
+
+
+def test_a_shared_entry_goes_under_the_persons_own_thread_in_the_growth_channel(db: Database, slack: FakeSlack) -> None:
+    (someone,) = _people(db, slack, 1)
+    admin = person(db, "U0ADMIN", admin=True)
+    with db.session() as session:
+        set_growth_channel(session, person=admin, channel_id="C0GROWTH", now=MONDAY)
+        checkins.change_settings(session, person=someone, settings=checkins.Settings(share=True), now=MONDAY)
+    clock = Clock(MONDAY)
+    for week, text in ((0, "Learned <!channel> & more"), (1, "Week two")):
+        with db.session() as session:
+            written = checkins.write_entry(
+                session, person=someone, answers=checkins.Answers(learned=text), now=MONDAY + timedelta(weeks=week)
+            )
+            assert written.share and written.first
+            outbox.enqueue(
+                session,
+                team_id="T1",
+                key=f"share:{written.checkin.id}",
+                method=SHARE,
+                payload={"checkin_id": written.checkin.id},
+            )
+        assert _dispatcher(db, slack, clock).drain().sent == 1
+    parent, first, second = slack.posted("C0GROWTH")
+    assert "P0000's growth thread" in parent["text"] and "thread_ts" not in parent
+    assert first["thread_ts"] == second["thread_ts"] == parent["ts"], "one thread per person"
+    assert "Learned &lt;!channel&gt; &amp; more" in first["text"] and "<!channel>" not in first["text"]
+    with db.session() as session:
+        private = checkins.write_entry(
+            session,
+            person=someone,
+            answers=checkins.Answers(learned="Mine", private=True),
+            now=MONDAY + timedelta(weeks=2),
+        )
+    assert not private.share
+
+
+def test_a_manager_gets_one_digest_a_week_without_anything_private(db: Database, slack: FakeSlack) -> None:
+    (report,) = _people(db, slack, 1)
+    admin, manager = person(db, "U0ADMIN", admin=True), person(db, "U0BOSS", tz="UTC")
+    slack.add_user("T1", "U0BOSS", name="Boss", tz="UTC")
+    with db.session() as session:
+        admin_set(session, admin=admin, report=report, manager=manager, now=MONDAY)
+        checkins.write_entry(session, person=report, answers=checkins.Answers(learned="Public lesson"), now=MONDAY)
+    with db.session() as session:
+        checkins.write_entry(
+            session,
+            person=report,
+            answers=checkins.Answers(learned="Secret lesson", private=True),
+            now=MONDAY - timedelta(weeks=1),
+        )
+    nine = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # the next Monday, 09:00 for the manager
+    clock = Clock(nine - timedelta(minutes=1))
+    assert "and 0 digests" in _tick(db, slack, clock())
+    clock.advance(minutes=1)
+    assert "and 1 digests" in _tick(db, slack, clock())
+    assert "and 0 digests" in _tick(db, slack, clock()), "one a week"
+    _dispatcher(db, slack, clock).drain()
+    (digest,) = [m for m in slack.posted("D0BOSS")]
+    text = json.dumps(digest["blocks"])
+    assert "Public lesson" in text and "Secret lesson" not in text and "*P0*" in text
