@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 from growth.asks import open_asks
 from growth.checkins import QUIET_WEEKS, Status, last_activity, local_today
 from growth.links import reports_of
-from storage.models import Ask, Checkin, Person, Win
+from growth.one_on_ones import FIRST_PERIOD
+from storage.models import Ask, Checkin, OneOnOne, Person, Win
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class Member:
     wins_this_month: int  # shared or public, since the first of the month
     open_asks: list[Ask]  # waiting for this manager
     quiet_weeks: int  # whole weeks without an entry or a win; 0 unless QUIET_WEEKS or more
+    last_one_on_one: datetime | None = None
+    new_since_one_on_one: int = 0  # shared wins and entries since then: what the next 1:1 has to go through
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,32 @@ def team_of(session: Session, *, manager: Person, now: datetime) -> Team:
     )
     waiting = open_asks(session, person_ids=ids)
     last = last_activity(session, ids)
+    held = dict(
+        session.exec(
+            select(OneOnOne.report_id, func.max(OneOnOne.held_at))
+            .where(OneOnOne.report_id.in_(ids), OneOnOne.manager_id == manager.id)  # type: ignore[attr-defined]
+            .group_by(OneOnOne.report_id)
+        ).all()
+    )
+    since = {pid: _aware(held.get(pid)) or now - FIRST_PERIOD for pid in ids}
+    new: Counter[int] = Counter()
+    earliest = min(since.values())
+    for pid, at in session.exec(
+        select(Win.person_id, Win.created_at).where(
+            Win.person_id.in_(ids),  # type: ignore[attr-defined]
+            Win.visibility.in_(["shared", "public"]),  # type: ignore[attr-defined]
+            Win.created_at >= earliest,  # type: ignore[operator]
+        )
+    ).all():
+        new[pid] += _aware(at) >= since[pid]
+    for pid, at in session.exec(
+        select(Checkin.person_id, Checkin.answered_at).where(
+            Checkin.person_id.in_(ids),  # type: ignore[attr-defined]
+            Checkin.private == False,  # noqa: E712
+            Checkin.answered_at >= earliest,  # type: ignore[operator]
+        )
+    ).all():
+        new[pid] += _aware(at) >= since[pid]
     members = []
     for report in reports:
         seen = last.get(report.id or 0) or report.created_at
@@ -78,6 +107,13 @@ def team_of(session: Session, *, manager: Person, now: datetime) -> Team:
                 wins[report.id],
                 [ask for ask in waiting[report.id or 0] if ask.manager_id == manager.id],
                 quiet if quiet >= QUIET_WEEKS else 0,
+                _aware(held.get(report.id)),
+                new[report.id or 0],
             )
         )
     return Team(members)
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    """Aggregates (max) come back without the column's type on some backends: make them UTC again."""
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at

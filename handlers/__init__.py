@@ -13,6 +13,7 @@ from handlers import (
     events,
     flags,
     links,
+    mentors,
     middleware,
     one_on_ones,
     roadmap,
@@ -35,6 +36,7 @@ def register(app: App, services: Services) -> None:
     checkins.register(app)
     asks.register(app)
     one_on_ones.register(app)
+    mentors.register(app)
     shortcuts.register(app)
     events.register(app)
     app.error(errors.handle_error)

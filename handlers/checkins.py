@@ -12,11 +12,13 @@ from slack_sdk.errors import SlackApiError
 from growth import checkins
 from growth.checkins import Answers, Written
 from growth.errors import GrowthError
+from growth.mentors import Sees
 from growth.roadmap import objectives
-from handlers.blocks.checkins import HISTORY_PAGE, closed_message, entry_modal, entry_saved, history
-from handlers.blocks.text import from_slack_markup
+from handlers.blocks.checkins import HISTORY_PAGE, closed_message, entry_modal, entry_saved, history, shared_entry
+from handlers.blocks.text import escape, from_slack_markup, one_line
 from handlers.commands_list import parse
 from handlers.ids import Action, Block, View
+from handlers.mentors import post_to_rooms
 from handlers.middleware import PERSON_KEY
 from handlers.services import Services, services_of
 from handlers.wins import logged_answer
@@ -90,7 +92,7 @@ def entry_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: 
             written = checkins.write_entry(
                 session, person=person, answers=answers, now=services.clock(), checkin_id=checkin_id
             )
-            _share(session, written)
+            _share(session, written, person)
     except GrowthError as error:
         ack(response_action="errors", errors={Block.CHECKIN_LEARNED: str(error)})
         return
@@ -112,13 +114,17 @@ def _answers(values: dict[str, Any]) -> Answers:
     )
 
 
-def _share(session: Any, written: Written) -> None:
-    """Learning in public: the week's first entry goes under the person's thread in the growth channel."""
+def _share(session: Any, written: Written, person: Person) -> None:
+    """Learning in public: the week's first entry goes under the person's thread in the growth channel;
+    and to each mentorship room whose mentor sees the growth thread (never a private entry)."""
+    row = written.checkin
     if written.share and written.first:
-        row = written.checkin
         outbox.enqueue(
             session, team_id=row.team_id, key=f"share:{row.id}", method=SHARE, payload={"checkin_id": row.id}
         )
+    if written.first and not row.private:
+        text = f"📓 {escape(one_line(person.display_name, 60))}'s growth thread\n{shared_entry(row)}"
+        post_to_rooms(session, person=person, showing=Sees.THREAD, key=f"room-entry:{row.id}", text=text)
 
 
 def _after_entry(client: WebClient, services: Services, person: Person, written: Written) -> None:
@@ -224,7 +230,7 @@ def dm_message(event: dict[str, Any], client: WebClient, context: BoltContext) -
             now=services.clock(),
         )
         if written is not None:
-            _share(session, written)
+            _share(session, written, person)
     if written is None or not written.first:
         return
     services.dispatcher.drain(team_id=person.team_id)

@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
-from handlers import asks, career, checkins, links, one_on_ones, packet, roadmap, settings, team
+from handlers import asks, career, checkins, links, mentors, one_on_ones, packet, roadmap, settings, team
 from handlers.blocks.help import help_blocks, help_text
 from handlers.commands_list import AVAILABLE, parse
 from handlers.ids import Command
@@ -26,11 +26,12 @@ SUBCOMMANDS: dict[str, Callable[..., None]] = {
     "ask": asks.ask_command,
     "team": team.team_command,
     "1on1": one_on_ones.one_on_one_command,
+    "mentor": mentors.mentor_command,
 }
 
 
 # Named in the manifest's usage hint, served by a later version: say so instead of "I don't know".
-PLANNED = frozenset({"feedback", "mentor"})
+PLANNED = frozenset({"feedback"})
 
 
 def register(app: App) -> None:

@@ -12,10 +12,12 @@ from slack_sdk.webhook import WebhookClient
 
 from growth.career import NoLevelYet, roadmap_view
 from growth.errors import GrowthError
+from growth.mentors import Sees
 from growth.roadmap import Status, add, set_status
 from handlers.blocks.career import no_level_blocks
-from handlers.blocks.roadmap import objective_modal, roadmap_message
+from handlers.blocks.roadmap import objective_modal, roadmap_change, roadmap_message
 from handlers.ids import Action, Block, View
+from handlers.mentors import post_to_rooms
 from handlers.middleware import PERSON_KEY
 from handlers.services import Services, services_of
 from storage.models import Person
@@ -52,10 +54,19 @@ def status_chosen(ack: Ack, action: dict[str, Any], respond: Respond, context: B
     status = Status(action["selected_option"]["value"])
     try:
         with services.db.session() as session:
-            set_status(session, person=person, objective_id=objective_id, status=status, now=services.clock())
+            changed = set_status(session, person=person, objective_id=objective_id, status=status, now=services.clock())
+            stamp = int(services.clock().timestamp())
+            post_to_rooms(
+                session,
+                person=person,
+                showing=Sees.ROADMAP,
+                key=f"room-objective:{objective_id}:{status.value}:{stamp}",
+                text=roadmap_change(person.display_name, changed),
+            )
     except GrowthError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
+    services.dispatcher.drain(team_id=person.team_id)
     text, blocks = _message(services, person)
     respond(text=text, blocks=blocks, replace_original=True)
 
@@ -77,7 +88,7 @@ def objective_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) ->
             if not title.strip() and idea is not None and int(idea) < len(current.suggestions):
                 suggestion = current.suggestions[int(idea)]
                 title, competency = suggestion.activity, suggestion.competency_id
-            add(
+            added = add(
                 session,
                 person=person,
                 competency_id=competency,
@@ -85,10 +96,18 @@ def objective_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) ->
                 due_on=date.fromisoformat(due) if due else None,
                 now=services.clock(),
             )
+            post_to_rooms(
+                session,
+                person=person,
+                showing=Sees.ROADMAP,
+                key=f"room-objective:{added.id}",
+                text=roadmap_change(person.display_name, added),
+            )
     except GrowthError as error:
         ack(response_action="errors", errors={Block.OBJECTIVE_TITLE: str(error)[:150]})
         return
     ack()
+    services.dispatcher.drain(team_id=person.team_id)
     response_url = json.loads(view.get("private_metadata") or "{}").get("r")
     if response_url:
         text, blocks = _message(services, person)

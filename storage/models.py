@@ -296,3 +296,20 @@ class OneOnOne(SQLModel, table=True):
     report_id: int = Field(foreign_key="people.id", index=True)
     held_at: datetime = _timestamp()
     marked_by_id: int = Field(foreign_key="people.id")
+
+
+class MentorLink(SQLModel, table=True):
+    """A mentor: counts once the mentor confirms. The person chooses what the mentor sees."""
+
+    __tablename__ = "mentor_links"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    person_id: int = Field(foreign_key="people.id", index=True)
+    mentor_id: int = Field(foreign_key="people.id", index=True)
+    status: str = Field(max_length=16)  # pending, confirmed, declined, ended
+    sees: str = Field(default="wins", max_length=64)  # comma-separated: wins, thread, roadmap
+    room_channel_id: str | None = Field(default=None, max_length=32)  # the private mentorship room
+    created_at: datetime = _timestamp()
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

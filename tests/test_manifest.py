@@ -4,6 +4,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.oauth import BOT_SCOPES
 from handlers.ids import Callback, Command
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[1] / "manifest.yml").read_text())
@@ -30,13 +31,8 @@ def test_socket_mode_home_tab_and_interactivity_are_on() -> None:
 
 
 def test_the_bot_asks_for_the_minimal_scopes() -> None:
-    assert MANIFEST["oauth_config"]["scopes"]["bot"] == [
-        "commands",
-        "chat:write",
-        "im:write",
-        "im:history",
-        "users:read",
-    ]
+    assert BOT_SCOPES == ("commands", "chat:write", "im:write", "im:history", "users:read", "groups:write")
+    assert MANIFEST["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
 
 
 def test_the_procfile_runs_the_three_processes() -> None:

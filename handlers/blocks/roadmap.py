@@ -20,10 +20,11 @@ from slack_sdk.models.views import View
 
 from growth.career import RoadmapView
 from growth.roadmap import LABELS, TITLE_LIMIT, Status
-from handlers.blocks.text import escape_within, shorten
+from handlers.blocks.text import escape, escape_within, one_line, shorten
 from handlers.ids import Action
 from handlers.ids import Block as Id
 from handlers.ids import View as ViewId
+from storage.models import Objective
 
 LISTED = 40  # objectives shown in the message, well under Slack's 50 blocks
 
@@ -122,3 +123,11 @@ def objective_modal(view: RoadmapView, response_url: str | None) -> View:
         private_metadata=json.dumps({"r": response_url}),
         blocks=blocks,
     )
+
+
+def roadmap_change(name: str, objective: Objective) -> str:
+    """For a mentorship room: an objective added or moved on."""
+    who = escape(one_line(name, 60) or "Someone")
+    due = f", due {objective.due_on:%-d %B}" if objective.due_on else ""
+    status = objective.status.replace("_", " ")
+    return f"🗺️ {who}'s roadmap: “{escape_within(one_line(objective.title, 250), 350)}” is *{status}*{due}."

@@ -65,8 +65,18 @@ def home_team_section(team: Team) -> list[Block]:
         blocks.append(decision_buttons(ask.id))
     if len(pending) > 10:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"… and {len(pending) - 10} more asks.")]))
+    upcoming = [m for m in team.members if m.new_since_one_on_one]
+    if upcoming:
+        lines = [f"• *{escape(one_line(m.person.display_name, 40))}*: {_since(m)}" for m in upcoming[:15]]
+        heading = "*For your next 1:1s* (`/trellis 1on1 @name` prepares one)"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=heading + "\n" + "\n".join(lines))))
     quiet = team.quiet
     if quiet:
         names = ", ".join(f"{escape(one_line(m.person.display_name, 40))} ({m.quiet_weeks} weeks)" for m in quiet[:20])
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Gone quiet: {names}.")]))
     return blocks
+
+
+def _since(member: Member) -> str:
+    when = f"your last 1:1 ({member.last_one_on_one:%-d %b})" if member.last_one_on_one else "the last two weeks"
+    return f"{member.new_since_one_on_one} new wins and entries since {when}"

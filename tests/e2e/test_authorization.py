@@ -1,8 +1,9 @@
 """Who may read and press what, over HTTP against the running bot, on both databases.
 
 Maya's things (her win, her roadmap objective, her check-in, her ask to Dev, her packet and 1:1 prep)
-meet five people: Maya herself, Dev (her confirmed manager), Uma (asked to be her manager, never
-confirmed), Ray (another of Dev's reports) and Dev again but from another workspace. Everyone not
+meet six people: Maya herself, Dev (her confirmed manager), Uma (asked to be her manager, never
+confirmed), Ray (another of Dev's reports), Ada (her mentor, who sees everything she lets her see) and
+Dev again but from another workspace. Everyone not
 allowed is refused with a sentence and changes nothing; the one allowed then succeeds."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from growth import asks, checkins, links, roadmap
+from growth import asks, checkins, links, mentors, roadmap
 from growth.wins import Details, log_win
 from storage.db import Database
 from storage.models import Ask, Checkin, Objective, OneOnOne, Person, Win
@@ -42,14 +43,19 @@ class World:
 @pytest.fixture
 def world(db: Database, slack: FakeSlack) -> World:
     team = slack.team_id
-    for user_id, name in (("U0UMA", "Uma"), ("U0RAY", "Ray"), ("U0ADMIN", "Ada")):
+    for user_id, name in (("U0UMA", "Uma"), ("U0RAY", "Ray"), ("U0ADMIN", "Admin"), ("U0ADA", "Ada")):
         slack.add_user(team, user_id, name=name)
     admin = person(db, "U0ADMIN", team=team, admin=True, now=NOW)
-    maya, dev, uma, ray = (person(db, user, team=team, now=NOW) for user in ("U0MAYA", "U0DEV", "U0UMA", "U0RAY"))
+    maya, dev, uma, ray, ada = (
+        person(db, user, team=team, now=NOW) for user in ("U0MAYA", "U0DEV", "U0UMA", "U0RAY", "U0ADA")
+    )
     with db.session() as session:
         links.admin_set(session, admin=admin, report=maya, manager=dev, now=NOW)
         links.admin_set(session, admin=admin, report=ray, manager=dev, now=NOW)
         links.ask(session, report=maya, manager=uma, now=NOW)  # never confirmed
+        mentorship = mentors.ask(session, person=maya, mentor=ada, now=NOW)
+        mentors.answer(session, link_id=mentorship.link.id, mentor=ada, confirm=True, now=NOW)
+        mentors.choose_sees(session, person=maya, link_id=mentorship.link.id, sees=set(mentors.Sees))
         win = log_win(
             session,
             person=maya,
@@ -79,6 +85,7 @@ ACTORS = {
     "confirmed manager": ("U0DEV", None),
     "unconfirmed manager": ("U0UMA", None),
     "another report": ("U0RAY", None),
+    "mentor": ("U0ADA", None),
     "another workspace": ("U0DEV", ELSEWHERE),
 }
 

@@ -35,7 +35,7 @@ def _install(bot: RunningBot, slack: FakeSlack, team_id: str) -> str:
     page = http(bot.url + "/slack/install")
     assert page.status == 200
     assert "https://slack.com/oauth/v2/authorize?" in page.text
-    assert "scope=commands,chat:write,im:write,im:history,users:read" in page.text
+    assert "scope=commands,chat:write,im:write,im:history,users:read,groups:write" in page.text
     state = re.search(r"state=([\w-]+)", page.text)
     assert state is not None
     cookie = page.headers["set-cookie"].split(";")[0]

@@ -268,7 +268,7 @@ def test_a_public_win_without_a_growth_channel_says_where_it_will_go(
     body = sender.command("/win", OUTAGE, user_id="U0MAYA").json()
     public = {"value": "public", "text": {"type": "plain_text", "text": "Public"}}
     _click(sender, _actions(body["blocks"])["win_visibility"], selected_option=public)
-    redrawn = slack.wait_for_responses(1)[-1]
+    redrawn = slack.wait_for_response("once a workspace admin chooses a growth channel")
     assert "once a workspace admin chooses a growth channel in `/trellis settings`" in _text(redrawn["blocks"])
     assert slack.calls("chat.postMessage") == []
 

@@ -123,6 +123,9 @@ class _State:
     users_by_id: dict[str, User] = field(default_factory=dict)
     buckets: dict[tuple[str, str], _Bucket] = field(default_factory=dict)
     limited: int = 0  # calls answered 429 by the rate limit
+    channels: dict[str, str] = field(default_factory=dict)  # channels the app created: id -> name
+    members: dict[str, set[str]] = field(default_factory=dict)
+    archived: set[str] = field(default_factory=set)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
@@ -300,6 +303,17 @@ class FakeSlack:
             time.sleep(0.01)
         raise AssertionError(f"no home for {user_id} containing {containing!r}")
 
+    def wait_for_response(self, containing: str, timeout: float = 10.0) -> dict[str, Any]:
+        """The latest response_url post whose JSON contains `containing` (waits for it; a bot that outlives
+        a test may still answer an earlier test's click, so tests that can wait for content should)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for body in reversed(self.responses()):
+                if containing in json.dumps(body, ensure_ascii=False):
+                    return body
+            time.sleep(0.01)
+        raise AssertionError(f"no response_url post containing {containing!r}")
+
     def wait_for_responses(self, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -373,7 +387,7 @@ class FakeSlack:
             "ok": True,
             "app_id": "A0TRELLIS",
             "authed_user": {"id": "U0INSTALLER"},
-            "scope": "commands,chat:write,im:write,im:history,users:read",
+            "scope": "commands,chat:write,im:write,im:history,users:read,groups:write",
             "token_type": "bot",
             "access_token": f"xoxb-{team_id}-installed",
             "bot_user_id": BOT_USER,
@@ -489,6 +503,45 @@ class FakeSlack:
                 shown["metadata"] = message["metadata"]
             messages.append(shown)
         return {"ok": True, "messages": messages, "has_more": len(held) > limit}
+
+    def _m_conversations_create(self, args: dict[str, Any]) -> dict[str, Any]:
+        name = str(args.get("name") or "")
+        if not name or len(name) > 80 or name != name.lower() or " " in name:
+            return {"ok": False, "error": "invalid_name"}
+        with self._lock:
+            if name in self._state.channels.values():
+                return {"ok": False, "error": "name_taken"}
+            channel = f"G{next(self._ids):08d}"
+            self._state.channels[channel] = name
+        private = str(args.get("is_private", "")).lower() in ("1", "true")
+        return {"ok": True, "channel": {"id": channel, "name": name, "is_private": private, "is_archived": False}}
+
+    def _m_conversations_invite(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel") or "")
+        with self._lock:
+            if channel not in self._state.channels:
+                return {"ok": False, "error": "channel_not_found"}
+            self._state.members.setdefault(channel, set()).update(str(args.get("users") or "").split(","))
+        return {"ok": True, "channel": {"id": channel}}
+
+    def _m_conversations_archive(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel") or "")
+        with self._lock:
+            if channel not in self._state.channels:
+                return {"ok": False, "error": "channel_not_found"}
+            if channel in self._state.archived:
+                return {"ok": False, "error": "already_archived"}
+            self._state.archived.add(channel)
+        return {"ok": True}
+
+    def room(self, channel: str) -> tuple[str, set[str], bool]:
+        """A channel the app created: (name, members invited, archived)."""
+        with self._lock:
+            return (
+                self._state.channels[channel],
+                set(self._state.members.get(channel, set())),
+                channel in self._state.archived,
+            )
 
     def posted(self, channel: str | None = None) -> list[dict[str, Any]]:
         """Messages the app posted (and has not deleted), oldest first, with their channel and ts."""

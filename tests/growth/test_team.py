@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import event
 
-from growth import asks, checkins
+from growth import asks, checkins, one_on_ones
 from growth.links import admin_set
 from growth.team import team_of
 from growth.wins import Details, Visibility, log_win
@@ -70,6 +70,13 @@ def test_the_team_view_counts_what_was_shared_and_who_is_waiting(db: Database) -
     assert [len(m.open_asks) for m in team.members] == [0, 1, 0]
     assert [a.decision for a, _ in team.pending] == ["Decide"]
     assert team.quiet == []
+    assert [m.new_since_one_on_one for m in team.members] == [1, 2, 1], "the shared win, and R01's entry"
+    with db.session() as session:
+        one_on_ones.mark_held(session, viewer=boss, report=by_name["R01"].person, now=NOW + timedelta(minutes=1))
+    with db.session() as session:
+        after = {m.person.display_name: m for m in team_of(session, manager=boss, now=NOW + timedelta(hours=1)).members}
+    assert after["R01"].new_since_one_on_one == 0 and after["R01"].last_one_on_one == NOW + timedelta(minutes=1)
+    assert after["R00"].new_since_one_on_one == 1
     assert {m.person.display_name for m in later.quiet} == {"R00", "R01", "R02"}, "two weeks without a word"
 
 

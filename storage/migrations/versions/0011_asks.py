@@ -1,4 +1,4 @@
-"""Walk-away-with-a-win asks, and 1:1s marked as held.
+"""Walk-away-with-a-win asks, 1:1s marked as held, and mentors.
 
 Revision ID: 0011
 Revises: 0010
@@ -50,7 +50,22 @@ def upgrade() -> None:
         sa.Column("marked_by_id", sa.Integer(), sa.ForeignKey("people.id"), nullable=False),
     )
 
+    op.create_table(
+        "mentor_links",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("team_id", sa.String(32), nullable=False, index=True),
+        sa.Column("person_id", sa.Integer(), sa.ForeignKey("people.id"), nullable=False, index=True),
+        sa.Column("mentor_id", sa.Integer(), sa.ForeignKey("people.id"), nullable=False, index=True),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("sees", sa.String(64), nullable=False),
+        sa.Column("room_channel_id", sa.String(32)),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True)),
+        sa.Column("ended_at", sa.DateTime(timezone=True)),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("mentor_links")
     op.drop_table("one_on_ones")
     op.drop_table("asks")
