@@ -14,6 +14,7 @@ from slack_sdk.webhook import WebhookClient
 from growth.career import WinVocabulary, win_vocabulary
 from growth.errors import GrowthError, NotAllowed
 from growth.links import manages, reports_of
+from growth.mentors import Sees
 from growth.people import local_today
 from growth.roadmap import objectives
 from growth.suggest import suggest
@@ -30,9 +31,10 @@ from growth.wins import (
     tag_win,
 )
 from growth.workspaces import growth_channel
-from handlers.blocks.text import escape, from_slack_markup
+from handlers.blocks.text import escape, escape_within, from_slack_markup, one_line
 from handlers.blocks.wins import WinForm, logged_message, public_post, whole_text_view, win_modal
 from handlers.ids import Action, Block, Callback, Command, View
+from handlers.mentors import post_to_rooms
 from handlers.middleware import PERSON_KEY
 from handlers.people import person_for
 from handlers.services import Services, services_of
@@ -273,9 +275,13 @@ NO_CHANNEL = "Public wins are posted once a workspace admin chooses a growth cha
 def _sync_public(
     session: Any, services: Services, person: Person, logged: LoggedWin, vocabulary: WinVocabulary
 ) -> str | None:
-    """In the change's own transaction: take down the win's post, and post it again if it is public."""
+    """In the change's own transaction: take down the win's post, and post it again if it is public.
+    A win shared for the first time also goes to the mentorship rooms whose mentor sees wins."""
     assert logged.win.id is not None
     _take_down(session, services, person, logged.win.id)
+    if logged.win.visibility in (Visibility.SHARED.value, Visibility.PUBLIC.value):
+        text = f"🏆 {escape(one_line(person.display_name, 60))} logged a win: {escape_within(logged.win.text, 2500)}"
+        post_to_rooms(session, person=person, showing=Sees.WINS, key=f"room-win:{logged.win.id}", text=text)
     if logged.win.visibility != Visibility.PUBLIC.value:
         return None
     channel = growth_channel(session, team_id=person.team_id)

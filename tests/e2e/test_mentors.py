@@ -55,13 +55,13 @@ def test_a_mentor_confirms_sees_what_was_chosen_in_a_room_and_the_room_is_archiv
         "action_id": "mentor_sees",
         "block_id": section["block_id"],
         "type": "checkboxes",
-        "selected_options": [{"value": "thread"}, {"value": "roadmap"}],
+        "selected_options": [{"value": "thread"}, {"value": "roadmap"}, {"value": "wins"}],
     }
     _answer(slack, lambda: sender.block_action(user_id="U0MAYA", action=sees))
     forged = _answer(slack, lambda: sender.block_action(user_id="U0ADA", action=sees))
     assert forged["text"] == "Only the person mentored chooses what their mentor sees."
     with db.session() as session:
-        assert session.exec(select(MentorLink.sees)).one() == "roadmap,thread"
+        assert session.exec(select(MentorLink.sees)).one() == "roadmap,thread,wins"
 
     room = _button(listing, "mentor_room")
     redrawn = _answer(slack, lambda: _click(sender, "U0MAYA", room))
@@ -105,6 +105,28 @@ def test_a_mentor_confirms_sees_what_was_chosen_in_a_room_and_the_room_is_archiv
         },
     )
     assert "“Mentor a new hire” is *in progress*" in _posted_in(slack, room_id, "Mentor a new hire")["text"]
+
+    logged = sender.command("/win", "Private first, then shared", user_id="U0MAYA").json()
+    time.sleep(0.2)
+    assert not any("Private first" in m["text"] for m in slack.posted(room_id)), "a private win stays private"
+    select_visibility = next(
+        {**e, "block_id": b["block_id"]}
+        for b in logged["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "win_visibility"
+    )
+    shared = {"value": "shared", "text": {"type": "plain_text", "text": "Shared"}}
+    sender.block_action(
+        user_id="U0MAYA",
+        action={
+            "action_id": "win_visibility",
+            "block_id": select_visibility["block_id"],
+            "type": "static_select",
+            "selected_option": shared,
+        },
+    )
+    assert "Maya logged a win: Private first, then shared" in _posted_in(slack, room_id, "Private first")["text"]
 
     end = _button(redrawn, "mentor_end")
     _answer(slack, lambda: _click(sender, "U0MAYA", end))
