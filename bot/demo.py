@@ -11,18 +11,26 @@ import html
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from sqlmodel import select
+
 from bot.app import build_bot
 from bot.http import EVENTS_PATH, TrellisWSGI
 from bot.settings import Mode, Settings
+from growth.checkins import plan_of
+from schedules.checkins import queue_checkins, senders
+from schedules.dispatcher import Dispatcher
 from storage import migrate
 from storage.db import Database
+from storage.models import Person
 
 SIGNING_SECRET = "demo-signing-secret"
 
@@ -141,6 +149,7 @@ def run_demo(out: Any = None) -> int:
             with serving(TrellisWSGI(bot)) as base:
                 slack = slack_requests.SlackSender(base + EVENTS_PATH, SIGNING_SECRET, fake)
                 _story(story, slack, fake)
+                _week(story, slack, fake, bot)
         finally:
             bot.close()
     return 0
@@ -225,3 +234,86 @@ def _story(story: Transcript, slack: Any, fake: Any) -> None:
     slack.app_home_opened("U0DEV", event_id="Ev0DEMO1", retry_num=1)
     story.said("Slack", "delivers Dev's app_home_opened, then retries the same event")
     story.shown("Trellis", [f"published Dev's home {len(fake.calls('views.publish')) - before} time(s): acted once"])
+
+
+def _dm(fake: Any, user: str, before: int) -> dict[str, Any]:
+    """The first DM to `user` after the first `before` chat.postMessage calls (waits for it)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for call in fake.calls("chat.postMessage")[before:]:
+            if call.args.get("channel") in (user, "D" + user[1:]):
+                return call.args
+        time.sleep(0.02)
+    raise RuntimeError(f"no DM to {user}")
+
+
+def _press(slack: Any, user: str, message: dict[str, Any], action_id: str) -> None:
+    element, block_id = next(
+        (e, b.get("block_id", "b"))
+        for b in message["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == action_id
+    )
+    slack.block_action(user_id=user, action={**element, "block_id": block_id})
+
+
+def _week(story: Transcript, slack: Any, fake: Any, bot: Any) -> None:
+    """Wednesday to Friday: a manager link, an ask walked away with, and the weekly check-in."""
+    story.scene("Wednesday: Maya asks Dev to confirm he is her manager")
+    story.said("Maya", "/trellis manager @Dev")
+    before = len(fake.calls("chat.postMessage"))
+    slack.command("/trellis", "manager <@U0DEV|dev>", user_id="U0MAYA")
+    request = _dm(fake, "U0DEV", before)
+    story.shown("Trellis (DM to Dev)", render(request["blocks"]))
+    story.said("Dev", "taps “Confirm”")
+    before = len(fake.calls("chat.postMessage"))
+    _press(slack, "U0DEV", request, "link_confirm")
+    story.shown("Trellis (DM to Maya)", [_dm(fake, "U0MAYA", before)["text"]])
+
+    story.scene("Wednesday: walk away with a win")
+    story.said("Maya", "/trellis ask")
+    form = _after(fake, "views.open", lambda: slack.command("/trellis", "ask", user_id="U0MAYA"))
+    values = {
+        "decision": {"ask": {"type": "plain_text_input", "value": "Move our deploys from Friday to Tuesday"}},
+        "recommendation": {"ask": {"type": "plain_text_input", "value": "Tuesday 10:00, with the on-call awake"}},
+        "two_way": {"ask": {"type": "radio_buttons", "selected_option": {"value": "yes"}}},
+    }
+    before = len(fake.calls("chat.postMessage"))
+    slack.view_submission(user_id="U0MAYA", view=form, values=values)
+    ask = _dm(fake, "U0DEV", before)
+    story.shown("Trellis (DM to Dev)", render(ask["blocks"]))
+    story.said("Dev", "taps “Try it out”")
+    before = len(fake.calls("chat.postMessage"))
+    _press(slack, "U0DEV", ask, "ask_approve")
+    story.shown("Trellis (DM to Maya)", [html.unescape(_dm(fake, "U0MAYA", before)["text"])])
+
+    story.scene("Friday, 15:00 in Paris: the weekly check-in")
+    with bot.db.session() as session:
+        maya = session.exec(select(Person).where(Person.slack_user_id == "U0MAYA")).one()
+        friday = plan_of(session, maya).next_at
+    offset = friday - datetime.now(UTC)
+
+    def clock() -> datetime:
+        return datetime.now(UTC) + offset
+
+    before = len(fake.calls("chat.postMessage"))
+    queue_checkins(bot.db, friday)
+    Dispatcher(bot.db, bot.dispatcher.client_for_team, clock=clock, senders=senders(bot.db, clock)).drain()
+    checkin = _dm(fake, "U0MAYA", before)
+    story.shown("Trellis (DM to Maya)", render(checkin["blocks"]))
+    story.said("Maya", "replies in the thread: “Learned that a small, reversible change gets a yes fast.”")
+    message = next(m for m in fake.posted(checkin["channel"]) if m["text"] == checkin["text"])
+    before = len(fake.calls("chat.postMessage"))
+    slack.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": checkin["channel"],
+            "user": "U0MAYA",
+            "text": "Learned that a small, reversible change gets a yes fast.",
+            "ts": f"{time.time():.6f}",
+            "thread_ts": message["ts"],
+        }
+    )
+    story.shown("Trellis (in the thread)", [_dm(fake, "U0MAYA", before)["text"]])
