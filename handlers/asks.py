@@ -30,6 +30,7 @@ from handlers.blocks.asks import (
 from handlers.home import publish_home
 from handlers.ids import Action, Block, View
 from handlers.middleware import PERSON_KEY
+from handlers.people import dm_later
 from handlers.services import Services, services_of
 from handlers.wins import logged_answer
 from schedules.kinds import ASK_FOLLOW_UP, ASK_REMINDER
@@ -123,14 +124,7 @@ def _queue(session: Any, found: Parties, key: str, method: str, *, due_at: Any =
 
 
 def _tell_person(session: Any, found: Parties) -> None:
-    payload = {"channel": found.person.slack_user_id, "text": decided_for_person(found)}
-    outbox.enqueue(
-        session,
-        team_id=found.ask.team_id,
-        key=f"ask-decided:{found.ask.id}",
-        method="chat.postMessage",
-        payload=payload,
-    )
+    dm_later(session, found.person, f"ask-decided:{found.ask.id}", decided_for_person(found))
 
 
 def _done(text: str) -> dict[str, Any]:

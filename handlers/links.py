@@ -14,7 +14,7 @@ from handlers.blocks.text import escape
 from handlers.commands_list import parse
 from handlers.ids import Action
 from handlers.middleware import PERSON_KEY
-from handlers.people import mentioned, person_for
+from handlers.people import dm_later, mentioned, person_for
 from handlers.services import Services, services_of
 from storage import outbox
 from storage.models import Person
@@ -74,7 +74,7 @@ def _ask(client: WebClient, services: Services, person: Person, user_id: str) ->
 def _end(services: Services, person: Person) -> str:
     with services.db.session() as session:
         link = end(session, report=person, now=services.clock())
-        _tell(session, link.manager, f"link-end:{link.id}", outcome_for_manager(link))
+        dm_later(session, link.manager, f"link-end:{link.id}", outcome_for_manager(link))
     return outcome_for_report(link)
 
 
@@ -85,10 +85,10 @@ def _admin(client: WebClient, services: Services, person: Person, users: list[st
         link = admin_set(session, admin=person, report=report, manager=manager, now=services.clock())
         stamp = int(services.clock().timestamp())
         if link is not None:
-            _tell(session, report, f"link-set:{link.id}", outcome_for_report(link))
-            _tell(session, manager, f"link-set-manager:{link.id}", outcome_for_manager(link))
+            dm_later(session, report, f"link-set:{link.id}", outcome_for_report(link))
+            dm_later(session, manager, f"link-set-manager:{link.id}", outcome_for_manager(link))
             return f"Set: *{escape(manager.display_name)}* manages *{escape(report.display_name)}*."  # type: ignore[union-attr]
-        _tell(session, report, f"link-removed:{report.id}:{stamp}", "A workspace admin removed your manager link.")
+        dm_later(session, report, f"link-removed:{report.id}:{stamp}", "A workspace admin removed your manager link.")
     return f"Removed *{escape(report.display_name)}*'s manager link."
 
 
@@ -110,16 +110,9 @@ def _answer(action: dict[str, Any], respond: Respond, context: BoltContext, *, c
                 session, link_id=int(action["value"]), manager=person, confirm=confirm, now=services.clock()
             )
             if changed:
-                _tell(session, link.report, f"link-answer:{link.id}", outcome_for_report(link))
+                dm_later(session, link.report, f"link-answer:{link.id}", outcome_for_report(link))
     except GrowthError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
     respond(text=outcome_for_manager(link), replace_original=True)
     services.dispatcher.drain(team_id=person.team_id)
-
-
-def _tell(session: Any, person: Person | None, key: str, text: str) -> None:
-    if person is None:
-        return
-    payload = {"channel": person.slack_user_id, "text": text}
-    outbox.enqueue(session, team_id=person.team_id, key=key, method="chat.postMessage", payload=payload)

@@ -25,7 +25,7 @@ from handlers.blocks.text import escape
 from handlers.commands_list import parse
 from handlers.ids import Action
 from handlers.middleware import PERSON_KEY
-from handlers.people import mentioned, person_for
+from handlers.people import dm_later, mentioned, person_for
 from handlers.services import Services, services_of
 from storage import outbox
 from storage.models import Person
@@ -92,7 +92,7 @@ def _answer(action: dict[str, Any], respond: Respond, context: BoltContext, *, c
                 session, link_id=int(action["value"]), mentor=mentor, confirm=confirm, now=services.clock()
             )
             if changed:
-                _tell(session, found.person, f"mentor-answer:{found.link.id}", outcome_for_person(found))
+                dm_later(session, found.person, f"mentor-answer:{found.link.id}", outcome_for_person(found))
     except GrowthError as error:
         respond(text=str(error), response_type="ephemeral", replace_original=False)
         return
@@ -171,7 +171,7 @@ def end_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: Bol
             if changed:
                 other = found.mentor if who.id == found.person.id else found.person
                 told = outcome_for_mentor(found) if other is found.mentor else outcome_for_person(found)
-                _tell(session, other, f"mentor-end:{found.link.id}", told)
+                dm_later(session, other, f"mentor-end:{found.link.id}", told)
                 if found.link.room_channel_id:
                     outbox.enqueue(
                         session,
@@ -194,11 +194,6 @@ def _redraw(services: Services, person: Person, respond: Respond) -> None:
     with services.db.session() as session:
         text, blocks = mentors_message(mentors.mentorships(session, person=person))
     respond(text=text, blocks=[b.to_dict() for b in blocks], replace_original=True)
-
-
-def _tell(session: Any, person: Person, key: str, text: str) -> None:
-    payload = {"channel": person.slack_user_id, "text": text}
-    outbox.enqueue(session, team_id=person.team_id, key=key, method="chat.postMessage", payload=payload)
 
 
 def post_to_rooms(session: Any, *, person: Person, showing: Sees, key: str, text: str) -> None:

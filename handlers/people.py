@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from slack_sdk import WebClient
 
 from growth.people import Profile, ensure_person
 from handlers.middleware import slack_profile
 from handlers.services import Services
+from storage import outbox
 from storage.models import Person
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -29,3 +31,11 @@ def person_for(client: WebClient, services: Services, *, team_id: str, user_id: 
         return ensure_person(
             session, team_id=team_id, user_id=user_id, enterprise_id=None, load_profile=load, now=services.clock()
         )
+
+
+def dm_later(session: Any, person: Person | None, key: str, text: str) -> None:
+    """Queue a plain DM to `person` in the caller's transaction (sent after the ack); nobody: nothing."""
+    if person is None:
+        return
+    payload = {"channel": person.slack_user_id, "text": text}
+    outbox.enqueue(session, team_id=person.team_id, key=key, method="chat.postMessage", payload=payload)
