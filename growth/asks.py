@@ -168,13 +168,6 @@ def may_decide(session: Session, found: Parties, who: Person) -> None:
         raise NotAllowed(f"Only {found.person.display_name or 'their'}'s confirmed manager can decide this ask.")
 
 
-def record_posted(session: Session, *, ask_id: int, channel: str, ts: str) -> None:
-    ask = session.get(Ask, ask_id)
-    if ask is not None:
-        ask.channel_id, ask.message_ts = channel, ts
-        session.add(ask)
-
-
 def log_outcome(session: Session, *, person: Person, ask_id: int, today: date, now: datetime) -> LoggedWin:
     """One click: the approved ask's outcome becomes a win, marked as walked away with a win."""
     found = parties(session, team_id=person.team_id, ask_id=ask_id)

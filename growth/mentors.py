@@ -153,17 +153,3 @@ def rooms(session: Session, *, person: Person, showing: Sees) -> list[tuple[int,
         for m in mentorships(session, person=person)
         if m.link.status == Status.CONFIRMED and m.link.room_channel_id and showing in m.sees
     ]
-
-
-def mentors(session: Session, *, mentor: Person, person: Person) -> bool:
-    return (
-        session.exec(
-            select(MentorLink.id).where(
-                MentorLink.team_id == person.team_id,
-                MentorLink.person_id == person.id,
-                MentorLink.mentor_id == mentor.id,
-                MentorLink.status == Status.CONFIRMED.value,
-            )
-        ).first()
-        is not None
-    )

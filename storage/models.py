@@ -277,8 +277,6 @@ class Ask(SQLModel, table=True):
     status: str = Field(default="open", max_length=16)  # open, approved, talk, declined
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # the manager's
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    channel_id: str | None = Field(default=None, max_length=32)  # the manager's DM with the buttons
-    message_ts: str | None = Field(default=None, max_length=32)
     outcome_win_id: int | None = Field(default=None, foreign_key="wins.id")
     request_key: str = Field(max_length=128)  # the modal it came from: a retry never asks twice
     created_at: datetime = _timestamp()

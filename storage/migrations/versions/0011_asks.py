@@ -32,8 +32,6 @@ def upgrade() -> None:
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("note", sa.Text()),
         sa.Column("decided_at", sa.DateTime(timezone=True)),
-        sa.Column("channel_id", sa.String(32)),
-        sa.Column("message_ts", sa.String(32)),
         sa.Column("outcome_win_id", sa.Integer(), sa.ForeignKey("wins.id")),
         sa.Column("request_key", sa.String(128), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
