@@ -34,15 +34,17 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select  # noqa: E402
 
 from bot.slack_client import SlackClients  # noqa: E402
-from schedules.checkins import queue_checkins, senders  # noqa: E402
+from delivery.dispatcher import MARKER, Dispatcher  # noqa: E402
+from delivery.outbound import Outbound  # noqa: E402
+from delivery.senders.checkins import senders  # noqa: E402
+from schedules.checkins import queue_checkins  # noqa: E402
 from schedules.directory import refresh_directories  # noqa: E402
-from schedules.dispatcher import MARKER, Dispatcher  # noqa: E402
+from slacksim import FakeSlack  # noqa: E402
 from storage import migrate, outbox  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import CheckinPlan, Person, Workspace  # noqa: E402
 from tests.conftest import empty  # noqa: E402
 from tests.databases import postgres_server, temporary_postgres  # noqa: E402
-from tests.fakes.slack_api import FakeSlack  # noqa: E402
 
 TEAMS = ("T0NORTH", "T0SOUTH", "T0WEST")
 ZONES = ("UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
@@ -123,7 +125,7 @@ def run(url: str, fake: FakeSlack, *, people: int, rate: float, dispatchers: int
     started = time.perf_counter()
     refresh_directories(db, lambda team, _: clients.for_outbox(f"xoxb-{team}-installed"), now)
     directory = time.perf_counter() - started
-    summary = queue_checkins(db, now)
+    summary = queue_checkins(db, Outbound(()), now)
     ticked = time.perf_counter() - started - directory
     spawn = multiprocessing.get_context("spawn")
     processes = [spawn.Process(target=dispatch, args=(url, fake.api_url, 0.0)) for _ in range(dispatchers)]

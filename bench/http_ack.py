@@ -21,6 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from slacksim import (  # noqa: E402
+    DEFAULT_TEAM,
+    FakeSlack,
+    SlackSender,
+)
 from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.databases import postgres_server, temporary_postgres  # noqa: E402
@@ -33,8 +38,6 @@ from tests.e2e.conftest import (  # noqa: E402
     start_server,
     stop_bot,
 )
-from tests.fakes.slack_api import DEFAULT_TEAM, FakeSlack  # noqa: E402
-from tests.fakes.slack_requests import SlackSender  # noqa: E402
 
 
 def start_bare(env: dict[str, str], cwd: Path) -> RunningBot:

@@ -23,15 +23,13 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event, insert  # noqa: E402
 
+from blocks.help import AVAILABLE  # noqa: E402
+from blocks.home import home_view  # noqa: E402
 from growth import checkins  # noqa: E402
 from growth.asks import Draft, create  # noqa: E402
-from growth.career import home_summary  # noqa: E402
 from growth.frameworks.shipped import shipped  # noqa: E402
+from growth.home import home_of  # noqa: E402
 from growth.links import admin_set  # noqa: E402
-from growth.people import local_today  # noqa: E402
-from growth.team import team_of  # noqa: E402
-from handlers.blocks.home import home_view  # noqa: E402
-from handlers.commands_list import AVAILABLE  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import Person, Win  # noqa: E402
@@ -79,10 +77,8 @@ def arrange(db: Database, reports: int, wins: int) -> Person:
 def build(db: Database, manager: Person) -> dict[str, object]:
     frameworks = shipped()
     with db.session() as session:
-        summary = home_summary(session, person=manager, defaults=frameworks, now=NOW, today=local_today(manager, NOW))
-        thread = checkins.home_thread(session, person=manager, now=NOW)
-        team = team_of(session, manager=manager, now=NOW)
-    return home_view(manager, AVAILABLE, summary, thread, team).to_dict()
+        home = home_of(session, person=manager, defaults=frameworks, now=NOW)
+    return home_view(manager, AVAILABLE, home).to_dict()
 
 
 def measure(url: str, reports: int, wins: int, runs: int) -> str:

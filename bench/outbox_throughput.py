@@ -15,18 +15,19 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.slack_client import SlackClients  # noqa: E402
-from schedules.dispatcher import Dispatcher  # noqa: E402
+from delivery.dispatcher import Dispatcher  # noqa: E402
+from slacksim import DEFAULT_TEAM, FakeSlack  # noqa: E402
 from storage import migrate, outbox  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.conftest import empty  # noqa: E402
 from tests.databases import postgres_server, temporary_postgres  # noqa: E402
-from tests.fakes.slack_api import DEFAULT_TEAM, FakeSlack  # noqa: E402
 
 
 def run(url: str, fake: FakeSlack, rows: int, dispatchers: int) -> str:
@@ -38,7 +39,14 @@ def run(url: str, fake: FakeSlack, rows: int, dispatchers: int) -> str:
     with db.session() as session:
         for n in range(rows):
             payload = {"channel": "U0MAYA", "text": f"m{n}"}
-            outbox.enqueue(session, team_id=DEFAULT_TEAM, key=f"m{n}", method="chat.postMessage", payload=payload)
+            outbox.enqueue(
+                session,
+                team_id=DEFAULT_TEAM,
+                key=f"m{n}",
+                method="chat.postMessage",
+                payload=payload,
+                now=datetime.now(UTC),
+            )
     clients = SlackClients(fake.api_url)
     workers = [Dispatcher(db, lambda team, ent: clients.for_outbox("xoxb-bench")) for _ in range(dispatchers)]
     threads = [threading.Thread(target=worker.drain) for worker in workers]

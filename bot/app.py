@@ -14,17 +14,18 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 
-import handlers
 from bot.oauth import installation_store, oauth_settings
 from bot.settings import WHERE, Settings, SettingsError
 from bot.slack_client import SlackClients
+from delivery.dispatcher import ClientForTeam, Dispatcher
+from delivery.outbound import Outbound
+from delivery.senders import asks, checkins, uploads
 from growth.frameworks.loader import FrameworkInvalid
 from growth.frameworks.model import Framework
 from growth.frameworks.shipped import defaults
+from handlers import routes
 from handlers.middleware import reject_unknown_shapes
 from handlers.services import Services
-from schedules import asks, checkins, uploads
-from schedules.dispatcher import ClientForTeam, Dispatcher
 from storage.db import Database
 from storage.types import utcnow
 
@@ -39,6 +40,7 @@ class Bot:
     db: Database
     clients: SlackClients
     dispatcher: Dispatcher
+    outbound: Outbound
     app: App
 
     def close(self) -> None:
@@ -56,12 +58,13 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         token_for_team = _single_token(settings.slack_bot_token)
         auth = {}
     frameworks = starting_frameworks(settings)
+    outbound = Outbound(frameworks)
     dispatcher = Dispatcher(
         db,
         _outbox_clients(clients, token_for_team),
         clock=clock,
-        uploads=uploads.makers(db, frameworks),
-        senders={**checkins.senders(db, clock), **asks.senders(db, frameworks)},
+        uploads=uploads.makers(db, frameworks, clock),
+        senders={**checkins.senders(db, clock), **asks.senders(db, frameworks, clock)},
     )
     app = App(
         signing_secret=settings.slack_signing_secret or "",
@@ -75,12 +78,13 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
     services = Services(
         db=db,
         dispatcher=dispatcher,
+        outbound=outbound,
         clock=clock,
         frameworks=frameworks,
         ask_follow_up=timedelta(days=settings.ask_follow_up_days),
     )
-    handlers.register(app, services)
-    return Bot(settings=settings, db=db, clients=clients, dispatcher=dispatcher, app=app)
+    routes.register(app, services)
+    return Bot(settings=settings, db=db, clients=clients, dispatcher=dispatcher, outbound=outbound, app=app)
 
 
 def starting_frameworks(settings: Settings) -> tuple[Framework, ...]:

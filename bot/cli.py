@@ -181,7 +181,8 @@ def _jobs_run(args: argparse.Namespace) -> int:
 
     bot = build_bot(settings, clock=clock)
     try:
-        summary = run_job(JOBS[args.name], bot.db, bot.dispatcher, at, wait_for_rate_limits=RATE_LIMIT_PATIENCE)
+        job = JOBS[args.name]
+        summary = run_job(job, bot.db, bot.dispatcher, bot.outbound, at, wait_for_rate_limits=RATE_LIMIT_PATIENCE)
         report = bot.dispatcher.drain(wait_for_rate_limits=RATE_LIMIT_PATIENCE)
     finally:
         bot.close()

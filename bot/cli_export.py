@@ -7,7 +7,7 @@ import sys
 
 from bot.app import starting_frameworks
 from bot.settings import Mode, Settings, SettingsError
-from growth.career import NoLevelYet
+from growth.levels import NoLevelYet
 from growth.packet import build_packet, log_csv, to_html, to_markdown
 from growth.people import find_person, local_today
 from storage import migrate

@@ -1,7 +1,7 @@
 """`trellis demo`: the whole bot against a local Slack simulator, with a scripted story told as a transcript.
 
 Everything is real but Slack: the bot serves HTTP on a loopback port, requests are signed as Slack signs
-them, and the bot's Web API calls go to the project's Slack fake (tests/fakes). The story grows with
+them, and the bot's Web API calls go to the project's Slack simulator (slacksim). The story grows with
 every capability the bot gains.
 """
 
@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -25,26 +24,16 @@ from sqlmodel import select
 from bot.app import build_bot
 from bot.http import EVENTS_PATH, TrellisWSGI
 from bot.settings import Mode, Settings
+from delivery.dispatcher import Dispatcher
+from delivery.senders.checkins import senders
 from growth.checkins import plan_of
-from schedules.checkins import queue_checkins, senders
-from schedules.dispatcher import Dispatcher
+from schedules.checkins import queue_checkins
+from slacksim import FakeSlack, SlackSender
 from storage import migrate
 from storage.db import Database
 from storage.models import Person
 
 SIGNING_SECRET = "demo-signing-secret"
-
-
-def _fakes() -> Any:
-    """The Slack fake lives in the source tree's tests/; the demo runs from a checkout."""
-    root = Path(__file__).resolve().parents[1]
-    if not (root / "tests" / "fakes").is_dir():
-        raise SystemExit("trellis demo needs the source checkout (it uses the Slack fake in tests/fakes)")
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    from tests.fakes import slack_api, slack_requests
-
-    return slack_api, slack_requests
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -127,9 +116,8 @@ class Transcript:
 
 
 def run_demo(out: Any = None) -> int:
-    slack_api, slack_requests = _fakes()
     story = Transcript(out)
-    with tempfile.TemporaryDirectory(prefix="trellis-demo-") as folder, slack_api.FakeSlack() as fake:
+    with tempfile.TemporaryDirectory(prefix="trellis-demo-") as folder, FakeSlack() as fake:
         settings = Settings.load(
             Mode.HTTP,
             {
@@ -147,7 +135,7 @@ def run_demo(out: Any = None) -> int:
         fake.add_user(team, "U0DEV", name="Dev", real_name="Dev Patel", tz="America/New_York", tz_offset=-18000)
         try:
             with serving(TrellisWSGI(bot)) as base:
-                slack = slack_requests.SlackSender(base + EVENTS_PATH, SIGNING_SECRET, fake)
+                slack = SlackSender(base + EVENTS_PATH, SIGNING_SECRET, fake)
                 _story(story, slack, fake)
                 _week(story, slack, fake, bot)
         finally:
@@ -298,7 +286,7 @@ def _week(story: Transcript, slack: Any, fake: Any, bot: Any) -> None:
         return datetime.now(UTC) + offset
 
     before = len(fake.calls("chat.postMessage"))
-    queue_checkins(bot.db, friday)
+    queue_checkins(bot.db, bot.outbound, friday)
     Dispatcher(bot.db, bot.dispatcher.client_for_team, clock=clock, senders=senders(bot.db, clock)).drain()
     checkin = _dm(fake, "U0MAYA", before)
     story.shown("Trellis (DM to Maya)", render(checkin["blocks"]))

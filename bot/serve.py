@@ -24,7 +24,7 @@ log = logging.getLogger("trellis")
 def serve_socket_mode(settings: Settings) -> None:
     """The one-machine default: Socket Mode, and the scheduler in the same process."""
     bot = build_bot(settings)
-    scheduler = build_scheduler(bot.db, bot.dispatcher, clock=utcnow, blocking=False)
+    scheduler = build_scheduler(bot.db, bot.dispatcher, bot.outbound, clock=utcnow, blocking=False)
     scheduler.start()
     assert settings.slack_app_token is not None
     handler = SocketModeHandler(bot.app, settings.slack_app_token)
@@ -72,7 +72,7 @@ def serve_http(settings: Settings, *, host: str, workers: int, threads: int = 8)
 def run_worker(settings: Settings) -> None:
     """The scheduler and outbox dispatcher only (Procfile `worker:`)."""
     bot = build_bot(settings)
-    scheduler = build_scheduler(bot.db, bot.dispatcher, clock=utcnow, blocking=True)
+    scheduler = build_scheduler(bot.db, bot.dispatcher, bot.outbound, clock=utcnow, blocking=True)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     log.info("Trellis worker is running its scheduler; press Ctrl+C to stop")
     try:

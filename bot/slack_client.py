@@ -18,7 +18,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from schedules.dispatcher import retry_after_seconds
+from delivery.dispatcher import retry_after_seconds
 
 REQUEST_TIMEOUT_SECONDS = 10
 LONGEST_WAIT_IN_A_REQUEST_SECONDS = 3

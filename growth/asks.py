@@ -14,19 +14,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from growth.career import workspace_catalogue
 from growth.errors import GrowthError, NotAllowed
 from growth.frameworks.model import Framework
+from growth.levels import competency_names
 from growth.links import manager_of, manages
+from growth.notices import AskBrought, AskDecided, AskFollowUpDue, AskReminderDue, Notice
 from growth.people import valid_time_zone
-from growth.wins import Details, LoggedWin, Visibility, log_win
+from growth.visibility import Visibility
+from growth.wins import Details, LoggedWin, log_win
 from storage.db import insert_ignore
 from storage.models import Ask, Person
 
@@ -78,12 +80,43 @@ def clean(draft: Draft, *, today: date) -> Draft:
         raise AskInvalid("decision", "Say what needs deciding.")
     if not recommendation:
         raise AskInvalid("recommendation", "Bring your recommendation: what you would do, and why.")
-    for field, value in (("decision", decision), ("options", options), ("recommendation", recommendation)):
+    for name, value in (("decision", decision), ("options", options), ("recommendation", recommendation)):
         if len(value) > TEXT_LIMIT:
-            raise AskInvalid(field, f"That is {len(value):,} characters; keep it under {TEXT_LIMIT:,}.")
+            raise AskInvalid(name, f"That is {len(value):,} characters; keep it under {TEXT_LIMIT:,}.")
     if draft.needed_by is not None and draft.needed_by < today:
         raise AskInvalid("needed_by", "That date has passed. When do you need the decision?")
     return Draft(decision, recommendation, draft.two_way, options, draft.needed_by, draft.competency_id)
+
+
+@dataclass(frozen=True)
+class Brought:
+    ask: Ask
+    manager: Person
+    created: bool  # False: the same modal was submitted again, and asked once
+    notices: list[Notice] = field(default_factory=list)
+
+
+def bring(
+    session: Session,
+    *,
+    person: Person,
+    draft: Draft,
+    request_key: str,
+    defaults: tuple[Framework, ...],
+    today: date,
+    now: datetime,
+) -> Brought:
+    """The ask goes to the person's confirmed manager at once, and is reminded once the day before it is
+    needed (if it is still open then)."""
+    ask, manager, created = create(session, person=person, draft=draft, request_key=request_key, today=today, now=now)
+    if not created:
+        return Brought(ask, manager, created=False)
+    found = Parties(ask, person, manager)
+    notices: list[Notice] = [AskBrought(found, competency_name(session, ask=ask, defaults=defaults, now=now))]
+    remind = reminder_at(ask, manager, now)
+    if remind is not None:
+        notices.append(AskReminderDue(found, remind))
+    return Brought(ask, manager, created=True, notices=notices)
 
 
 def create(
@@ -143,14 +176,29 @@ def parties(session: Session, *, team_id: str, ask_id: int) -> Parties:
     return Parties(ask, person, manager)
 
 
+@dataclass(frozen=True)
+class Decision:
+    parties: Parties
+    changed: bool  # False: it was decided before (a second click, an old message)
+    notices: list[Notice] = field(default_factory=list)
+
+
 def decide(
-    session: Session, *, ask_id: int, manager: Person, verdict: Status, note: str, now: datetime
-) -> tuple[Parties, bool]:
-    """The manager's decision; (the ask, True) when this call made it, (the ask, False) when it was made."""
+    session: Session,
+    *,
+    ask_id: int,
+    manager: Person,
+    verdict: Status,
+    note: str,
+    now: datetime,
+    follow_up_after: timedelta = FOLLOW_UP_AFTER,
+) -> Decision:
+    """The manager's decision, which the person hears at once; after "Try it out" they are asked how it
+    went `follow_up_after` later. The first decision stands."""
     found = parties(session, team_id=manager.team_id, ask_id=ask_id)
     may_decide(session, found, manager)
     if found.ask.status != Status.OPEN:
-        return found, False
+        return Decision(found, changed=False)
     note = note.strip()
     if verdict is Status.DECLINED and not note:
         raise AskInvalid("note", "Say why not this time: the reason is what they learn from.")
@@ -159,7 +207,10 @@ def decide(
     ask = found.ask
     ask.status, ask.note, ask.decided_at, ask.updated_at = verdict.value, note or None, now, now
     session.add(ask)
-    return found, True
+    notices: list[Notice] = [AskDecided(found)]
+    if verdict is Status.APPROVED:
+        notices.append(AskFollowUpDue(found, now + follow_up_after))
+    return Decision(found, changed=True, notices=notices)
 
 
 def may_decide(session: Session, found: Parties, who: Person) -> None:
@@ -197,6 +248,16 @@ def log_outcome(session: Session, *, person: Person, ask_id: int, today: date, n
     return logged
 
 
+def reminder_wanted(ask: Ask) -> bool:
+    """The reminder is sent only if the ask is still waiting for a decision when it is due."""
+    return ask.status == Status.OPEN
+
+
+def follow_up_wanted(ask: Ask) -> bool:
+    """ "How did it go?" is asked only of an ask tried out whose outcome is not logged yet."""
+    return ask.status == Status.APPROVED and ask.outcome_win_id is None
+
+
 def open_asks(session: Session, *, person_ids: Sequence[int | None]) -> dict[int, list[Ask]]:
     """Undecided asks per person, oldest first (one query)."""
     found: dict[int, list[Ask]] = defaultdict(list)
@@ -216,6 +277,5 @@ def competency_name(session: Session, *, ask: Ask, defaults: tuple[Framework, ..
     """The name of the competency the ask exercises, as the workspace's frameworks call it."""
     if not ask.competency_id:
         return None
-    catalogue, _ = workspace_catalogue(session, ask.team_id, defaults, now)
-    names = {c.id: c.name for f in catalogue.frameworks.values() for c in f.competencies}
+    names = competency_names(session, team_id=ask.team_id, defaults=defaults, now=now)
     return names.get(ask.competency_id, ask.competency_id)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from growth.career import assessment
+from growth.assessments import assessment
 from growth.gaps import Delta
 
 YOU = "#2f5d50"

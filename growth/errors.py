@@ -2,7 +2,10 @@
 
 
 class GrowthError(Exception):
-    """Base for errors a person can act on; `str(error)` is the message to show them."""
+    """Base for errors a person can act on; `str(error)` is the message to show them, and `field`, when
+    set, names the form field it is about."""
+
+    field: str | None = None
 
 
 class NotAllowed(GrowthError):

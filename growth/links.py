@@ -1,26 +1,24 @@
 """Manager links: asked by the report, confirmed by the manager (or set by a workspace admin).
 
 Only a confirmed link lets a manager see a report's shared wins, ask for their packet, or log a win for
-them. A person has at most one confirmed manager; a report can end the link at any time.
+them. A person has at most one confirmed manager: confirming a new one ends the old link. A report can
+end the link at any time. The life cycle (asked, answered once, ended) is `growth.relationships`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from sqlmodel import Session, select
 
+from growth import relationships
 from growth.errors import GrowthError, NotAllowed
+from growth.notices import Asked, Ended, LinkRemoved, LinkSet, Notice
+from growth.relationships import Answer, Kind, Status
 from storage.models import ManagerLink, Person
 
-
-class Status(StrEnum):
-    PENDING = "pending"
-    CONFIRMED = "confirmed"
-    DECLINED = "declined"
-    ENDED = "ended"
+__all__ = ["Link", "Status", "admin_set", "answer", "ask", "end", "manager_of", "manages", "reports_of"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +27,22 @@ class Link:
     report: Person
     manager: Person
     status: Status
+    kind: Kind = Kind.MANAGER
+
+    @property
+    def person(self) -> Person:
+        """Whose growth it is."""
+        return self.report
+
+    @property
+    def asked(self) -> Person:
+        return self.manager
+
+
+@dataclass(frozen=True)
+class Changed:
+    link: Link
+    notices: list[Notice] = field(default_factory=list)
 
 
 def _link(session: Session, row: ManagerLink) -> Link:
@@ -71,12 +85,11 @@ def manages(session: Session, *, manager: Person, report: Person) -> bool:
     return row is not None and row.manager_id == manager.id and report.team_id == manager.team_id
 
 
-def ask(session: Session, *, report: Person, manager: Person, now: datetime) -> Link:
-    """The report asks `manager` to confirm; asking again while pending returns the same request."""
-    if report.id == manager.id:
-        raise GrowthError("You can't be your own manager. Mention the person you report to.")
-    if manager.deleted:
-        raise GrowthError("That person has left the workspace.")
+def ask(session: Session, *, report: Person, manager: Person, now: datetime) -> Changed:
+    """The report asks `manager` to confirm; asking again while pending asks once more with the same request."""
+    relationships.check_asking(
+        report, manager, yourself="You can't be your own manager. Mention the person you report to."
+    )
     current = confirmed_row(session, report=report)
     if current is not None and current.manager_id == manager.id:
         raise GrowthError(f"{manager.display_name or 'They'} is already your confirmed manager.")
@@ -100,41 +113,40 @@ def ask(session: Session, *, report: Person, manager: Person, now: datetime) -> 
         )
         session.add(pending)
         session.flush()
-    return _link(session, pending)
+    link = _link(session, pending)
+    return Changed(link, [Asked(link)])
 
 
-def answer(session: Session, *, link_id: int, manager: Person, confirm: bool, now: datetime) -> tuple[Link, bool]:
-    """The asked manager confirms or declines. Returns the link and whether this answer changed it
-    (a second click, or a click on an old request, changes nothing)."""
+def answer(session: Session, *, link_id: int, who: Person, confirm: bool, now: datetime) -> Answer:
+    """The asked manager (`who`) confirms or declines; the report hears of it (once: a second click
+    changes nothing)."""
     row = session.get(ManagerLink, link_id)
-    if row is None or row.team_id != manager.team_id:
+    if row is None or row.team_id != who.team_id:
         raise GrowthError("That request is gone.")
-    if row.manager_id != manager.id:
-        raise NotAllowed("Only the person who was asked can answer this.")
-    if row.status != Status.PENDING.value:
-        return _link(session, row), False
-    if confirm:
+    if row.manager_id == who.id and row.status == Status.PENDING and confirm:
         _end_current(session, report_id=row.report_id, team_id=row.team_id, now=now)
-    row.status = (Status.CONFIRMED if confirm else Status.DECLINED).value
-    row.decided_at = now
+    changed = relationships.decide(row, asked_id=row.manager_id, who=who, confirm=confirm, now=now)
     session.add(row)
     session.flush()
-    return _link(session, row), True
+    return Answer.of(_link(session, row), changed)
 
 
-def end(session: Session, *, report: Person, now: datetime) -> Link:
-    """The report ends the link to their confirmed manager."""
+def end(session: Session, *, report: Person, now: datetime) -> Changed:
+    """The report ends the link to their confirmed manager, who is told."""
     row = confirmed_row(session, report=report)
     if row is None:
         raise GrowthError("You have no confirmed manager in Trellis.")
-    row.status, row.ended_at = Status.ENDED.value, now
+    relationships.close(row, now=now)
     session.add(row)
     session.flush()
-    return _link(session, row)
+    link = _link(session, row)
+    return Changed(link, [Ended(link, by=report)])
 
 
-def admin_set(session: Session, *, admin: Person, report: Person, manager: Person | None, now: datetime) -> Link | None:
-    """A workspace admin sets (or, with no manager, removes) a report's manager directly."""
+def admin_set(
+    session: Session, *, admin: Person, report: Person, manager: Person | None, now: datetime
+) -> Changed | None:
+    """A workspace admin sets (or, with no manager, removes) a report's manager directly; both hear of it."""
     if not admin.is_admin:
         raise NotAllowed("Only a workspace admin can set someone else's manager.")
     if manager is not None and manager.id == report.id:
@@ -154,7 +166,14 @@ def admin_set(session: Session, *, admin: Person, report: Person, manager: Perso
     )
     session.add(row)
     session.flush()
-    return _link(session, row)
+    link = _link(session, row)
+    return Changed(link, [LinkSet(link)])
+
+
+def admin_remove(session: Session, *, admin: Person, report: Person, now: datetime) -> list[Notice]:
+    """A workspace admin removes a report's manager link; the report is told."""
+    admin_set(session, admin=admin, report=report, manager=None, now=now)
+    return [LinkRemoved(report)]
 
 
 def _end_current(session: Session, *, report_id: int | None, team_id: str, now: datetime) -> None:
@@ -165,5 +184,5 @@ def _end_current(session: Session, *, report_id: int | None, team_id: str, now: 
             ManagerLink.status == Status.CONFIRMED.value,
         )
     ).all():
-        row.status, row.ended_at = Status.ENDED.value, now
+        relationships.close(row, now=now)
         session.add(row)

@@ -1,32 +1,24 @@
 """Mentors: asked like a manager, confirmed by the mentor; the person chooses what each mentor sees,
 and may ask for a private mentorship room where their entries and roadmap changes are posted.
 
-Either side may end the link at any time; the other is told, and the room is archived."""
+Either side may end the link at any time; the other is told, and the room is archived. The life cycle
+(asked, answered once, ended) is `growth.relationships`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from sqlmodel import Session, select
 
+from growth import relationships
 from growth.errors import GrowthError, NotAllowed
+from growth.notices import Asked, Ended, Notice, RoomArchived
+from growth.relationships import LIVE, Answer, Kind, Status
+from growth.visibility import Sees
 from storage.models import MentorLink, Person
 
-
-class Status(StrEnum):
-    PENDING = "pending"
-    CONFIRMED = "confirmed"
-    DECLINED = "declined"
-    ENDED = "ended"
-
-
-class Sees(StrEnum):
-    WINS = "wins"  # the wins the person shares with "my manager and mentors"
-    THREAD = "thread"  # growth-thread entries not kept private
-    ROADMAP = "roadmap"  # roadmap objectives and their changes
-
+__all__ = ["SEES_WORDS", "Mentorship", "Sees", "Status", "answer", "ask", "end", "mentorships", "rooms"]
 
 SEES_WORDS = {Sees.WINS: "the wins I share", Sees.THREAD: "my growth thread", Sees.ROADMAP: "my roadmap"}
 DEFAULT_SEES = (Sees.WINS,)
@@ -37,10 +29,30 @@ class Mentorship:
     link: MentorLink
     person: Person
     mentor: Person
+    kind: Kind = Kind.MENTOR
 
     @property
     def sees(self) -> frozenset[Sees]:
         return frozenset(Sees(word) for word in self.link.sees.split(",") if word)
+
+    @property
+    def id(self) -> int:
+        return self.link.id or 0
+
+    @property
+    def asked(self) -> Person:
+        return self.mentor
+
+    @property
+    def status(self) -> Status:
+        return Status(self.link.status)
+
+
+@dataclass(frozen=True)
+class Changed:
+    mentorship: Mentorship
+    changed: bool = True
+    notices: list[Notice] = field(default_factory=list)
 
 
 def _load(session: Session, link: MentorLink) -> Mentorship:
@@ -49,17 +61,17 @@ def _load(session: Session, link: MentorLink) -> Mentorship:
     return Mentorship(link, person, mentor)
 
 
-def ask(session: Session, *, person: Person, mentor: Person, now: datetime) -> Mentorship:
-    if person.id == mentor.id:
-        raise GrowthError("You can't mentor yourself. Mention the person you'd like as a mentor.")
-    if mentor.deleted:
-        raise GrowthError("That person has left the workspace.")
+def ask(session: Session, *, person: Person, mentor: Person, now: datetime) -> Changed:
+    """The person asks `mentor`, who gets the request (asking again while pending asks once more)."""
+    relationships.check_asking(
+        person, mentor, yourself="You can't mentor yourself. Mention the person you'd like as a mentor."
+    )
     current = session.exec(
         select(MentorLink).where(
             MentorLink.team_id == person.team_id,
             MentorLink.person_id == person.id,
             MentorLink.mentor_id == mentor.id,
-            MentorLink.status.in_([Status.PENDING.value, Status.CONFIRMED.value]),  # type: ignore[attr-defined]
+            MentorLink.status.in_(LIVE),  # type: ignore[attr-defined]
         )
     ).first()
     if current is not None and current.status == Status.CONFIRMED:
@@ -75,7 +87,8 @@ def ask(session: Session, *, person: Person, mentor: Person, now: datetime) -> M
         )
         session.add(current)
         session.flush()
-    return _load(session, current)
+    found = _load(session, current)
+    return Changed(found, notices=[Asked(found)])
 
 
 def find(session: Session, *, team_id: str, link_id: int) -> Mentorship:
@@ -85,28 +98,27 @@ def find(session: Session, *, team_id: str, link_id: int) -> Mentorship:
     return _load(session, link)
 
 
-def answer(session: Session, *, link_id: int, mentor: Person, confirm: bool, now: datetime) -> tuple[Mentorship, bool]:
-    found = find(session, team_id=mentor.team_id, link_id=link_id)
-    if found.link.mentor_id != mentor.id:
-        raise NotAllowed("Only the person who was asked can answer this.")
-    if found.link.status != Status.PENDING:
-        return found, False
-    found.link.status = (Status.CONFIRMED if confirm else Status.DECLINED).value
-    found.link.decided_at = now
+def answer(session: Session, *, link_id: int, who: Person, confirm: bool, now: datetime) -> Answer:
+    """The asked mentor (`who`) confirms or declines; the person hears of it (once)."""
+    found = find(session, team_id=who.team_id, link_id=link_id)
+    changed = relationships.decide(found.link, asked_id=found.link.mentor_id, who=who, confirm=confirm, now=now)
     session.add(found.link)
-    return found, True
+    return Answer.of(found, changed)
 
 
-def end(session: Session, *, who: Person, link_id: int, now: datetime) -> tuple[Mentorship, bool]:
-    """Either side ends a confirmed mentorship (or the person withdraws a request)."""
+def end(session: Session, *, who: Person, link_id: int, now: datetime) -> Changed:
+    """Either side ends a confirmed mentorship (or the person withdraws a request): the other side is
+    told, and the mentorship room, if there is one, is archived."""
     found = find(session, team_id=who.team_id, link_id=link_id)
     if who.id not in (found.link.person_id, found.link.mentor_id):
         raise NotAllowed("Only the mentor or the person mentored can end this.")
-    if found.link.status not in (Status.PENDING, Status.CONFIRMED):
-        return found, False
-    found.link.status, found.link.ended_at = Status.ENDED.value, now
+    if not relationships.close(found.link, now=now):
+        return Changed(found, changed=False)
     session.add(found.link)
-    return found, True
+    notices: list[Notice] = [Ended(found, by=who)]
+    if found.link.room_channel_id:
+        notices.append(RoomArchived(found.person, found.link.id or 0, found.link.room_channel_id))
+    return Changed(found, notices=notices)
 
 
 def own(session: Session, *, person: Person, link_id: int) -> Mentorship:
@@ -139,7 +151,7 @@ def mentorships(session: Session, *, person: Person) -> list[Mentorship]:
         .where(
             MentorLink.team_id == person.team_id,
             MentorLink.person_id == person.id,
-            MentorLink.status.in_([Status.PENDING.value, Status.CONFIRMED.value]),  # type: ignore[attr-defined]
+            MentorLink.status.in_(LIVE),  # type: ignore[attr-defined]
         )
         .order_by(MentorLink.id)
     ).all()

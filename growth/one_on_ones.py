@@ -1,8 +1,8 @@
 """1:1 preparation from evidence: what happened since the last 1:1, and three questions drawn from it.
 
 The report prepares for their manager (`/trellis 1on1`), the confirmed manager for a report
-(`/trellis 1on1 @report`). Either marks the 1:1 as held, which starts the next period. The manager sees
-only what the report shared: shared and public wins, entries not kept private, asks to them.
+(`/trellis 1on1 @report`). Either marks the 1:1 as held, which starts the next period. Both see only
+what the report shared with the manager (`growth.visibility.MANAGER`), and the asks to that manager.
 """
 
 from __future__ import annotations
@@ -13,13 +13,15 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from growth.asks import Status as AskStatus
-from growth.career import latest
+from growth.assessments import latest
 from growth.checkins import Status as CheckinStatus
 from growth.checkins import local_today
-from growth.errors import NotAllowed
+from growth.errors import GrowthError, NotAllowed
+from growth.frameworks.model import Framework
+from growth.levels import competency_names
 from growth.links import confirmed_row, manager_of
 from growth.roadmap import objectives
-from growth.wins import Visibility
+from growth.visibility import MANAGER, entries_seen, wins_seen
 from storage.models import Ask, Checkin, Objective, OneOnOne, Person, Win
 
 FIRST_PERIOD = timedelta(days=14)  # before any 1:1 was marked: the last two weeks
@@ -61,14 +63,17 @@ def last_held(session: Session, *, report: Person, manager: Person) -> datetime 
     ).first()
 
 
-def prepare(session: Session, *, viewer: Person, report: Person | None, now: datetime, names: dict[str, str]) -> Prep:
+def prepare(
+    session: Session, *, viewer: Person, report: Person | None, defaults: tuple[Framework, ...], now: datetime
+) -> Prep:
+    """The next 1:1's preparation, for the report or their confirmed manager (nobody else)."""
     report, manager = pair(session, viewer=viewer, report=report)
+    names = competency_names(session, team_id=report.team_id, defaults=defaults, now=now)
     since = last_held(session, report=report, manager=manager) or now - FIRST_PERIOD
-    shared = [Visibility.SHARED.value, Visibility.PUBLIC.value]
     wins = list(
         session.exec(
             select(Win)
-            .where(Win.person_id == report.id, Win.visibility.in_(shared), Win.created_at >= since)  # type: ignore[attr-defined]
+            .where(Win.person_id == report.id, wins_seen(MANAGER), Win.created_at >= since)  # type: ignore[operator]
             .order_by(Win.happened_on, Win.id)  # type: ignore[arg-type]
         ).all()
     )
@@ -78,7 +83,7 @@ def prepare(session: Session, *, viewer: Person, report: Person | None, now: dat
             .where(
                 Checkin.person_id == report.id,
                 Checkin.status == CheckinStatus.ANSWERED.value,
-                Checkin.private == False,  # noqa: E712
+                entries_seen(MANAGER),
                 Checkin.answered_at >= since,  # type: ignore[operator]
             )
             .order_by(Checkin.week)
@@ -137,8 +142,12 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def mark_held(session: Session, *, viewer: Person, report: Person | None, now: datetime) -> OneOnOne:
-    report, manager = pair(session, viewer=viewer, report=report)
+def mark_held(session: Session, *, viewer: Person, report_id: int, now: datetime) -> OneOnOne:
+    """Either side marks the 1:1 held: the next preparation starts from here."""
+    report = session.get(Person, report_id)
+    if report is None or report.team_id != viewer.team_id:
+        raise GrowthError("That person is not in Trellis any more.")
+    report, manager = pair(session, viewer=viewer, report=None if report.id == viewer.id else report)
     held = OneOnOne(
         team_id=report.team_id,
         manager_id=manager.id or 0,

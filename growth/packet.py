@@ -1,4 +1,7 @@
-"""The promotion packet: for each competency of the target level, the expectation and the evidence."""
+"""The promotion packet: for each competency of the target level, the expectation and the evidence.
+
+A person asks for their own packet; their confirmed manager may ask for it too, and sees only what the
+person shared with them (`growth.visibility`). Nobody else can."""
 
 from __future__ import annotations
 
@@ -10,9 +13,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from growth.career import NoLevelYet, position, workspace_catalogue
+from growth.errors import GrowthError, NotAllowed
 from growth.frameworks.model import Framework
+from growth.levels import NoLevelYet, names_in, position, workspace_catalogue
+from growth.notices import Notice, PacketRequested
 from growth.roadmap import LABELS, Status, objectives
+from growth.visibility import OWNER, Role, Sight, sight
 from growth.wins import LoggedWin, log_of
 from storage.models import Person
 
@@ -40,6 +46,28 @@ class Packet:
         return [section.competency for section in self.sections if not section.wins]
 
 
+@dataclass(frozen=True)
+class Requested:
+    seen: Sight  # what the packet will show: everything, or what is shared with the manager
+    notices: list[Notice]
+
+
+def request(
+    session: Session, *, viewer: Person, subject: Person, defaults: tuple[Framework, ...], now: datetime, request: str
+) -> Requested:
+    """`viewer` asks for `subject`'s packet (their own, or a report's): it goes to the viewer's DM."""
+    name = subject.display_name or "them"
+    seen = sight(session, viewer=viewer, person=subject)
+    if seen.role not in (Role.OWNER, Role.MANAGER):
+        raise NotAllowed(f"Only {name}'s confirmed manager can ask for {name}'s packet.")
+    cat, _ = workspace_catalogue(session, subject.team_id, defaults, now)
+    if position(subject, cat) is None:
+        if seen.own:
+            raise NoLevelYet()
+        raise GrowthError(f"{name} has not set a level and target yet, so there is no packet.")
+    return Requested(seen, [PacketRequested(subject, viewer, seen, request)])
+
+
 def build_packet(
     session: Session,
     *,
@@ -47,16 +75,16 @@ def build_packet(
     defaults: tuple[Framework, ...],
     now: datetime,
     today: date,
-    shared_only: bool = False,
+    seen: Sight = OWNER,
 ) -> Packet:
-    """Everything the log proves about the target level. `shared_only` is what someone else may see."""
+    """Everything the log proves about the target level, as far as `seen` shows it."""
     cat, stored = workspace_catalogue(session, person.team_id, defaults, now)
     where = position(person, cat)
     if where is None:
         raise NoLevelYet()
     target = where.target
     version = stored[target.framework.name]
-    log = log_of(session, person=person, visible_to_others=shared_only)
+    log = log_of(session, person=person, seen=seen)
     expected = target.framework.expectations_at(target.level.id)
     ids = {competency.id for competency, _ in expected}
     sections = [
@@ -64,7 +92,7 @@ def build_packet(
         for competency, expectation in expected
     ]
     untagged = [w for w in log if not ids.intersection(w.competencies)]
-    names = {c.id: c.name for f in cat.frameworks.values() for c in f.competencies}
+    names = names_in(cat)
     roadmap = [
         (o.title, names.get(o.competency_id, o.competency_id), LABELS[Status(o.status)], o.due_on)
         for o in objectives(session, person=person)

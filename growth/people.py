@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from storage.db import insert_ignore
@@ -37,12 +38,19 @@ def find_person(session: Session, *, team_id: str, user_id: str) -> Person | Non
 
 
 def ensure_workspace(session: Session, *, team_id: str, enterprise_id: str | None, now: datetime) -> None:
-    insert_ignore(
+    """The workspace's row, with the Enterprise Grid org it belongs to once a request has said so."""
+    created = insert_ignore(
         session,
         Workspace.__table__,  # type: ignore[arg-type]
         {"team_id": team_id, "enterprise_id": enterprise_id, "created_at": now, "updated_at": now},
         conflict=["team_id"],
     )
+    if not created and enterprise_id:
+        session.execute(
+            update(Workspace)
+            .where(Workspace.team_id == team_id, Workspace.enterprise_id.is_(None))  # type: ignore[union-attr]
+            .values(enterprise_id=enterprise_id, updated_at=now)
+        )
 
 
 def ensure_person(
@@ -61,6 +69,10 @@ def ensure_person(
     still created, from what the request carried, and refreshed on a later interaction.
     """
     person = find_person(session, team_id=team_id, user_id=user_id)
+    if person is not None and enterprise_id and person.enterprise_id != enterprise_id:
+        person.enterprise_id = enterprise_id  # on an Enterprise Grid install, every row needs it
+        session.add(person)
+        ensure_workspace(session, team_id=team_id, enterprise_id=enterprise_id, now=now)
     if person is not None and not _stale(person, now):
         return person
     profile = load_profile()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
 from sqlmodel import Session, select
 
+from growth import sharing
+from growth.assessments import latest
 from growth.errors import GrowthError
 from growth.frameworks.model import Framework
+from growth.levels import NoLevelYet, Position, names_in, position, workspace_catalogue
+from growth.notices import Notice
 from growth.ownership import owned
 from storage.models import Objective, Person
 
@@ -44,9 +48,15 @@ def suggestions(framework: Framework, level_id: str, gap_first: list[str]) -> li
     return sorted(found, key=lambda s: order.get(s.competency_id, len(order)))
 
 
+@dataclass(frozen=True)
+class Changed:
+    objective: Objective
+    notices: list[Notice] = field(default_factory=list)  # to the mentorship rooms that see the roadmap
+
+
 def add(
     session: Session, *, person: Person, competency_id: str, title: str, due_on: date | None, now: datetime
-) -> Objective:
+) -> Changed:
     text = " ".join(title.split())
     if not text:
         raise GrowthError("Name the objective: a project or an outcome you will deliver.")
@@ -67,7 +77,7 @@ def add(
     )
     session.add(row)
     session.flush()
-    return row
+    return Changed(row, sharing.objective_changed(session, person=person, objective=row))
 
 
 def own(session: Session, *, person: Person, objective_id: int) -> Objective:
@@ -75,11 +85,12 @@ def own(session: Session, *, person: Person, objective_id: int) -> Objective:
     return owned(session, Objective, objective_id, person=person, gone="That objective is gone.", not_yours=not_yours)
 
 
-def set_status(session: Session, *, person: Person, objective_id: int, status: Status, now: datetime) -> Objective:
+def set_status(session: Session, *, person: Person, objective_id: int, status: Status, now: datetime) -> Changed:
     row = own(session, person=person, objective_id=objective_id)
     row.status, row.updated_at = status.value, now
     session.add(row)
-    return row
+    change = f"{status.value}:{int(now.timestamp())}"
+    return Changed(row, sharing.objective_changed(session, person=person, objective=row, change=change))
 
 
 def objectives(session: Session, *, person: Person, open_only: bool = False) -> list[Objective]:
@@ -87,3 +98,29 @@ def objectives(session: Session, *, person: Person, open_only: bool = False) -> 
     if open_only:
         query = query.where(Objective.status.in_([Status.PLANNED.value, Status.IN_PROGRESS.value]))  # type: ignore[attr-defined]
     return list(session.exec(query.order_by(Objective.due_on, Objective.id)).all())  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class RoadmapView:
+    position: Position
+    suggestions: list[Suggestion]  # the framework's activities at the target, largest gaps' first
+    objectives: list[Objective]
+    names: dict[str, str]  # competency id -> name
+    gap_order: list[str]  # competency ids of the target level, largest gaps first
+
+
+def roadmap_view(session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime) -> RoadmapView:
+    """What `/trellis roadmap` shows and offers; raises NoLevelYet without a level and target."""
+    cat, _ = workspace_catalogue(session, person.team_id, defaults, now)
+    where = position(person, cat)
+    if where is None:
+        raise NoLevelYet()
+    framework, level_id = where.target.framework, where.target.level.id
+    recent = latest(session, person=person)
+    ranked = (
+        [gap.competency.id for gap in recent.delta.largest] if recent and recent.delta.target_level == level_id else []
+    )
+    order = ranked + [c.id for c, _ in framework.expectations_at(level_id) if c.id not in ranked]
+    names = names_in(cat)
+    offered = suggestions(framework, level_id, order)
+    return RoadmapView(where, offered, objectives(session, person=person), names, order)

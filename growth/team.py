@@ -15,6 +15,7 @@ from growth.asks import open_asks
 from growth.checkins import QUIET_WEEKS, Status, last_activity, local_today
 from growth.links import reports_of
 from growth.one_on_ones import FIRST_PERIOD
+from growth.visibility import MANAGER, entries_seen, wins_seen
 from storage.models import Ask, Checkin, OneOnOne, Person, Win
 
 
@@ -61,7 +62,7 @@ def team_of(session: Session, *, manager: Person, now: datetime) -> Team:
                 select(Win.person_id, func.count())
                 .where(
                     Win.person_id.in_(ids),  # type: ignore[attr-defined]
-                    Win.visibility.in_(["shared", "public"]),  # type: ignore[attr-defined]
+                    wins_seen(MANAGER),
                     Win.happened_on >= first_of_month,
                 )
                 .group_by(Win.person_id)
@@ -83,7 +84,7 @@ def team_of(session: Session, *, manager: Person, now: datetime) -> Team:
     for pid, at in session.exec(
         select(Win.person_id, Win.created_at).where(
             Win.person_id.in_(ids),  # type: ignore[attr-defined]
-            Win.visibility.in_(["shared", "public"]),  # type: ignore[attr-defined]
+            wins_seen(MANAGER),
             Win.created_at >= earliest,  # type: ignore[operator]
         )
     ).all():
@@ -91,7 +92,7 @@ def team_of(session: Session, *, manager: Person, now: datetime) -> Team:
     for pid, at in session.exec(
         select(Checkin.person_id, Checkin.answered_at).where(
             Checkin.person_id.in_(ids),  # type: ignore[attr-defined]
-            Checkin.private == False,  # noqa: E712
+            entries_seen(MANAGER),
             Checkin.answered_at >= earliest,  # type: ignore[operator]
         )
     ).all():

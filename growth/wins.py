@@ -1,30 +1,30 @@
-"""The wins log: every time someone operated at the next level, with what, how and why it mattered."""
+"""The wins log: every time someone operated at the next level, with what, how and why it mattered.
+
+Only the person whose win it is changes it; a confirmed manager may log one for a report (who is told,
+and owns it from then on). Every change says where the win is shared (`growth.sharing`)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
-from sqlalchemy import delete
+from sqlalchemy import delete as sql_delete
 from sqlmodel import Session, select
 
-from growth.errors import GrowthError
+from growth import sharing
+from growth.errors import GrowthError, NotAllowed
+from growth.links import manages
+from growth.notices import Notice, WinLoggedFor
 from growth.ownership import owned
+from growth.visibility import OWNER, Sight, Visibility, wins_seen
 from storage.db import insert_ignore
 from storage.models import Objective, Person, Win, WinCompetency
 
 TEXT_LIMIT = 10_000  # kept whole; Slack surfaces show a shortened view with a way to see all
 FIELD_LIMIT = 3_000
 URL_LIMIT = 1_000
-
-
-class Visibility(StrEnum):
-    PRIVATE = "private"
-    SHARED = "shared"  # with my confirmed manager and chosen mentors
-    PUBLIC = "public"  # posted to the workspace's growth channel
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,84 @@ def log_win(
     return LoggedWin(win, competencies_of(session, win), created=inserted, logged_by=by)
 
 
+@dataclass(frozen=True)
+class Changed:
+    """A win logged or changed, who hears of it, and a line for the person when something could not be
+    posted (no growth channel)."""
+
+    logged: LoggedWin
+    notices: list[Notice] = field(default_factory=list)
+    note: str | None = None
+
+
+def _shared(session: Session, person: Person, logged: LoggedWin, *extra: Notice) -> Changed:
+    shared = sharing.win_changed(session, person=person, logged=logged)
+    return Changed(logged, [*extra, *shared.notices], shared.note)
+
+
+def log(
+    session: Session, *, person: Person, details: Details, source: str, request_key: str, today: date, now: datetime
+) -> Changed:
+    """Log a win of one's own; shared where its visibility says (a repeat of the same request: nothing)."""
+    logged = log_win(
+        session, person=person, details=details, source=source, request_key=request_key, today=today, now=now
+    )
+    return _shared(session, person, logged) if logged.created else Changed(logged)
+
+
+def log_for(
+    session: Session,
+    *,
+    manager: Person,
+    report: Person,
+    details: Details,
+    source: str,
+    request_key: str,
+    today: date,
+    now: datetime,
+) -> Changed:
+    """A confirmed manager logs a win for their report: marked as logged by the manager, the report is
+    told, and it is the report's to edit or delete."""
+    if not manages(session, manager=manager, report=report):
+        name = report.display_name or "them"
+        raise NotAllowed(f"You can log a win for {name} once you are their confirmed manager.")
+    logged = log_win(
+        session,
+        person=report,
+        details=details,
+        source=source,
+        request_key=request_key,
+        today=today,
+        now=now,
+        logged_by=manager,
+    )
+    if not logged.created:
+        return Changed(logged)
+    return _shared(session, report, logged, WinLoggedFor(logged, report, manager))
+
+
+def edit(session: Session, *, person: Person, win_id: int, details: Details, now: datetime) -> Changed:
+    return _shared(session, person, edit_win(session, person=person, win_id=win_id, details=details, now=now))
+
+
+def tag(session: Session, *, person: Person, win_id: int, competency_ids: Sequence[str], now: datetime) -> Changed:
+    logged = tag_win(session, person=person, win_id=win_id, competency_ids=competency_ids, now=now)
+    return _shared(session, person, logged)
+
+
+def change_visibility(
+    session: Session, *, person: Person, win_id: int, visibility: Visibility, now: datetime
+) -> Changed:
+    logged = set_visibility(session, person=person, win_id=win_id, visibility=visibility, now=now)
+    return _shared(session, person, logged)
+
+
+def delete(session: Session, *, person: Person, win_id: int) -> list[Notice]:
+    """Remove a win from the log, every future packet and the growth channel."""
+    delete_win(session, person=person, win_id=win_id)
+    return sharing.win_deleted(person, win_id)
+
+
 def own_win(session: Session, *, person: Person, win_id: int) -> Win:
     """The win, if it is this person's; nobody else can change someone's win."""
     gone, not_yours = "That win is gone: it was deleted.", "Only the person whose win it is can change it."
@@ -173,7 +251,7 @@ def set_visibility(
 def delete_win(session: Session, *, person: Person, win_id: int) -> None:
     """Remove a win from the log, and so from every future packet."""
     win = own_win(session, person=person, win_id=win_id)
-    session.execute(delete(WinCompetency).where(WinCompetency.win_id == win.id))  # type: ignore[arg-type]
+    session.execute(sql_delete(WinCompetency).where(WinCompetency.win_id == win.id))  # type: ignore[arg-type]
     session.delete(win)
 
 
@@ -198,7 +276,7 @@ def recent(session: Session, *, person: Person, limit: int = 5) -> list[LoggedWi
 def _set_competencies(session: Session, win: Win, competency_ids: Sequence[str]) -> None:
     assert win.id is not None
     wanted = list(dict.fromkeys(competency_ids))
-    session.execute(delete(WinCompetency).where(WinCompetency.win_id == win.id))  # type: ignore[arg-type]
+    session.execute(sql_delete(WinCompetency).where(WinCompetency.win_id == win.id))  # type: ignore[arg-type]
     for competency_id in wanted:
         session.add(WinCompetency(win_id=win.id, competency_id=competency_id[:64]))
     session.flush()
@@ -246,11 +324,9 @@ def competencies_for(session: Session, win_ids: Sequence[int]) -> dict[int, list
     return found
 
 
-def log_of(session: Session, *, person: Person, visible_to_others: bool = False) -> list[LoggedWin]:
-    """The person's whole log, oldest first; `visible_to_others` keeps only shared and public wins."""
-    query = select(Win).where(Win.team_id == person.team_id, Win.person_id == person.id)
-    if visible_to_others:
-        query = query.where(Win.visibility.in_([Visibility.SHARED.value, Visibility.PUBLIC.value]))  # type: ignore[attr-defined]
+def log_of(session: Session, *, person: Person, seen: Sight = OWNER) -> list[LoggedWin]:
+    """The person's whole log, oldest first, as far as `seen` shows it."""
+    query = select(Win).where(Win.team_id == person.team_id, Win.person_id == person.id, wins_seen(seen))
     wins = session.exec(query.order_by(Win.happened_on, Win.id)).all()  # type: ignore[arg-type]
     tags = competencies_for(session, [win.id for win in wins if win.id is not None])
     managers = {win.logged_by_id for win in wins if win.logged_by_id is not None}

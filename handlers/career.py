@@ -4,34 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from growth.career import NoLevelYet, assessment_form, choose_level, level_choices, submit_assessment
-from growth.errors import GrowthError
-from handlers.blocks.career import (
+from blocks.career import (
     FormState,
     gaps_modal,
     level_modal,
     level_saved_view,
     no_level_blocks,
     pages,
-    result_message,
 )
+from blocks.ids import GAP_BLOCK_PREFIX, Action, Block
+from growth.assessments import assessment_form, submit_assessment
+from growth.errors import GrowthError
+from growth.levels import NoLevelYet, choose_level, level_choices
 from handlers.home import publish_home
-from handlers.ids import GAP_BLOCK_PREFIX, Action, Block, View
 from handlers.middleware import PERSON_KEY
 from handlers.services import services_of
-from schedules.uploads import ASSESSMENT_CHART
-from storage import outbox
-
-
-def register(app: App) -> None:
-    app.action(Action.LEVEL_CURRENT)(level_changed)
-    app.action(Action.OPEN_LEVEL)(open_level)
-    app.action(Action.OPEN_GAPS)(open_gaps)
-    app.view(View.LEVEL)(level_submitted)
-    app.view(View.GAPS)(gaps_submitted)
 
 
 def level_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -131,29 +121,24 @@ def gaps_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: B
         return
     ratings = {competency.id: rating for (competency, _), rating in zip(asked, answers, strict=False) if rating}
     try:
-        with services.db.session() as session:
-            recorded = submit_assessment(
-                session,
+        with services.work() as work:
+            submitted = submit_assessment(
+                work.session,
                 person=person,
                 version_id=state.version_id,
                 target_ref=state.target_ref,
                 ratings=ratings,
                 defaults=services.frameworks,
-                now=services.clock(),
+                now=work.now,
             )
-            text, blocks = result_message(recorded, form.position.target)
-            message = {"channel": person.slack_user_id, "text": text, "blocks": [b.to_dict() for b in blocks]}
-            key = f"assessment:{recorded.assessment_id}"
-            outbox.enqueue(session, team_id=person.team_id, key=key, method="chat.postMessage", payload=message)
-            chart = {"assessment_id": recorded.assessment_id}
-            outbox.enqueue(session, team_id=person.team_id, key=f"{key}:chart", method=ASSESSMENT_CHART, payload=chart)
+            work.notify(submitted.notices)
     except GrowthError as error:
         first = next(iter(view["state"]["values"]), Block.LEVEL_CURRENT)
         ack(response_action="errors", errors={first: str(error)[:150]})
         return
-    ack()
-    services.dispatcher.drain(team_id=person.team_id)
-    publish_home(client, services, person)
+    with work.sending():  # the answer first, then this change's own messages
+        ack()
+        publish_home(client, services, person)
 
 
 def _level_view(context: BoltContext, current_ref: str | None = None) -> dict[str, Any]:

@@ -1,19 +1,17 @@
-"""Slash commands: `/trellis <subcommand>` and `/win`."""
+"""`/trellis <subcommand>`: each subcommand is a listener of its feature's module; help for the rest."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
+from blocks.help import AVAILABLE, help_blocks, help_text
 from handlers import asks, career, checkins, links, mentors, one_on_ones, packet, roadmap, settings, team
-from handlers.blocks.help import help_blocks, help_text
-from handlers.commands_list import AVAILABLE, parse
-from handlers.ids import Command
+from handlers.parsing import parse
 
 SUBCOMMANDS: dict[str, Callable[..., None]] = {
     "level": career.level_command,
@@ -34,11 +32,6 @@ SUBCOMMANDS: dict[str, Callable[..., None]] = {
 PLANNED = frozenset({"feedback"})
 
 
-def register(app: App) -> None:
-    app.command(Command.TRELLIS)(trellis)
-    app.command(re.compile(r".*"))(not_available_yet)
-
-
 def trellis(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     word, _rest = parse(command.get("text"))
     handler = SUBCOMMANDS.get(word.casefold())
@@ -53,15 +46,6 @@ def trellis(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltC
         _ack_ephemeral(ack, coming, help_blocks(AVAILABLE, preface=coming))
         return
     _ack_ephemeral(ack, help_text(unknown=word), help_blocks(AVAILABLE, unknown=word))
-
-
-def not_available_yet(ack: Ack, command: dict[str, Any]) -> None:
-    """A command the manifest declares but this version does not serve yet: say so, never fail silently."""
-    ack(
-        response_type="ephemeral",
-        text=f"`{command.get('command', '')}` isn't available in this version of Trellis yet. "
-        "`/trellis help` lists what is.",
-    )
 
 
 def _ack_ephemeral(ack: Ack, text: str, blocks: list[Block]) -> None:

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from handlers.home import publish_home
 from handlers.middleware import PERSON_KEY
 from handlers.services import services_of
-
-
-def register(app: App) -> None:
-    app.event("app_home_opened")(home_opened)
 
 
 def home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from blocks.flags import FlagTarget, flag_modal, flag_thanks
+from blocks.ids import Action, Block
 from growth.errors import GrowthError
 from growth.frameworks.flags import flag
 from growth.frameworks.versions import by_id
-from handlers.blocks.flags import FlagTarget, flag_modal, flag_thanks
-from handlers.ids import Action, Block, View
 from handlers.middleware import PERSON_KEY
 from handlers.services import services_of
-
-
-def register(app: App) -> None:
-    app.action(Action.FLAG_OPEN)(open_flag)
-    app.view(View.FLAG)(flag_submitted)
 
 
 def open_flag(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -8,14 +8,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
-from urllib.error import URLError
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltResponse
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
+from delivery.profiles import slack_profile
 from growth.checkins import enrol
-from growth.people import Profile, ensure_person
+from growth.people import ensure_person
 from handlers.services import SERVICES_KEY, Services, services_of
 from storage.events import record_delivery
 
@@ -23,14 +22,15 @@ PERSON_KEY = "trellis_person"
 Next = Callable[[], BoltResponse]
 
 
-def register(app: App, services: Services) -> None:
-    def provide_services(context: BoltContext, next: Next) -> BoltResponse:
-        context[SERVICES_KEY] = services
-        return next()
+class ProvideServices:
+    """Puts the process's services on every request's context (a bound method: Bolt injects by name)."""
 
-    app.use(provide_services)
-    app.use(skip_repeated_events)
-    app.use(attach_person)
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def __call__(self, context: BoltContext, next: Next) -> BoltResponse:
+        context[SERVICES_KEY] = self.services
+        return next()
 
 
 def looks_like_slack(body: Any) -> bool:
@@ -91,35 +91,3 @@ def attach_person(
             enrol(session, person=person, now=now)  # weekly check-ins, in the time zone Slack just told us
         context[PERSON_KEY] = person
     return next()
-
-
-def slack_profile(client: WebClient, *, team_id: str, user_id: str, logger: logging.Logger) -> Profile | None:
-    """users.info in our terms, or None when Slack cannot tell us now (the caller uses what it has)."""
-    try:
-        user = client.users_info(user=user_id)["user"]
-    except (SlackApiError, SlackClientError, URLError, OSError) as error:
-        logger.warning("users.info failed for team=%s user=%s (%s)", team_id, user_id, error)
-        return None
-    return profile_from_user(user)
-
-
-def profile_from_user(user: dict[str, Any]) -> Profile:
-    """Slack's users.info `user` object, in our terms."""
-    profile = user.get("profile") or {}
-    name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
-    return Profile(
-        display_name=str(name or ""),
-        tz=user.get("tz"),
-        is_admin=bool(user.get("is_admin") or user.get("is_owner")),
-        deleted=bool(user.get("deleted")),
-        status_text=str(profile.get("status_text") or ""),
-        status_emoji=str(profile.get("status_emoji") or ""),
-        status_expiration=_whole(profile.get("status_expiration")),
-    )
-
-
-def _whole(value: Any) -> int:
-    try:
-        return max(0, int(value or 0))
-    except (TypeError, ValueError):
-        return 0

@@ -6,27 +6,19 @@ import json
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from growth.career import NoLevelYet, roadmap_view
+from blocks.career import no_level_blocks
+from blocks.ids import Action, Block
+from blocks.roadmap import objective_modal, roadmap_message
 from growth.errors import GrowthError
-from growth.mentors import Sees
-from growth.roadmap import Status, add, set_status
-from handlers.blocks.career import no_level_blocks
-from handlers.blocks.roadmap import objective_modal, roadmap_change, roadmap_message
-from handlers.ids import Action, Block, View
-from handlers.mentors import post_to_rooms
+from growth.levels import NoLevelYet
+from growth.roadmap import Status, add, roadmap_view, set_status
 from handlers.middleware import PERSON_KEY
 from handlers.services import Services, services_of
 from storage.models import Person
-
-
-def register(app: App) -> None:
-    app.action(Action.OBJECTIVE_ADD)(add_clicked)
-    app.action(Action.OBJECTIVE_STATUS)(status_chosen)
-    app.view(View.OBJECTIVE)(objective_submitted)
 
 
 def roadmap_command(ack: Ack, context: BoltContext, **_: Any) -> None:
@@ -50,25 +42,14 @@ def add_clicked(ack: Ack, body: dict[str, Any], client: WebClient, context: Bolt
 def status_chosen(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
     services, person = services_of(context), context[PERSON_KEY]
-    objective_id = int(action["block_id"].removeprefix("objective:"))
+    objective_id = int(str(action["block_id"]).removeprefix("objective:"))
     status = Status(action["selected_option"]["value"])
-    try:
-        with services.db.session() as session:
-            changed = set_status(session, person=person, objective_id=objective_id, status=status, now=services.clock())
-            stamp = int(services.clock().timestamp())
-            post_to_rooms(
-                session,
-                person=person,
-                showing=Sees.ROADMAP,
-                key=f"room-objective:{objective_id}:{status.value}:{stamp}",
-                text=roadmap_change(person.display_name, changed),
-            )
-    except GrowthError as error:
-        respond(text=str(error), response_type="ephemeral", replace_original=False)
-        return
-    services.dispatcher.drain(team_id=person.team_id)
-    text, blocks = _message(services, person)
-    respond(text=text, blocks=blocks, replace_original=True)
+    with services.work() as work:
+        changed = set_status(work.session, person=person, objective_id=objective_id, status=status, now=work.now)
+        work.notify(changed.notices)
+    with work.sending():  # the answer first, then this change's own messages
+        text, blocks = _message(services, person)
+        respond(text=text, blocks=blocks, replace_original=True)
 
 
 def objective_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
@@ -83,35 +64,29 @@ def objective_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) ->
     due = chosen(Block.OBJECTIVE_DUE, Action.OBJECTIVE_DUE, "selected_date")
     idea = (chosen(Block.OBJECTIVE_SUGGESTION, Action.OBJECTIVE_SUGGESTION) or {}).get("value")
     try:
-        with services.db.session() as session:
-            current = roadmap_view(session, person=person, defaults=services.frameworks, now=services.clock())
-            if not title.strip() and idea is not None and int(idea) < len(current.suggestions):
+        with services.work() as work:
+            current = roadmap_view(work.session, person=person, defaults=services.frameworks, now=work.now)
+            if not title.strip() and idea is not None and str(idea).isdigit() and int(idea) < len(current.suggestions):
                 suggestion = current.suggestions[int(idea)]
                 title, competency = suggestion.activity, suggestion.competency_id
             added = add(
-                session,
+                work.session,
                 person=person,
                 competency_id=competency,
                 title=title,
                 due_on=date.fromisoformat(due) if due else None,
-                now=services.clock(),
+                now=work.now,
             )
-            post_to_rooms(
-                session,
-                person=person,
-                showing=Sees.ROADMAP,
-                key=f"room-objective:{added.id}",
-                text=roadmap_change(person.display_name, added),
-            )
+            work.notify(added.notices)
     except GrowthError as error:
         ack(response_action="errors", errors={Block.OBJECTIVE_TITLE: str(error)[:150]})
         return
-    ack()
-    services.dispatcher.drain(team_id=person.team_id)
-    response_url = json.loads(view.get("private_metadata") or "{}").get("r")
-    if response_url:
-        text, blocks = _message(services, person)
-        WebhookClient(response_url).send(text=text, blocks=blocks, replace_original=True)
+    with work.sending():  # the answer first, then this change's own messages
+        ack()
+        response_url = json.loads(view.get("private_metadata") or "{}").get("r")
+        if response_url:
+            text, blocks = _message(services, person)
+            WebhookClient(response_url).send(text=text, blocks=blocks, replace_original=True)
 
 
 def _message(services: Services, person: Person) -> tuple[str, list[dict[str, Any]]]:

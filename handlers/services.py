@@ -8,8 +8,10 @@ from datetime import datetime, timedelta
 
 from slack_bolt import BoltContext
 
+from delivery.dispatcher import Dispatcher
+from delivery.outbound import Outbound
+from delivery.unit import Work
 from growth.frameworks.model import Framework
-from schedules.dispatcher import Dispatcher
 from storage.db import Database
 
 SERVICES_KEY = "trellis_services"
@@ -19,9 +21,15 @@ SERVICES_KEY = "trellis_services"
 class Services:
     db: Database
     dispatcher: Dispatcher
+    outbound: Outbound
     clock: Callable[[], datetime]
     frameworks: tuple[Framework, ...]  # what a workspace starts on (TRELLIS_FRAMEWORK first)
     ask_follow_up: timedelta = timedelta(days=7)  # after "Try it out", when the person is asked how it went
+
+    def work(self) -> Work:
+        """A unit of work for one change: `with services.work() as work: ...`, then the answer to the
+        person inside `with work.sending():` (see `delivery.unit`)."""
+        return Work(self.db, self.outbound, self.dispatcher, self.clock)
 
 
 def services_of(context: BoltContext) -> Services:

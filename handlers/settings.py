@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from blocks.ids import Action, Block
+from blocks.settings import OFF, SHARE, SKIP, settings_modal, settings_saved
 from growth import checkins
 from growth.errors import GrowthError
-from growth.workspaces import growth_channel, set_growth_channel
-from handlers.blocks.settings import OFF, SHARE, SKIP, settings_modal, settings_saved
-from handlers.ids import Action, Block, View
+from growth.settings import UNCHANGED, current, save
 from handlers.middleware import PERSON_KEY
 from handlers.services import Services, services_of
 from storage.models import Person
-
-
-def register(app: App) -> None:
-    app.view(View.SETTINGS)(settings_submitted)
-    app.action(Action.OPEN_SETTINGS)(open_settings_clicked)
 
 
 def settings_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -33,14 +28,14 @@ def open_settings_clicked(ack: Ack, body: dict[str, Any], client: WebClient, con
 
 
 def _open(client: WebClient, services: Services, person: Person, trigger_id: str) -> None:
-    now = services.clock()
     with services.db.session() as session:
-        channel = growth_channel(session, team_id=person.team_id)
-        plan = checkins.enrol(session, person=person, now=now)
-        current = checkins.current_settings(plan, person, now)
-        line = checkins.describe_plan(plan, person, now)
+        now = current(session, person=person, now=services.clock())
     view = settings_modal(
-        is_admin=person.is_admin, growth_channel=channel, settings=current, plan_line=line, time_zone=person.tz
+        is_admin=person.is_admin,
+        growth_channel=now.growth_channel,
+        settings=now.checkin,
+        plan_line=now.plan_line,
+        time_zone=person.tz,
     )
     client.views_open(trigger_id=trigger_id, view=view.to_dict())
 
@@ -48,20 +43,19 @@ def _open(client: WebClient, services: Services, person: Person, trigger_id: str
 def settings_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     services, person = services_of(context), context[PERSON_KEY]
     values = view["state"]["values"]
-    now = services.clock()
+    channel: object = UNCHANGED
+    if Block.GROWTH_CHANNEL in values:
+        channel = ((values[Block.GROWTH_CHANNEL] or {}).get(Action.GROWTH_CHANNEL) or {}).get("selected_channel")
     try:
         with services.db.session() as session:
-            plan = checkins.change_settings(session, person=person, settings=_checkin_settings(values), now=now)
-            line = checkins.describe_plan(plan, person, now)
-            if Block.GROWTH_CHANNEL in values:
-                chosen = (values[Block.GROWTH_CHANNEL] or {}).get(Action.GROWTH_CHANNEL, {})
-                set_growth_channel(session, person=person, channel_id=chosen.get("selected_channel"), now=now)
-            channel = growth_channel(session, team_id=person.team_id)
+            saved = save(
+                session, person=person, checkin=_checkin_settings(values), channel=channel, now=services.clock()
+            )
     except GrowthError as error:
         block = Block.GROWTH_CHANNEL if Block.GROWTH_CHANNEL in values else Block.CHECKIN_DAY
         ack(response_action="errors", errors={block: str(error)})
         return
-    ack(response_action="update", view=settings_saved(line, channel).to_dict())
+    ack(response_action="update", view=settings_saved(saved.plan_line, saved.growth_channel).to_dict())
 
 
 def _checkin_settings(values: dict[str, Any]) -> checkins.Settings:

@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from blocks.team import team_message
 from growth.team import team_of
-from handlers.blocks.team import team_message
 from handlers.middleware import PERSON_KEY
 from handlers.services import services_of
 

@@ -1,170 +1,27 @@
-"""The weekly check-ins on the clock: the tick that queues them, and the outbox senders that deliver them.
-
-The tick only writes rows (a check-in per person and ISO week, an outbox row per check-in, a digest
-per manager and week), each under a unique key; the dispatcher sends them. The senders look at Slack
-once more just before sending (users.info: left? away? moved time zone?) because a row may wait in
-the outbox behind a rate limit.
-"""
+"""The check-in tick: every check-in whose time has come, and every manager's digest, queued with their
+unique keys. It only writes rows; the dispatcher sends them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
+from delivery.outbound import Outbound
 from growth import checkins
-from growth.checkins import Status
-from growth.workspaces import growth_channel
-from handlers.blocks.checkins import checkin_message, digest_message, shared_entry, shared_thread_parent
-from schedules.dispatcher import Gone, Later, NothingToSend, Sender, post_once
-from schedules.kinds import CHECKIN, DIGEST, SHARE
-from storage import outbox
 from storage.db import Database
-from storage.models import Checkin, CheckinPlan, Person
-from storage.outbox import Claimed
 
-BATCH = 500
-# What Slack says when there is no one to DM any more: the person is marked and never retried.
-NO_ONE_THERE = frozenset({"user_not_found", "user_disabled", "cannot_dm_bot", "account_inactive"})
+BATCH = 500  # people a statement: ten thousand are a handful of round trips
 
 
-def checkin_key(person_id: int, week: str) -> str:
-    return f"checkin:{person_id}:{week}"
-
-
-def queue_checkins(db: Database, now: datetime) -> str:
-    """Queue every check-in whose time has come (and the managers' digests). Safe to run anywhere, often."""
+def queue_checkins(db: Database, outbound: Outbound, now: datetime) -> str:
+    """Queue what is due as of `now`. Safe to run anywhere, often, late."""
     queued = quiet = 0
     while True:
         with db.session() as session:
             tick = checkins.due_checkins(session, now=now, limit=BATCH)
-            messages = [
-                {
-                    "team_id": due.team_id,
-                    "key": checkin_key(due.person_id, due.week),
-                    "method": CHECKIN,
-                    "payload": {"checkin_id": due.checkin_id},
-                }
-                for due in tick.queued
-            ]
-            outbox.enqueue_many(session, messages, due_at=now)
+            outbound.queue(session, tick.queued, now=now)
         queued, quiet = queued + len(tick.queued), quiet + tick.quiet
         if len(tick.queued) + tick.quiet < BATCH:
             break
-    digests = 0
     with db.session() as session:
-        for due in checkins.due_digests(session, now=now):
-            digests += outbox.enqueue(
-                session,
-                team_id=due.team_id,
-                key=f"digest:{due.manager_id}:{due.week}",
-                method=DIGEST,
-                payload={"manager_id": due.manager_id, "week": due.week},
-                due_at=now,
-            )
+        digests = len(outbound.queue(session, checkins.due_digests(session, now=now), now=now))
     return f"queued {queued} check-ins ({quiet} paused, skipped or not due yet) and {digests} digests"
-
-
-def senders(db: Database, clock: Callable[[], datetime]) -> dict[str, Sender]:
-    def send_checkin(client: WebClient, row: Claimed) -> dict[str, Any]:
-        now = clock()
-        checkin_id = int(row.payload["checkin_id"])
-        with db.session() as session:
-            found = checkins.delivery(
-                session, team_id=row.team_id, checkin_id=checkin_id, reminder=bool(row.payload.get("reminder"))
-            )
-        if found is None:
-            raise NothingToSend("answered, skipped or closed before it was sent")
-        person = found.person  # as the hourly users.list (or their own last request) left them
-        later = checkins.later_this_week(found, now)
-        if later is not None:
-            raise Later(later)
-        if checkins.is_away(person, now):
-            with db.session() as session:
-                checkins.record_not_sent(session, checkin_id=checkin_id, status=Status.AWAY, now=now)
-            raise NothingToSend("away")
-        channel = found.plan.dm_channel_id or _open_dm(db, client, person, now)
-        text, blocks = checkin_message(found)
-        payload = {"channel": channel, "text": text, "blocks": [block.to_dict() for block in blocks]}
-        try:
-            response = post_once(client, row.key, payload, in_doubt=row.in_doubt)
-        except SlackApiError as error:
-            if error.response.get("error") in NO_ONE_THERE:
-                _left(db, person, now)
-            raise
-        with db.session() as session:
-            checkins.record_sent(
-                session,
-                checkin_id=checkin_id,
-                channel=response["channel"],
-                ts=response["ts"],
-                nudge=found.nudge,
-                now=now,
-            )
-        return response
-
-    def send_share(client: WebClient, row: Claimed) -> dict[str, Any]:
-        with db.session() as session:
-            checkin = session.get(Checkin, int(row.payload["checkin_id"]))
-            if checkin is None or checkin.team_id != row.team_id or checkin.private:
-                raise NothingToSend("the entry is private or gone")
-            person = session.get(Person, checkin.person_id)
-            plan = checkins.plan_of(session, person) if person is not None else None
-            channel = growth_channel(session, team_id=row.team_id)
-        if person is None or plan is None or not plan.share:
-            raise NothingToSend("sharing is off")
-        if channel is None:
-            raise NothingToSend("the workspace has no growth channel")
-        thread_ts = plan.thread_ts if plan.thread_channel_id == channel else None
-        if thread_ts is None:
-            parent = post_once(
-                client,
-                f"growth-thread:{person.id}:{channel}",
-                {"channel": channel, "text": shared_thread_parent(person.display_name)},
-                in_doubt=row.in_doubt,
-            )
-            thread_ts = str(parent["ts"])
-            with db.session() as session:
-                stored = session.get(CheckinPlan, plan.id)
-                assert stored is not None
-                stored.thread_channel_id, stored.thread_ts = channel, thread_ts
-                session.add(stored)
-        reply = {"channel": channel, "thread_ts": thread_ts, "text": shared_entry(checkin)}
-        return post_once(client, row.key, reply, in_doubt=row.in_doubt)
-
-    def send_digest(client: WebClient, row: Claimed) -> dict[str, Any]:
-        now = clock()
-        with db.session() as session:
-            manager = session.get(Person, int(row.payload["manager_id"]))
-            if manager is None or manager.team_id != row.team_id or manager.deleted:
-                raise Gone(f"manager {row.payload['manager_id']}")
-            week = row.payload.get("week") or checkins.week_key(checkins.local_today(manager, now))
-            reports = checkins.digest(session, manager=manager, now=now, since=checkins.digest_since(manager, week))
-        if not reports:
-            raise NothingToSend("no confirmed reports any more")
-        text, blocks = digest_message(reports)
-        payload = {"channel": manager.slack_user_id, "text": text, "blocks": [block.to_dict() for block in blocks]}
-        return post_once(client, row.key, payload, in_doubt=row.in_doubt)
-
-    return {CHECKIN: send_checkin, SHARE: send_share, DIGEST: send_digest}
-
-
-def _open_dm(db: Database, client: WebClient, person: Person, now: datetime) -> str:
-    try:
-        channel = str(client.conversations_open(users=person.slack_user_id)["channel"]["id"])
-    except SlackApiError as error:
-        if error.response.get("error") in NO_ONE_THERE:
-            _left(db, person, now)
-            raise Gone(f"{person.slack_user_id} cannot be sent a DM ({error.response.get('error')})") from None
-        raise
-    with db.session() as session:
-        checkins.remember_dm(session, person_id=person.id or 0, channel=channel)
-    return channel
-
-
-def _left(db: Database, person: Person, now: datetime) -> None:
-    with db.session() as session:
-        checkins.record_left(session, person_id=person.id or 0, now=now)

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from delivery.dispatcher import Dispatcher
+from delivery.outbound import Outbound
 from schedules.checkins import queue_checkins
 from schedules.directory import refresh_directories
-from schedules.dispatcher import Dispatcher
 from storage.db import Database
 from storage.events import prune_receipts
 
@@ -19,6 +20,7 @@ EVENT_RECEIPTS_KEPT = timedelta(days=3)
 class JobContext:
     db: Database
     dispatcher: Dispatcher
+    outbound: Outbound
     now: datetime
     wait_for_rate_limits: float = 0.0  # a scheduler tick never waits; `trellis jobs run` does
 
@@ -37,9 +39,12 @@ def send_outbox(context: JobContext) -> str:
 
 
 def queue_weekly_checkins(context: JobContext) -> str:
-    """First what Slack says about people (hourly per workspace), then who is due."""
-    people = refresh_directories(context.db, context.dispatcher.client_for_team, context.now)
-    return f"{people}; {queue_checkins(context.db, context.now)}"
+    return queue_checkins(context.db, context.outbound, context.now)
+
+
+def refresh_people(context: JobContext) -> str:
+    """Each workspace's directory once an hour; the job ticks every minute to find the workspaces due."""
+    return refresh_directories(context.db, context.dispatcher.client_for_team, context.now)
 
 
 def prune_event_receipts(context: JobContext) -> str:
@@ -53,11 +58,12 @@ JOBS: dict[str, Job] = {
     for job in (
         # A fan-out under a rate limit keeps sending as each pause ends instead of waiting for the next tick.
         Job("outbox", "send outbox messages that are due", timedelta(seconds=5), send_outbox, patience=60),
+        Job("checkins", "queue the check-ins and manager digests due", timedelta(minutes=1), queue_weekly_checkins),
         Job(
-            "checkins",
-            "refresh people from Slack (hourly), queue the check-ins and digests due",
+            "directory",
+            "refresh people from Slack's users.list, each workspace hourly (time zones, statuses, leavers)",
             timedelta(minutes=1),
-            queue_weekly_checkins,
+            refresh_people,
         ),
         Job("prune", "forget old Events API receipts", timedelta(hours=1), prune_event_receipts),
     )

@@ -11,7 +11,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from schedules.dispatcher import Dispatcher
+from delivery.dispatcher import Dispatcher
+from delivery.outbound import Outbound
 from schedules.jobs import JOBS, Job, JobContext
 from storage.db import Database
 
@@ -22,19 +23,28 @@ log = logging.getLogger("trellis.schedules")
 MISFIRE_GRACE_TIME = None
 
 
-def run_job(job: Job, db: Database, dispatcher: Dispatcher, now: datetime, *, wait_for_rate_limits: float = 0.0) -> str:
-    return job.run(JobContext(db=db, dispatcher=dispatcher, now=now, wait_for_rate_limits=wait_for_rate_limits))
+def run_job(
+    job: Job,
+    db: Database,
+    dispatcher: Dispatcher,
+    outbound: Outbound,
+    now: datetime,
+    *,
+    wait_for_rate_limits: float = 0.0,
+) -> str:
+    context = JobContext(db, dispatcher, outbound, now, wait_for_rate_limits=wait_for_rate_limits)
+    return job.run(context)
 
 
 def build_scheduler(
-    db: Database, dispatcher: Dispatcher, *, clock: Callable[[], datetime], blocking: bool
+    db: Database, dispatcher: Dispatcher, outbound: Outbound, *, clock: Callable[[], datetime], blocking: bool
 ) -> BaseScheduler:
     scheduler: BaseScheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=UTC)
     for job in JOBS.values():
         scheduler.add_job(
             _tick,
             IntervalTrigger(seconds=job.every.total_seconds(), timezone=UTC),
-            args=(job, db, dispatcher, clock),
+            args=(job, db, dispatcher, outbound, clock),
             id=job.name,
             name=job.summary,
             replace_existing=True,
@@ -45,9 +55,9 @@ def build_scheduler(
     return scheduler
 
 
-def _tick(job: Job, db: Database, dispatcher: Dispatcher, clock: Callable[[], datetime]) -> None:
+def _tick(job: Job, db: Database, dispatcher: Dispatcher, outbound: Outbound, clock: Callable[[], datetime]) -> None:
     try:
-        summary = run_job(job, db, dispatcher, clock(), wait_for_rate_limits=job.patience)
+        summary = run_job(job, db, dispatcher, outbound, clock(), wait_for_rate_limits=job.patience)
     except Exception:
         log.exception("job %s failed; it runs again at its next tick", job.name)
         return

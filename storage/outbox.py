@@ -17,9 +17,8 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlmodel import Session
 
-from storage.db import Database, insert_ignore, insert_many_ignore
+from storage.db import Database, insert_many_ignore
 from storage.models import OutboxMessage
-from storage.types import utcnow
 
 LEASE = timedelta(seconds=60)
 
@@ -45,56 +44,54 @@ def enqueue(
     key: str,
     method: str,
     payload: dict[str, Any],
+    now: datetime,
     due_at: datetime | None = None,
     enterprise_id: str | None = None,
-) -> bool:
-    """Queue a Slack call in the caller's transaction. False when (team, key) was queued before."""
-    when = due_at or utcnow()
-    return insert_ignore(
-        session,
-        OutboxMessage.__table__,  # type: ignore[arg-type]
-        {
-            "team_id": team_id,
-            "enterprise_id": enterprise_id,
-            "key": key,
-            "method": method,
-            "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-            "due_at": when,
-            "next_attempt_at": when,
-            "attempts": 0,
-            "created_at": utcnow(),
-        },
-        conflict=["team_id", "key"],
-    )
+) -> int | None:
+    """Queue a Slack call in the caller's transaction, due at `due_at` (default: `now`, the caller's
+    clock, never the wall clock). The row's id; None when (team, key) was queued before."""
+    row = {"team_id": team_id, "enterprise_id": enterprise_id, "key": key, "method": method, "payload": payload}
+    ids = enqueue_many(session, [{**row, "due_at": due_at}], now=now)
+    return ids[0] if ids else None
 
 
-def enqueue_many(session: Session, rows: Sequence[dict[str, Any]], *, due_at: datetime | None = None) -> int:
-    """`enqueue` for many calls in one statement: each row has team_id, key, method and payload."""
-    when = due_at or utcnow()
-    values = [
-        {
-            "team_id": row["team_id"],
-            "enterprise_id": row.get("enterprise_id"),
-            "key": row["key"],
-            "method": row["method"],
-            "payload": json.dumps(row["payload"], ensure_ascii=False, separators=(",", ":")),
-            "due_at": when,
-            "next_attempt_at": when,
-            "attempts": 0,
-            "in_doubt": False,
-            "created_at": utcnow(),
-        }
-        for row in rows
-    ]
+def enqueue_many(session: Session, rows: Sequence[dict[str, Any]], *, now: datetime) -> list[int]:
+    """`enqueue` for many calls in one statement: each row has team_id, enterprise_id, key, method,
+    payload and due_at (None: `now`). The ids of the rows written (the others were queued before)."""
+    values = []
+    for row in rows:
+        when = row.get("due_at") or now
+        values.append(
+            {
+                "team_id": row["team_id"],
+                "enterprise_id": row.get("enterprise_id"),
+                "key": row["key"][:255],
+                "method": row["method"],
+                "payload": json.dumps(row["payload"], ensure_ascii=False, separators=(",", ":")),
+                "due_at": when,
+                "next_attempt_at": when,
+                "attempts": 0,
+                "in_doubt": False,
+                "created_at": now,
+            }
+        )
     table = OutboxMessage.__table__
-    return len(insert_many_ignore(session, table, values, conflict=["team_id", "key"], returning=["id"]))  # type: ignore[arg-type]
+    written = insert_many_ignore(session, table, values, conflict=["team_id", "key"], returning=["id"])  # type: ignore[arg-type]
+    return [row.id for row in written]
 
 
 def claim_due(
-    db: Database, *, now: datetime, limit: int, team_id: str | None = None, skip_teams: Sequence[str] = ()
+    db: Database,
+    *,
+    now: datetime,
+    limit: int,
+    team_id: str | None = None,
+    skip_teams: Sequence[str] = (),
+    ids: Sequence[int] | None = None,
 ) -> list[Claimed]:
     """Take the lease on up to `limit` due rows, oldest first, and return them. `skip_teams`: workspaces
-    Slack told this sender to wait for (their rows stay for later, the others go now)."""
+    Slack told this sender to wait for (their rows stay for later, the others go now). `ids`: only
+    these rows (a request sends the rows it wrote itself, nothing else)."""
     owner = uuid.uuid4().hex
     table = OutboxMessage.__table__
     due = (
@@ -112,6 +109,8 @@ def claim_due(
         due = due.where(table.c.team_id == team_id)
     if skip_teams:
         due = due.where(table.c.team_id.not_in(list(skip_teams)))
+    if ids is not None:
+        due = due.where(table.c.id.in_(list(ids)))
     if db.is_postgres:
         due = due.with_for_update(skip_locked=True)
     with db.session() as session:

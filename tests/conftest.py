@@ -4,27 +4,67 @@ Storage and end-to-end tests run once on SQLite and once on PostgreSQL. PostgreS
 TRELLIS_TEST_POSTGRES_URL (default: the local server, database `test`); each run creates its own
 database beside it and drops it at the end. When the server cannot be reached the PostgreSQL tests
 skip with the reason, except under CI (CI=true), where they fail.
+
+Everything under tests/e2e is marked `e2e`, so `pytest -m "not e2e"` is the fast loop. With
+`--clock-shift-days N` the whole run happens N days ahead of today (time-machine moves the wall clock of
+this process), which proves the code takes "now" from its injected clock, never from the calendar;
+end-to-end tests are skipped then, because the bot processes they start run on the real clock.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
+import time_machine
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (the tables `empty` clears)
+from slacksim import DEFAULT_TEAM, FakeSlack
 from storage import migrate
 from storage.db import Database
 from storage.migrate import SLACK_STORE_TABLES
 from tests.databases import postgres_server, temporary_postgres
-from tests.fakes.slack_api import DEFAULT_TEAM, FakeSlack
 
 BACKENDS = ("sqlite", "postgres")
+E2E = Path(__file__).parent / "e2e"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-shift-days",
+        type=int,
+        default=0,
+        help="run with this process's wall clock moved N days ahead (end-to-end tests are skipped)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    days = config.getoption("--clock-shift-days")
+    if days:
+        traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    days = config.getoption("--clock-shift-days")
+    return f"wall clock moved {days} days ahead: now is {datetime.now(UTC):%Y-%m-%d %H:%M} UTC" if days else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    shifted = config.getoption("--clock-shift-days")
+    for item in items:
+        if E2E in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+            if shifted:
+                item.add_marker(pytest.mark.skip(reason="the bot's own processes run on the real clock"))
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from growth.career import choose_level
 from growth.frameworks.shipped import shipped
+from growth.levels import choose_level
 from growth.people import Profile, ensure_person
 from storage.db import Database
 from storage.models import Person

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import yaml
 
+from blocks.ids import Callback, Command
 from bot.oauth import BOT_SCOPES
-from handlers.ids import Callback, Command
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parents[1] / "manifest.yml").read_text())
 

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender, http
+from slacksim import FakeSlack, SlackSender, http
 
 SIGNING_SECRET = "e2e-signing-secret-8f2a"
 BOT_TOKEN = "xoxb-e2e-token"
@@ -58,6 +57,10 @@ def trellis(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> 
 class RunningBot:
     url: str
     process: subprocess.Popen[bytes]
+    log: Path  # the process's standard error: read it when a test fails
+
+    def logged(self) -> str:
+        return self.log.read_text(errors="replace")
 
     @property
     def events_url(self) -> str:
@@ -67,18 +70,22 @@ class RunningBot:
 def start_server(
     args: list[str], env: dict[str, str], cwd: Path, *, port: int, ready_path: str, timeout: float = 30
 ) -> RunningBot:
-    """Run `python -m ARGS` and wait until GET `ready_path` answers 2xx or 4xx (the process is listening)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", *args], env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    """Run `python -m ARGS` and wait until GET `ready_path` answers 2xx or 4xx (the process is listening).
+
+    Its standard error goes to a file beside it (a pipe nobody reads would fill and stall the process)."""
+    log = cwd / f"{args[0]}-{port}.log"
+    with log.open("wb") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", *args], env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"{args[0]} exited with {process.returncode}: {process.stderr.read().decode()}")
+            raise AssertionError(f"{args[0]} exited with {process.returncode}: {log.read_text(errors='replace')}")
         try:
             if http(url + ready_path, timeout=1).status < 500:
-                return RunningBot(url, process)
+                return RunningBot(url, process, log)
         except OSError:
             pass
         time.sleep(0.1)
@@ -100,8 +107,6 @@ def stop_bot(bot: RunningBot) -> None:
     except subprocess.TimeoutExpired:
         bot.process.kill()
         bot.process.wait()
-    if bot.process.stderr is not None:
-        bot.process.stderr.close()
 
 
 @pytest.fixture(scope="session")

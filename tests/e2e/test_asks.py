@@ -11,13 +11,12 @@ from typing import Any
 
 from sqlmodel import select
 
+from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Ask, Win
 from tests.e2e.conftest import bot_environment, trellis
 from tests.e2e.test_levels_and_gaps import _then_view
 from tests.e2e.test_links import _button, _click, _dm_to, link_maya_to_dev
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender
 
 
 def _values(decision: str, recommendation: str, *, needed_by: date | None = None, door: str = "yes") -> dict[str, Any]:

@@ -20,12 +20,11 @@ from sqlmodel import select
 
 from growth import asks, checkins, links, mentors, roadmap
 from growth.wins import Details, log_win
+from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Ask, Checkin, MentorLink, Objective, OneOnOne, OutboxMessage, Person, Win, WinCompetency
 from tests.e2e.conftest import SIGNING_SECRET, RunningBot
 from tests.factories import person
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender
 
 ELSEWHERE = "T0ELSEWHERE"
 NOW = datetime.now(UTC)
@@ -53,8 +52,8 @@ def world(db: Database, slack: FakeSlack) -> World:
         links.admin_set(session, admin=admin, report=maya, manager=dev, now=NOW)
         links.admin_set(session, admin=admin, report=ray, manager=dev, now=NOW)
         links.ask(session, report=maya, manager=uma, now=NOW)  # never confirmed
-        mentorship = mentors.ask(session, person=maya, mentor=ada, now=NOW)
-        mentors.answer(session, link_id=mentorship.link.id, mentor=ada, confirm=True, now=NOW)
+        mentorship = mentors.ask(session, person=maya, mentor=ada, now=NOW).mentorship
+        mentors.answer(session, link_id=mentorship.link.id, who=ada, confirm=True, now=NOW)
         mentors.choose_sees(session, person=maya, link_id=mentorship.link.id, sees=set(mentors.Sees))
         win = log_win(
             session,
@@ -65,7 +64,9 @@ def world(db: Database, slack: FakeSlack) -> World:
             today=NOW.date(),
             now=NOW,
         )
-        objective = roadmap.add(session, person=maya, competency_id="mentoring", title="Mentor", due_on=None, now=NOW)
+        objective = roadmap.add(
+            session, person=maya, competency_id="mentoring", title="Mentor", due_on=None, now=NOW
+        ).objective
         checkins.enrol(session, person=maya, now=NOW - timedelta(days=8))
         ask, _, _ = asks.create(
             session, person=maya, draft=asks.Draft("Decide", "Recommend"), request_key="a", today=NOW.date(), now=NOW

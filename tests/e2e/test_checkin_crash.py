@@ -13,13 +13,13 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from delivery.dispatcher import MARKER
 from growth.checkins import enrol
-from schedules.dispatcher import MARKER
+from slacksim import FakeSlack
 from storage.db import Database
 from storage.models import Checkin
 from tests.e2e.conftest import bot_environment, trellis
 from tests.factories import person
-from tests.fakes.slack_api import FakeSlack
 
 FRIDAY_3PM_UTC = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 PEOPLE = 40

@@ -11,12 +11,11 @@ from typing import Any
 
 from sqlmodel import select
 
+from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Checkin, CheckinPlan, Person, Win
 from tests.e2e.conftest import bot_environment, trellis
 from tests.e2e.test_levels_and_gaps import _select, _text, _then_view
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender
 
 
 def _checkin_for(

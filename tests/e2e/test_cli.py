@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from slacksim import FakeSlack, http
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.e2e.conftest import bot_environment, start_bot, stop_bot, trellis
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import http
 
 
 def _one_line_error(result: object) -> str:
@@ -150,6 +149,7 @@ def _queue(db: Database, key: str) -> None:
             key=key,
             method="chat.postMessage",
             payload={"channel": "U0MAYA", "text": key},
+            now=datetime.now(UTC),
         )
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from growth.frameworks.shipped import path_of
 from growth.people import ensure_workspace
+from slacksim import FakeSlack
 from storage.db import Database
 from storage.types import utcnow
 from tests.e2e.conftest import bot_environment, trellis
-from tests.fakes.slack_api import FakeSlack
 
 
 def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path, slack: FakeSlack) -> None:

@@ -7,11 +7,10 @@ import time
 
 from sqlmodel import func, select
 
+from slacksim import FakeSlack, SlackSender, http
 from storage.db import Database
 from storage.models import EventReceipt, Person
 from tests.e2e.conftest import RunningBot
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender, http
 
 FORM = "application/x-www-form-urlencoded"
 

@@ -12,12 +12,11 @@ from sqlmodel import select
 from growth.frameworks.loader import parse
 from growth.frameworks.versions import import_framework
 from growth.people import ensure_workspace
+from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Assessment, AssessmentAnswer, Person
 from storage.types import utcnow
 from tests.e2e.conftest import bot_environment, trellis
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender
 
 SE = "software-engineering"
 

@@ -7,11 +7,10 @@ from typing import Any
 
 from sqlmodel import select
 
+from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Person, Win
 from tests.e2e.test_levels_and_gaps import SE, _set_level, _then_view
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender
 
 
 def _dm_to(slack: FakeSlack, user: str, count: int = 1) -> list[dict[str, Any]]:

@@ -10,14 +10,13 @@ from typing import Any
 from sqlmodel import select
 
 from growth import roadmap
+from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import MentorLink, Person
 from tests.e2e.test_asks import _answer, _next_dm
 from tests.e2e.test_checkins import _answers
 from tests.e2e.test_levels_and_gaps import _then_view
 from tests.e2e.test_links import _button, _click, _dm_to
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender
 
 NOW = datetime.now(UTC)
 
@@ -93,7 +92,7 @@ def test_a_mentor_confirms_sees_what_was_chosen_in_a_room_and_the_room_is_archiv
         maya = session.exec(select(Person).where(Person.slack_user_id == "U0MAYA")).one()
         objective = roadmap.add(
             session, person=maya, competency_id="mentoring", title="Mentor a new hire", due_on=None, now=NOW
-        )
+        ).objective
     started = {"selected_option": {"value": "in_progress", "text": {"type": "plain_text", "text": "x"}}}
     sender.block_action(
         user_id="U0MAYA",

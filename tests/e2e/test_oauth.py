@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+from slacksim import FakeSlack, SlackSender, http
 from storage import outbox
 from storage.db import Database
 from tests.e2e.conftest import SIGNING_SECRET, RunningBot, bot_environment, start_bot, stop_bot, trellis
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender, http
 
 OTHER_TEAM = "T0OTHER"
 
@@ -82,6 +82,7 @@ def test_the_outbox_sends_with_each_workspaces_token_and_fails_where_not_install
                 key="hello",
                 method="chat.postMessage",
                 payload={"channel": "U0MAYA", "text": "hi"},
+                now=datetime.now(UTC),
             )
     result = trellis("jobs", "run", "outbox", env=_oauth_env(database_url, slack), cwd=tmp_path)
     assert result.returncode == 0, result.stderr

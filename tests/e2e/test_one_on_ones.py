@@ -6,12 +6,11 @@ import json
 
 from sqlmodel import select
 
+from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import OneOnOne, Win
 from tests.e2e.test_asks import _answer
 from tests.e2e.test_links import _button, _click, link_maya_to_dev
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender
 
 
 def test_both_sides_prepare_the_1on1_from_what_was_shared_and_mark_it_held(

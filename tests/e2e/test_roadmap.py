@@ -6,11 +6,10 @@ from typing import Any
 
 from sqlmodel import select
 
+from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Objective, Win
 from tests.e2e.test_levels_and_gaps import SE, _answer_page, _open, _set_level, _text, _then_view
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender
 
 
 def _assessed(sender: SlackSender, slack: FakeSlack) -> None:

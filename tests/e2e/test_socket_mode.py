@@ -7,14 +7,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from slacksim import FakeSlack
 from storage import outbox
 from storage.db import Database
 from tests.e2e.conftest import bot_environment
-from tests.fakes.slack_api import FakeSlack
 
 
 @pytest.fixture
@@ -84,6 +85,13 @@ def test_app_home_opened_over_socket_mode(socket_bot: FakeSlack, db: Database) -
 def test_the_in_process_scheduler_sends_what_is_due(socket_bot: FakeSlack, db: Database) -> None:
     with db.session() as session:
         payload = {"channel": "U0MAYA", "text": "your weekly check-in"}
-        outbox.enqueue(session, team_id=socket_bot.team_id, key="tick", method="chat.postMessage", payload=payload)
+        outbox.enqueue(
+            session,
+            team_id=socket_bot.team_id,
+            key="tick",
+            method="chat.postMessage",
+            payload=payload,
+            now=datetime.now(UTC),
+        )
     (call,) = socket_bot.wait_for("chat.postMessage", timeout=20)
     assert call.args["text"] == "your weekly check-in"

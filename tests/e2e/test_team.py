@@ -6,12 +6,11 @@ import json
 
 from sqlmodel import select
 
+from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Ask
 from tests.e2e.test_asks import _bring, _next_dm, _values
 from tests.e2e.test_links import link_maya_to_dev
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender
 
 
 def test_a_manager_sees_the_team_and_decides_an_ask_from_the_app_home(

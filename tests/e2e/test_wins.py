@@ -9,12 +9,11 @@ from typing import Any
 
 from sqlmodel import select
 
+from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Win, WinCompetency
 from tests.e2e.conftest import bot_environment, trellis
 from tests.e2e.test_levels_and_gaps import SE, _set_level, _text, _then_view
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender
 
 HAPPENED = datetime.now(UTC).date() - timedelta(days=2)  # relative: readiness counts the last 12 weeks
 OUTAGE = "Led the payments outage review across three teams and published the postmortem"

@@ -3,9 +3,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from growth import asks
-from growth.asks import AskInvalid, Door, Draft, Status
+from growth.asks import AskInvalid, Door, Draft, Parties, Status
 from growth.errors import GrowthError, NotAllowed
+from growth.frameworks.shipped import shipped
 from growth.links import admin_set, end
+from growth.notices import AskBrought, AskDecided, AskFollowUpDue, AskReminderDue
 from storage.db import Database
 from storage.models import Person, Win
 from tests.factories import person
@@ -71,11 +73,18 @@ def test_only_the_confirmed_manager_decides_and_the_first_decision_stands(db: Da
     with db.session() as session, pytest.raises(AskInvalid, match="why not"):
         asks.decide(session, ask_id=ask_id, manager=dev, verdict=Status.DECLINED, note="  ", now=NOW)
     with db.session() as session:
-        found, changed = asks.decide(session, ask_id=ask_id, manager=dev, verdict=Status.APPROVED, note="", now=NOW)
-    assert changed and found.ask.status == "approved"
+        decided = asks.decide(
+            session, ask_id=ask_id, manager=dev, verdict=Status.APPROVED, note="", now=NOW, follow_up_after=timedelta(3)
+        )
+    assert decided.changed and decided.parties.ask.status == "approved"
+    assert decided.notices == [
+        AskDecided(decided.parties),
+        AskFollowUpDue(decided.parties, NOW + timedelta(3)),
+    ], "Maya hears at once, and is asked how it went three days later"
     with db.session() as session:
-        found, changed = asks.decide(session, ask_id=ask_id, manager=dev, verdict=Status.DECLINED, note="no", now=NOW)
-    assert not changed and found.ask.status == "approved", "a second click changes nothing"
+        again = asks.decide(session, ask_id=ask_id, manager=dev, verdict=Status.DECLINED, note="no", now=NOW)
+    assert not again.changed and again.parties.ask.status == "approved", "a second click changes nothing"
+    assert again.notices == []
 
 
 def test_a_link_removed_takes_the_decision_away_at_once(db: Database) -> None:
@@ -93,6 +102,38 @@ def test_another_workspace_never_sees_the_ask(db: Database) -> None:
     stranger = person(db, "U0DEV", team="T2")
     with db.session() as session, pytest.raises(GrowthError, match="gone"):
         asks.decide(session, ask_id=ask_id, manager=stranger, verdict=Status.APPROVED, note="", now=NOW)
+
+
+def test_bringing_an_ask_tells_the_manager_and_reminds_them_once_if_a_date_is_set(db: Database) -> None:
+    _, maya, dev = _team(db)
+    with db.session() as session:
+        brought = asks.bring(
+            session,
+            person=maya,
+            draft=Draft("Pick a vendor", "Vendor B", needed_by=date(2026, 11, 27)),
+            request_key="view:9",
+            defaults=shipped(),
+            today=TODAY,
+            now=NOW,
+        )
+        twice = asks.bring(
+            session,
+            person=maya,
+            draft=Draft("Pick a vendor", "Vendor B"),
+            request_key="view:9",
+            defaults=shipped(),
+            today=TODAY,
+            now=NOW,
+        )
+    found = Parties(brought.ask, maya, dev)
+    assert brought.notices == [AskBrought(found, None), AskReminderDue(found, datetime(2026, 11, 26, 8, 0, tzinfo=UTC))]
+    assert not twice.created and twice.notices == [], "the same modal submitted again asks once"
+    with db.session() as session:
+        ask = asks.parties(session, team_id="T1", ask_id=brought.ask.id).ask
+        assert asks.reminder_wanted(ask) and not asks.follow_up_wanted(ask)
+        asks.decide(session, ask_id=ask.id, manager=dev, verdict=Status.APPROVED, note="", now=NOW)
+        ask = asks.parties(session, team_id="T1", ask_id=brought.ask.id).ask
+        assert not asks.reminder_wanted(ask) and asks.follow_up_wanted(ask), "decided: no reminder, a follow-up"
 
 
 def test_the_reminder_is_the_day_before_at_nine_where_the_manager_is(db: Database) -> None:

@@ -3,11 +3,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from growth.career import latest, position, record_assessment, set_level, trend
+from growth.assessments import latest, record_assessment, trend
 from growth.errors import GrowthError
 from growth.frameworks.model import Expectation
 from growth.frameworks.shipped import shipped
 from growth.frameworks.versions import catalogue, import_framework
+from growth.levels import position, set_level
 from storage.db import Database
 from storage.models import Person
 from tests.factories import person

@@ -4,6 +4,7 @@ import pytest
 
 from growth import asks, checkins, one_on_ones
 from growth.errors import NotAllowed
+from growth.frameworks.shipped import shipped
 from growth.links import admin_set
 from growth.roadmap import add as add_objective
 from growth.wins import Details, Visibility, log_win
@@ -53,7 +54,7 @@ def test_the_prep_holds_what_was_shared_since_the_last_one_and_questions_from_it
         )
         asks.decide(session, ask_id=ask.id, manager=dev, verdict=asks.Status.TALK, note="", now=NOW)
     with db.session() as session:
-        prep = one_on_ones.prepare(session, viewer=dev, report=maya, now=NOW + timedelta(hours=1), names={})
+        prep = one_on_ones.prepare(session, viewer=dev, report=maya, now=NOW + timedelta(hours=1), defaults=shipped())
     assert [w.text for w in prep.wins] == ["Shared win"]
     assert [e.blockers for e in prep.entries] == ["Waiting on the infra team"]
     assert [a.decision for a in prep.asks] == ["Split the monolith"]
@@ -63,7 +64,7 @@ def test_the_prep_holds_what_was_shared_since_the_last_one_and_questions_from_it
     ]
     assert len(prep.questions) == 3
     with db.session() as session:
-        mine = one_on_ones.prepare(session, viewer=maya, report=None, now=NOW + timedelta(hours=1), names={})
+        mine = one_on_ones.prepare(session, viewer=maya, report=None, now=NOW + timedelta(hours=1), defaults=shipped())
     assert mine.manager.id == dev.id and [w.text for w in mine.wins] == ["Shared win"]
 
 
@@ -71,10 +72,10 @@ def test_marking_it_held_starts_the_next_period(db: Database) -> None:
     _, maya, dev = _team(db)
     _win(db, maya, "Before", Visibility.SHARED, NOW)
     with db.session() as session:
-        one_on_ones.mark_held(session, viewer=maya, report=None, now=NOW + timedelta(hours=1))
+        one_on_ones.mark_held(session, viewer=maya, report_id=maya.id, now=NOW + timedelta(hours=1))
     _win(db, maya, "After", Visibility.PUBLIC, NOW + timedelta(hours=2))
     with db.session() as session:
-        prep = one_on_ones.prepare(session, viewer=dev, report=maya, now=NOW + timedelta(hours=3), names={})
+        prep = one_on_ones.prepare(session, viewer=dev, report=maya, now=NOW + timedelta(hours=3), defaults=shipped())
     assert prep.since == NOW + timedelta(hours=1) and [w.text for w in prep.wins] == ["After"]
 
 
@@ -93,7 +94,7 @@ def test_roadmap_items_due_soon_and_the_largest_gaps_are_in_it(db: Database) -> 
             session, person=maya, competency_id="mentoring", title="Far away", due_on=date(2027, 6, 1), now=NOW
         )
     with db.session() as session:
-        prep = one_on_ones.prepare(session, viewer=dev, report=maya, now=NOW, names={})
+        prep = one_on_ones.prepare(session, viewer=dev, report=maya, now=NOW, defaults=shipped())
     assert [o.title for o in prep.due] == ["Mentor two new hires"]
     assert any("Mentor two new hires" in q for q in prep.questions)
 
@@ -106,9 +107,9 @@ def test_only_the_confirmed_manager_or_the_report_prepares_it(db: Database, who:
     with db.session() as session:
         admin_set(session, admin=admin, report=sam, manager=outsider, now=NOW)
     with db.session() as session, pytest.raises(NotAllowed):
-        one_on_ones.prepare(session, viewer=outsider, report=maya, now=NOW, names={})
+        one_on_ones.prepare(session, viewer=outsider, report=maya, now=NOW, defaults=shipped())
     with db.session() as session, pytest.raises(NotAllowed):
-        one_on_ones.mark_held(session, viewer=outsider, report=maya, now=NOW)
+        one_on_ones.mark_held(session, viewer=outsider, report_id=maya.id, now=NOW)
     lonely = person(db, "U0LONELY")
     with db.session() as session, pytest.raises(NotAllowed, match="no confirmed manager"):
-        one_on_ones.prepare(session, viewer=lonely, report=None, now=NOW, names={})
+        one_on_ones.prepare(session, viewer=lonely, report=None, now=NOW, defaults=shipped())

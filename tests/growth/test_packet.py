@@ -2,10 +2,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from growth.career import NoLevelYet
 from growth.frameworks.shipped import shipped
+from growth.levels import NoLevelYet
 from growth.packet import build_packet, log_csv, to_html, to_markdown
 from growth.people import ensure_person
+from growth.visibility import MANAGER
 from growth.wins import Details, Visibility, delete_win, log_win
 from storage.db import Database
 from storage.models import Person
@@ -48,7 +49,7 @@ def test_the_packet_has_each_competency_its_evidence_and_the_gaps(db: Database) 
         delete_win(session, person=maya, win_id=gone)
     with db.session() as session:
         mine = build_packet(session, person=maya, defaults=shipped(), now=NOW, today=TODAY)
-        shared = build_packet(session, person=maya, defaults=shipped(), now=NOW, today=TODAY, shared_only=True)
+        shared = build_packet(session, person=maya, defaults=shipped(), now=NOW, today=TODAY, seen=MANAGER)
         csv_text = log_csv(session, person=maya)
     assert (mine.person, mine.level, mine.target) == (
         "Maya",

@@ -72,7 +72,7 @@ def test_the_team_view_counts_what_was_shared_and_who_is_waiting(db: Database) -
     assert team.quiet == []
     assert [m.new_since_one_on_one for m in team.members] == [1, 2, 1], "the shared win, and R01's entry"
     with db.session() as session:
-        one_on_ones.mark_held(session, viewer=boss, report=by_name["R01"].person, now=NOW + timedelta(minutes=1))
+        one_on_ones.mark_held(session, viewer=boss, report_id=by_name["R01"].person.id, now=NOW + timedelta(minutes=1))
     with db.session() as session:
         after = {m.person.display_name: m for m in team_of(session, manager=boss, now=NOW + timedelta(hours=1)).members}
     assert after["R01"].new_since_one_on_one == 0 and after["R01"].last_one_on_one == NOW + timedelta(minutes=1)

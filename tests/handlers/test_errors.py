@@ -16,7 +16,7 @@ from bot.app import Bot, build_bot
 from bot.http import TrellisWSGI
 from bot.settings import Mode, Settings
 from handlers.errors import DATABASE_DOWN
-from tests.fakes.slack_api import FakeSlack
+from slacksim import FakeSlack
 
 SECRET = "errors-signing-secret"
 DOWN = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"

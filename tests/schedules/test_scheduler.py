@@ -7,7 +7,9 @@ from schedules.scheduler import MISFIRE_GRACE_TIME, build_scheduler
 
 
 def test_every_job_has_an_explicit_id_and_a_late_run_is_never_skipped() -> None:
-    scheduler = build_scheduler(sentinel.db, sentinel.dispatcher, clock=sentinel.clock, blocking=True)
+    scheduler = build_scheduler(
+        sentinel.db, sentinel.dispatcher, sentinel.outbound, clock=sentinel.clock, blocking=True
+    )
     assert isinstance(scheduler, BlockingScheduler)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == set(JOBS)

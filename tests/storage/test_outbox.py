@@ -15,6 +15,7 @@ def _queue(db: Database, key: str, *, team: str = "T1", due: datetime = NOW) -> 
             key=key,
             method="chat.postMessage",
             payload={"channel": "U1", "text": key},
+            now=NOW,
             due_at=due,
         )
 
@@ -30,7 +31,7 @@ def test_the_same_key_is_queued_once_per_workspace(db: Database) -> None:
 def test_a_row_is_queued_in_the_callers_transaction(db: Database) -> None:
     try:
         with db.session() as session:
-            outbox.enqueue(session, team_id="T1", key="k", method="chat.postMessage", payload={})
+            outbox.enqueue(session, team_id="T1", key="k", method="chat.postMessage", payload={}, now=NOW)
             raise RuntimeError("the change that caused it failed")
     except RuntimeError:
         pass

@@ -1,0 +1,318 @@
+"""Sends the outbox: due rows go to Slack, outcomes go back to the row.
+
+Retrying is decided here, not inside the HTTP client: a 429 makes the row (and the rest of that
+workspace's batch) due again after Retry-After; a 5xx or a dropped connection backs off exponentially;
+an answer that retrying cannot change (a user who left, a channel that is gone) fails the row at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from http.client import HTTPException
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from storage import outbox
+from storage.db import Database
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+INLINE = 5  # rows a request sends itself, after its answer is shown; anything more is the worker's
+LONGEST_BACKOFF = timedelta(minutes=15)
+TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"})
+
+Clock = Callable[[], datetime]
+ClientForTeam = Callable[[str, str | None], WebClient | None]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file for a person's DM, made from an outbox row when it is sent (so the row stays small)."""
+
+    user: str
+    filename: str
+    title: str
+    alt_txt: str
+    content: bytes
+
+
+class Gone(LookupError):
+    """What an upload row points at no longer exists; the row fails without retrying."""
+
+
+UploadMaker = Callable[[Any], Upload]  # takes the row (outbox.Claimed)
+
+
+class Later(Exception):
+    """The row is not due yet after all (say, the person moved time zone): send it at `at`."""
+
+    def __init__(self, at: datetime) -> None:
+        super().__init__(at.isoformat())
+        self.at = at
+
+
+class NothingToSend(Exception):
+    """The row's reason to send has gone (answered, skipped, away): it is done without a Slack call."""
+
+
+# Composes and makes its own Slack calls for a row; returns what later work needs from Slack's answer.
+Sender = Callable[[WebClient, Any], dict[str, Any]]  # takes the client and the row (outbox.Claimed)
+MARKER = "trellis_outbox"  # the message metadata event type that carries a row's key
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    unneeded: int = 0  # done without a Slack call: the reason to send had gone (NothingToSend)
+    failures: list[str] = field(default_factory=list)
+    pauses: list[datetime] = field(default_factory=list)  # until when a workspace was told to wait (429)
+
+    def summary(self) -> str:
+        line = f"sent {self.sent}, rescheduled {self.retried}, gave up on {self.failed}"
+        line += f", not needed any more {self.unneeded}" if self.unneeded else ""
+        return line + "".join(f"\n  failed: {failure}" for failure in self.failures)
+
+    @property
+    def claimed(self) -> int:
+        return self.sent + self.retried + self.failed + self.unneeded
+
+    @property
+    def rate_limited_until(self) -> datetime | None:
+        return max(self.pauses, default=None)
+
+    def add(self, other: Report) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.unneeded += other.unneeded
+        self.failures.extend(other.failures)
+        self.pauses.extend(other.pauses)
+
+
+def retry_after_seconds(headers: Any, default: int = 1) -> int:
+    """Slack's Retry-After, in whole seconds, from any header mapping (values may be lists)."""
+    for name, value in dict(headers or {}).items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return max(0, int(str(raw).strip()))
+            except ValueError:
+                return default
+    return default
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s, … capped at 15 minutes, with up to a second of jitter."""
+    seconds = min(5 * 2**attempts, LONGEST_BACKOFF.total_seconds())
+    return timedelta(seconds=seconds + random.random())
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: Database,
+        client_for_team: ClientForTeam,
+        *,
+        clock: Clock = utcnow,
+        batch: int = 50,
+        uploads: dict[str, UploadMaker] | None = None,
+        senders: dict[str, Sender] | None = None,
+    ) -> None:
+        self.db = db
+        self.client_for_team = client_for_team
+        self.clock = clock
+        self.batch = batch
+        self.uploads = uploads or {}
+        self.senders = senders or {}
+        self._paused: dict[str, datetime] = {}  # workspace -> until when Slack asked us to wait
+
+    def run_once(self, *, team_id: str | None = None) -> Report:
+        """Claim one batch of due rows and send it."""
+        paused_until = self._still_paused()
+        claimed = outbox.claim_due(
+            self.db, now=self.clock(), limit=self.batch, team_id=team_id, skip_teams=list(paused_until)
+        )
+        return self._send_all(claimed, paused_until)
+
+    def send_rows(self, ids: Sequence[int], *, at_most: int = INLINE) -> Report:
+        """Send the rows `ids` (those a request's own transaction wrote) that are due and that nobody else
+        holds: at most `at_most` of them, the rest are left to the worker. Nothing else is touched, so a
+        person's answer never waits behind another person's messages."""
+        if not ids:
+            return Report()
+        paused_until = self._still_paused()
+        claimed = outbox.claim_due(
+            self.db, now=self.clock(), limit=at_most, ids=list(ids)[:at_most], skip_teams=list(paused_until)
+        )
+        return self._send_all(claimed, paused_until)
+
+    def _still_paused(self) -> dict[str, datetime]:
+        now = self.clock()
+        self._paused = {team: until for team, until in list(self._paused.items()) if until > now}
+        return dict(self._paused)
+
+    def _send_all(self, claimed: list[outbox.Claimed], paused_until: dict[str, datetime]) -> Report:
+        report = Report()
+        for row in claimed:
+            if row.team_id in paused_until:
+                outbox.mark_retry(
+                    self.db, row.id, at=paused_until[row.team_id], error="ratelimited", count_attempt=False
+                )
+                report.retried += 1
+                continue
+            pause = self._send(row, report)
+            if pause is not None:
+                paused_until[row.team_id] = self._paused[row.team_id] = pause
+                report.pauses.append(pause)
+        return report
+
+    def drain(self, *, team_id: str | None = None, wait_for_rate_limits: float = 0.0) -> Report:
+        """Send until nothing is due. With `wait_for_rate_limits`, wait out 429s' Retry-After (up to that
+        many seconds in all), each workspace as soon as its own pause ends; rows backing off after a 5xx
+        stay queued for a later tick."""
+        total = Report()
+        deadline = time.monotonic() + wait_for_rate_limits
+        pauses: list[datetime] = []
+        while True:
+            report = self.run_once(team_id=team_id)
+            total.add(report)
+            pauses.extend(report.pauses)
+            if report.claimed:
+                continue
+            now = self.clock()
+            ahead = [pause for pause in pauses if pause > now]
+            if not ahead:
+                if not pauses:
+                    return total
+                pauses = []  # the pauses are over: one more pass sends what they held back
+                continue
+            delay = (min(ahead) - now).total_seconds()
+            if time.monotonic() + delay > deadline:
+                return total
+            time.sleep(delay + 0.01)
+
+    def _send(self, row: outbox.Claimed, report: Report) -> datetime | None:
+        """Send one row; returns a time until which its workspace is paused (after a 429)."""
+        now = self.clock()
+        client = self.client_for_team(row.team_id, row.enterprise_id)
+        if client is None:
+            self._fail(row, report, now, "not_installed")
+            return None
+        try:
+            response = self._call(client, row)
+        except Gone as error:
+            self._fail(row, report, now, f"gone: {error}")
+            return None
+        except Later as later:
+            outbox.mark_retry(self.db, row.id, at=later.at, error="later", count_attempt=False)
+            report.retried += 1
+            return None
+        except NothingToSend as reason:
+            outbox.mark_sent(self.db, row.id, now=now, response={"not_sent": str(reason)})
+            report.unneeded += 1
+            return None
+        except SlackApiError as error:
+            status = error.response.status_code
+            if status == 429:
+                pause = now + timedelta(seconds=retry_after_seconds(error.response.headers))
+                outbox.mark_retry(self.db, row.id, at=pause, error="ratelimited", count_attempt=False)
+                report.retried += 1
+                log.info("outbox rate limited team=%s key=%s until=%s", row.team_id, row.key, pause.isoformat())
+                return pause
+            code = str(error.response.get("error") or f"http_{status}")
+            if status >= 500 or code in TRANSIENT_ERRORS:
+                self._retry(row, report, now, code)
+            else:
+                self._fail(row, report, now, code)
+            return None
+        except (URLError, HTTPException, OSError, SlackClientError) as error:
+            self._retry(row, report, now, type(error).__name__)
+            return None
+        data = response if isinstance(response, dict) else response.data
+        outbox.mark_sent(self.db, row.id, now=now, response=_summary(data))
+        report.sent += 1
+        return None
+
+    def _call(self, client: WebClient, row: outbox.Claimed) -> Any:
+        sender = self.senders.get(row.method)
+        if sender is not None:
+            return sender(client, row)
+        if row.method == "chat.postMessage":
+            return post_once(client, row.key, row.payload, in_doubt=row.in_doubt)
+        make = self.uploads.get(row.method)
+        if make is None:
+            return client.api_call(row.method, json=row.payload)
+        upload = make(row)
+        channel = client.conversations_open(users=upload.user)["channel"]["id"]
+        return client.files_upload_v2(
+            channel=channel,
+            content=upload.content,
+            filename=upload.filename,
+            title=upload.title,
+            alt_txt=upload.alt_txt,
+        )
+
+    def _retry(self, row: outbox.Claimed, report: Report, now: datetime, code: str) -> None:
+        if row.attempts + 1 >= MAX_ATTEMPTS:
+            self._fail(row, report, now, f"gave up after {MAX_ATTEMPTS} attempts: {code}")
+            return
+        outbox.mark_retry(self.db, row.id, at=now + backoff(row.attempts), error=code)
+        report.retried += 1
+        log.warning("outbox send will be retried team=%s key=%s error=%s", row.team_id, row.key, code)
+
+    def _fail(self, row: outbox.Claimed, report: Report, now: datetime, code: str) -> None:
+        outbox.mark_failed(self.db, row.id, now=now, error=code)
+        report.failed += 1
+        report.failures.append(f"{row.key}: {code}")
+        log.warning("outbox send failed team=%s key=%s error=%s", row.team_id, row.key, code)
+
+
+def _summary(data: object) -> dict[str, object]:
+    """What later work may need from Slack's answer (where the message landed), nothing more."""
+    if not isinstance(data, dict):
+        return {}
+    return {name: data[name] for name in ("channel", "ts", "message_ts") if name in data}
+
+
+def post_once(client: WebClient, key: str, payload: dict[str, Any], *, in_doubt: bool) -> dict[str, Any]:
+    """chat.postMessage that marks the message with the row's key, and that first looks for that mark
+    when the row is in doubt (a sender died between Slack's answer and our commit): never twice."""
+    channel = str(payload.get("channel") or "")
+    if in_doubt and channel:
+        found = posted_before(client, channel, key)
+        if found is not None:
+            log.info("outbox row %s was already posted (ts=%s): not posting again", key, found["ts"])
+            return found
+    marked = {**payload, "metadata": {"event_type": MARKER, "event_payload": {"key": key}}}
+    return client.chat_postMessage(**marked).data  # type: ignore[return-value]
+
+
+def posted_before(client: WebClient, channel: str, key: str, *, look_back: int = 50) -> dict[str, Any] | None:
+    """The message marked with `key` among the channel's latest, as {channel, ts}; None if none is."""
+    if channel.startswith(("U", "W")):  # a DM addressed to a user: the conversation's own id is needed
+        channel = client.conversations_open(users=channel)["channel"]["id"]
+    try:
+        history = client.conversations_history(channel=channel, limit=look_back, include_all_metadata=True)
+    except SlackApiError as error:
+        if error.response.status_code == 429 or error.response.status_code >= 500:
+            raise
+        # No way to look (a channel without the history scope): post, accepting a possible repeat.
+        log.warning("cannot read %s to check for %s (%s)", channel, key, error.response.get("error"))
+        return None
+    for message in history.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == MARKER and (metadata.get("event_payload") or {}).get("key") == key:
+            return {"channel": channel, "ts": message["ts"]}
+    return None

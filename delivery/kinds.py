@@ -1,0 +1,12 @@
+"""The outbox methods Trellis sends itself (composed when sent), beside Slack's own method names.
+
+A row of one of these kinds names what to send (a check-in, an ask); its sender in `delivery.senders`
+looks again just before sending, and sends nothing when the reason has gone."""
+
+CHECKIN = "trellis.checkin"  # payload: {"checkin_id": int, "reminder": bool}
+SHARE = "trellis.shareEntry"  # payload: {"checkin_id": int}
+DIGEST = "trellis.digest"  # payload: {"manager_id": int, "week": "2026-W49"}
+ASK_REMINDER = "trellis.askReminder"  # payload: {"ask_id": int}
+ASK_FOLLOW_UP = "trellis.askFollowUp"  # payload: {"ask_id": int}
+ASSESSMENT_CHART = "trellis.assessmentChart"  # payload: {"assessment_id": int}
+PACKET = "trellis.packet"  # payload: {"person_id": int, "format": "md" | "html", "to": user id, "shared_only": bool}

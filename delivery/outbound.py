@@ -1,0 +1,306 @@
+"""The one way out: notices become outbox rows here, in the transaction of the change that caused them.
+
+Every outbox key, payload and workspace of a row is made in this module and nowhere else. A key names
+the intent (the ask's DM to its manager, Maya's check-in of week 49), so writing the same intent twice
+queues it once. Each row carries the team and the Enterprise Grid id of the person it is for, so the
+installation that sends it is found on a Grid install too. Messages whose reason to be sent may go away
+before they are due (a check-in answered first, a reminder for an ask decided since) are rows of a
+Trellis kind (`delivery.kinds`), composed by their sender when they are sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from functools import singledispatch
+from typing import Any
+
+from slack_sdk.models.blocks import Block
+from sqlmodel import Session
+
+from blocks.asks import ask_for_manager, decided_for_person
+from blocks.career import result_message
+from blocks.checkins import shared_entry
+from blocks.links import outcome_for_manager, outcome_for_report
+from blocks.links import request_message as link_request
+from blocks.mentors import outcome_for_mentor, outcome_for_person
+from blocks.mentors import request_message as mentor_request
+from blocks.roadmap import roadmap_change
+from blocks.text import escape, escape_within, one_line
+from blocks.wins import public_post, win_answer
+from delivery.kinds import ASK_FOLLOW_UP, ASK_REMINDER, ASSESSMENT_CHART, CHECKIN, DIGEST, PACKET, SHARE
+from growth.frameworks.model import Framework
+from growth.levels import competency_names
+from growth.links import Link
+from growth.mentors import Mentorship
+from growth.notices import (
+    Answered,
+    AskBrought,
+    AskDecided,
+    Asked,
+    AskFollowUpDue,
+    AskReminderDue,
+    AssessmentRecorded,
+    CheckinDue,
+    CheckinReminderDue,
+    DigestDue,
+    Ended,
+    EntryShared,
+    LinkRemoved,
+    LinkSet,
+    Notice,
+    PacketRequested,
+    RoomArchived,
+    RoomPost,
+    WinLoggedFor,
+    WinPublished,
+    WinWithdrawn,
+)
+from growth.vocabulary import win_vocabulary
+from growth.wins import LoggedWin
+from storage import outbox
+from storage.models import Checkin, Person
+
+POST = "chat.postMessage"
+
+
+@dataclass(frozen=True)
+class Row:
+    team_id: str
+    enterprise_id: str | None
+    key: str
+    method: str
+    payload: dict[str, Any]
+    due_at: datetime | None = None  # None: at once
+
+
+@dataclass(frozen=True)
+class Writing:
+    """What a row maker may need: the transaction, its clock, the frameworks a workspace starts on."""
+
+    session: Session
+    now: datetime
+    frameworks: tuple[Framework, ...]
+
+
+class Outbound:
+    """Turns notices into outbox rows (see the module docstring)."""
+
+    def __init__(self, frameworks: tuple[Framework, ...]) -> None:
+        self.frameworks = frameworks
+
+    def queue(self, session: Session, notices: Iterable[Notice], *, now: datetime) -> list[int]:
+        """Write the rows of `notices` in `session`'s transaction; the ids of the rows this call wrote
+        (an intent queued before is not queued again, and is not this call's to send)."""
+        writing = Writing(session, now, self.frameworks)
+        rows = [row for notice in notices for row in rows_of(notice, writing)]
+        return outbox.enqueue_many(session, [asdict(row) for row in rows], now=now)
+
+
+def _dm(person: Person, key: str, text: str, blocks: list[Block] | None = None) -> Row:
+    payload: dict[str, Any] = {"channel": person.slack_user_id, "text": text}
+    if blocks:
+        payload["blocks"] = [block.to_dict() for block in blocks]
+    return Row(person.team_id, person.enterprise_id, key, POST, payload)
+
+
+def _post(person: Person, key: str, payload: dict[str, Any], *, method: str = POST) -> Row:
+    return Row(person.team_id, person.enterprise_id, key, method, payload)
+
+
+def _stamp(now: datetime) -> int:
+    return int(now.timestamp())
+
+
+@singledispatch
+def rows_of(notice: Notice, writing: Writing) -> list[Row]:
+    raise TypeError(f"no outbox rows are made for {type(notice).__name__}")
+
+
+# -- manager links and mentorships ---------------------------------------------------------------
+
+
+@rows_of.register
+def _asked(notice: Asked, writing: Writing) -> list[Row]:
+    relation = notice.relation
+    if isinstance(relation, Link):
+        text, blocks = link_request(relation)
+        return [_dm(relation.manager, f"link-ask:{relation.id}", text, blocks)]
+    text, blocks = mentor_request(relation)
+    return [_dm(relation.mentor, f"mentor-ask:{relation.id}", text, blocks)]
+
+
+@rows_of.register
+def _answered(notice: Answered, writing: Writing) -> list[Row]:
+    relation = notice.relation
+    if isinstance(relation, Link):
+        return [_dm(relation.report, f"link-answer:{relation.id}", outcome_for_report(relation))]
+    return [_dm(relation.person, f"mentor-answer:{relation.id}", outcome_for_person(relation))]
+
+
+@rows_of.register
+def _ended(notice: Ended, writing: Writing) -> list[Row]:
+    relation = notice.relation
+    if isinstance(relation, Link):
+        return [_dm(relation.manager, f"link-end:{relation.id}", outcome_for_manager(relation))]
+    assert isinstance(relation, Mentorship)
+    if notice.by.id == relation.person.id:
+        return [_dm(relation.mentor, f"mentor-end:{relation.id}", outcome_for_mentor(relation))]
+    return [_dm(relation.person, f"mentor-end:{relation.id}", outcome_for_person(relation))]
+
+
+@rows_of.register
+def _link_set(notice: LinkSet, writing: Writing) -> list[Row]:
+    link = notice.link
+    return [
+        _dm(link.report, f"link-set:{link.id}", outcome_for_report(link)),
+        _dm(link.manager, f"link-set-manager:{link.id}", outcome_for_manager(link)),
+    ]
+
+
+@rows_of.register
+def _link_removed(notice: LinkRemoved, writing: Writing) -> list[Row]:
+    key = f"link-removed:{notice.report.id}:{_stamp(writing.now)}"
+    return [_dm(notice.report, key, "A workspace admin removed your manager link.")]
+
+
+@rows_of.register
+def _room_archived(notice: RoomArchived, writing: Writing) -> list[Row]:
+    key = f"mentor-room-archive:{notice.link_id}"
+    return [_post(notice.person, key, {"channel": notice.channel}, method="conversations.archive")]
+
+
+@rows_of.register
+def _room_post(notice: RoomPost, writing: Writing) -> list[Row]:
+    about, who = notice.about, escape(one_line(notice.person.display_name, 60))
+    if isinstance(about, LoggedWin):
+        key, text = f"room-win:{about.win.id}", f"🏆 {who} logged a win: {escape_within(about.win.text, 2500)}"
+    elif isinstance(about, Checkin):
+        key, text = f"room-entry:{about.id}", f"📓 {who}'s growth thread\n{shared_entry(about)}"
+    else:
+        change = f":{notice.change}" if notice.change else ""
+        key, text = f"room-objective:{about.id}{change}", roadmap_change(notice.person.display_name, about)
+    return [_post(notice.person, f"{key}:{notice.link_id}", {"channel": notice.channel, "text": text})]
+
+
+# -- wins ----------------------------------------------------------------------------------------
+
+
+@rows_of.register
+def _win_logged_for(notice: WinLoggedFor, writing: Writing) -> list[Row]:
+    report = notice.report
+    vocabulary = win_vocabulary(writing.session, person=report, defaults=writing.frameworks, now=writing.now)
+    who = escape(notice.manager.display_name or "Your manager")
+    note = f"{who} logged this win for you. It is yours to edit or delete."
+    text, blocks = win_answer(notice.logged, vocabulary, note=note)
+    return [_dm(report, f"win-for:{notice.logged.win.id}", text, blocks)]
+
+
+@rows_of.register
+def _win_published(notice: WinPublished, writing: Writing) -> list[Row]:
+    person = notice.person
+    names = competency_names(writing.session, team_id=person.team_id, defaults=writing.frameworks, now=writing.now)
+    payload = public_post(notice.logged, person.display_name, names, notice.channel)
+    stamp = int(writing.now.timestamp() * 1000)  # each publication of the win is its own post
+    return [_post(person, f"win-post:{notice.logged.win.id}:{stamp}", payload)]
+
+
+@rows_of.register
+def _win_withdrawn(notice: WinWithdrawn, writing: Writing) -> list[Row]:
+    """Cancel a queued post of the win, and delete each one already in the channel."""
+    person = notice.person
+    posted = outbox.withdraw(
+        writing.session, team_id=person.team_id, key_prefix=f"win-post:{notice.win_id}:", now=writing.now
+    )
+    return [
+        _post(
+            person,
+            f"win-unpost:{notice.win_id}:{message['ts']}",
+            {"channel": message["channel"], "ts": message["ts"]},
+            method="chat.delete",
+        )
+        for message in posted
+    ]
+
+
+# -- levels, gaps and the packet -----------------------------------------------------------------
+
+
+@rows_of.register
+def _assessment(notice: AssessmentRecorded, writing: Writing) -> list[Row]:
+    key = f"assessment:{notice.recorded.assessment_id}"
+    text, blocks = result_message(notice.recorded, notice.target)
+    chart = {"assessment_id": notice.recorded.assessment_id}
+    return [_dm(notice.person, key, text, blocks), _post(notice.person, f"{key}:chart", chart, method=ASSESSMENT_CHART)]
+
+
+@rows_of.register
+def _packet(notice: PacketRequested, writing: Writing) -> list[Row]:
+    subject, viewer = notice.subject, notice.viewer
+    shared_only = not notice.sight.own
+    return [
+        _post(
+            viewer,
+            f"packet:{subject.id}:{notice.request}:{kind}",
+            {"person_id": subject.id, "format": kind, "to": viewer.slack_user_id, "shared_only": shared_only},
+            method=PACKET,
+        )
+        for kind in ("md", "html")
+    ]
+
+
+# -- asks ----------------------------------------------------------------------------------------
+
+
+@rows_of.register
+def _ask_brought(notice: AskBrought, writing: Writing) -> list[Row]:
+    text, blocks = ask_for_manager(notice.parties, notice.competency)
+    return [_dm(notice.parties.manager, f"ask:{notice.parties.ask.id}", text, blocks)]
+
+
+@rows_of.register
+def _ask_reminder(notice: AskReminderDue, writing: Writing) -> list[Row]:
+    ask, manager = notice.parties.ask, notice.parties.manager
+    return [replace(_post(manager, f"ask-remind:{ask.id}", {"ask_id": ask.id}, method=ASK_REMINDER), due_at=notice.at)]
+
+
+@rows_of.register
+def _ask_decided(notice: AskDecided, writing: Writing) -> list[Row]:
+    return [_dm(notice.parties.person, f"ask-decided:{notice.parties.ask.id}", decided_for_person(notice.parties))]
+
+
+@rows_of.register
+def _ask_follow_up(notice: AskFollowUpDue, writing: Writing) -> list[Row]:
+    ask, person = notice.parties.ask, notice.parties.person
+    row = _post(person, f"ask-follow-up:{ask.id}", {"ask_id": ask.id}, method=ASK_FOLLOW_UP)
+    return [replace(row, due_at=notice.at)]
+
+
+# -- the growth thread ---------------------------------------------------------------------------
+
+
+@rows_of.register
+def _entry_shared(notice: EntryShared, writing: Writing) -> list[Row]:
+    return [_post(notice.person, f"share:{notice.entry.id}", {"checkin_id": notice.entry.id}, method=SHARE)]
+
+
+@rows_of.register
+def _checkin_due(notice: CheckinDue, writing: Writing) -> list[Row]:
+    key = f"checkin:{notice.person_id}:{notice.week}"
+    return [Row(notice.team_id, notice.enterprise_id, key, CHECKIN, {"checkin_id": notice.checkin_id})]
+
+
+@rows_of.register
+def _checkin_reminder(notice: CheckinReminderDue, writing: Writing) -> list[Row]:
+    key = f"checkin-remind:{notice.checkin_id}:{notice.at:%Y-%m-%d}"
+    payload = {"checkin_id": notice.checkin_id, "reminder": True}
+    person = notice.person
+    return [Row(person.team_id, person.enterprise_id, key, CHECKIN, payload, due_at=notice.at)]
+
+
+@rows_of.register
+def _digest(notice: DigestDue, writing: Writing) -> list[Row]:
+    key = f"digest:{notice.manager_id}:{notice.week}"
+    payload = {"manager_id": notice.manager_id, "week": notice.week}
+    return [Row(notice.team_id, notice.enterprise_id, key, DIGEST, payload)]

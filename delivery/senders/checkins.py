@@ -1,0 +1,132 @@
+"""The senders of the growth thread: the weekly check-in DM, an entry shared in the growth channel, and
+a manager's digest, each composed when it is sent.
+
+A row may wait in the outbox behind a rate limit, so each sender looks again just before sending: is
+the check-in still unanswered, is the person still there and not away (as the hourly directory left
+them), have they moved time zone, is the entry still shared?
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from blocks.checkins import checkin_message, digest_message, shared_entry, shared_thread_parent
+from delivery.dispatcher import Gone, Later, NothingToSend, Sender, post_once
+from delivery.kinds import CHECKIN, DIGEST, SHARE
+from growth import checkins
+from growth.checkins import Status
+from growth.sharing import entry_still_shared
+from growth.workspaces import growth_channel
+from storage.db import Database
+from storage.models import Checkin, CheckinPlan, Person
+from storage.outbox import Claimed
+
+# What Slack says when there is no one to DM any more: the person is marked and never retried.
+NO_ONE_THERE = frozenset({"user_not_found", "user_disabled", "cannot_dm_bot", "account_inactive"})
+
+
+def senders(db: Database, clock: Callable[[], datetime]) -> dict[str, Sender]:
+    def send_checkin(client: WebClient, row: Claimed) -> dict[str, Any]:
+        now = clock()
+        checkin_id = int(row.payload["checkin_id"])
+        with db.session() as session:
+            found = checkins.delivery(
+                session, team_id=row.team_id, checkin_id=checkin_id, reminder=bool(row.payload.get("reminder"))
+            )
+        if found is None:
+            raise NothingToSend("answered, skipped or closed before it was sent")
+        person = found.person  # as the hourly users.list (or their own last request) left them
+        later = checkins.later_this_week(found, now)
+        if later is not None:
+            raise Later(later)
+        if checkins.is_away(person, now):
+            with db.session() as session:
+                checkins.record_not_sent(session, checkin_id=checkin_id, status=Status.AWAY, now=now)
+            raise NothingToSend("away")
+        channel = found.plan.dm_channel_id or _open_dm(db, client, person, now)
+        text, blocks = checkin_message(found)
+        payload = {"channel": channel, "text": text, "blocks": [block.to_dict() for block in blocks]}
+        try:
+            response = post_once(client, row.key, payload, in_doubt=row.in_doubt)
+        except SlackApiError as error:
+            if error.response.get("error") in NO_ONE_THERE:
+                _left(db, person, now)
+            raise
+        with db.session() as session:
+            checkins.record_sent(
+                session,
+                checkin_id=checkin_id,
+                channel=response["channel"],
+                ts=response["ts"],
+                nudge=found.nudge,
+                now=now,
+            )
+        return response
+
+    def send_share(client: WebClient, row: Claimed) -> dict[str, Any]:
+        with db.session() as session:
+            checkin = session.get(Checkin, int(row.payload["checkin_id"]))
+            if checkin is None or checkin.team_id != row.team_id:
+                raise NothingToSend("the entry is gone")
+            person = session.get(Person, checkin.person_id)
+            plan = checkins.plan_of(session, person) if person is not None else None
+            channel = growth_channel(session, team_id=row.team_id)
+        if person is None or plan is None or not entry_still_shared(checkin, plan):
+            raise NothingToSend("the entry is private now, or sharing is off")
+        if channel is None:
+            raise NothingToSend("the workspace has no growth channel")
+        thread_ts = plan.thread_ts if plan.thread_channel_id == channel else None
+        if thread_ts is None:
+            parent = post_once(
+                client,
+                f"growth-thread:{person.id}:{channel}",
+                {"channel": channel, "text": shared_thread_parent(person.display_name)},
+                in_doubt=row.in_doubt,
+            )
+            thread_ts = str(parent["ts"])
+            with db.session() as session:
+                stored = session.get(CheckinPlan, plan.id)
+                assert stored is not None
+                stored.thread_channel_id, stored.thread_ts = channel, thread_ts
+                session.add(stored)
+        reply = {"channel": channel, "thread_ts": thread_ts, "text": shared_entry(checkin)}
+        return post_once(client, row.key, reply, in_doubt=row.in_doubt)
+
+    def send_digest(client: WebClient, row: Claimed) -> dict[str, Any]:
+        now = clock()
+        with db.session() as session:
+            manager = session.get(Person, int(row.payload["manager_id"]))
+            if manager is None or manager.team_id != row.team_id or manager.deleted:
+                raise Gone(f"manager {row.payload['manager_id']}")
+            week = row.payload.get("week") or checkins.week_key(checkins.local_today(manager, now))
+            reports = checkins.digest(session, manager=manager, now=now, since=checkins.digest_since(manager, week))
+        if not reports:
+            raise NothingToSend("no confirmed reports any more")
+        text, blocks = digest_message(reports)
+        payload = {"channel": manager.slack_user_id, "text": text, "blocks": [block.to_dict() for block in blocks]}
+        return post_once(client, row.key, payload, in_doubt=row.in_doubt)
+
+    return {CHECKIN: send_checkin, SHARE: send_share, DIGEST: send_digest}
+
+
+def _open_dm(db: Database, client: WebClient, person: Person, now: datetime) -> str:
+    try:
+        channel = str(client.conversations_open(users=person.slack_user_id)["channel"]["id"])
+    except SlackApiError as error:
+        if error.response.get("error") in NO_ONE_THERE:
+            _left(db, person, now)
+            raise Gone(f"{person.slack_user_id} cannot be sent a DM ({error.response.get('error')})") from None
+        raise
+    with db.session() as session:
+        checkins.remember_dm(session, person_id=person.id or 0, channel=channel)
+    return channel
+
+
+def _left(db: Database, person: Person, now: datetime) -> None:
+    with db.session() as session:
+        checkins.record_left(session, person_id=person.id or 0, now=now)

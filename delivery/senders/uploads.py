@@ -1,0 +1,54 @@
+"""Files the outbox sends: each is made from its row when sent, so the row itself stays small."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from delivery.dispatcher import Gone, Upload, UploadMaker
+from delivery.kinds import ASSESSMENT_CHART, PACKET
+from growth.charts import assessment_chart
+from growth.frameworks.model import Framework
+from growth.levels import NoLevelYet
+from growth.packet import build_packet, to_html, to_markdown
+from growth.people import local_today
+from growth.visibility import MANAGER, OWNER
+from storage.db import Database
+from storage.models import Person
+from storage.outbox import Claimed
+
+
+def makers(db: Database, frameworks: tuple[Framework, ...], clock: Callable[[], datetime]) -> dict[str, UploadMaker]:
+    def chart(row: Claimed) -> Upload:
+        with db.session() as session:
+            made = assessment_chart(session, team_id=row.team_id, assessment_id=int(row.payload["assessment_id"]))
+        if made is None:
+            raise Gone(f"assessment {row.payload['assessment_id']}")
+        return Upload(made.user_id, made.filename, made.title, made.alt_txt, made.png)
+
+    def packet(row: Claimed) -> Upload:
+        now = clock()
+        with db.session() as session:
+            person = session.get(Person, int(row.payload["person_id"]))
+            if person is None or person.team_id != row.team_id:
+                raise Gone(f"person {row.payload['person_id']}")
+            try:
+                made = build_packet(
+                    session,
+                    person=person,
+                    defaults=frameworks,
+                    now=now,
+                    today=local_today(person, now),
+                    seen=MANAGER if row.payload.get("shared_only") else OWNER,
+                )
+            except NoLevelYet:
+                raise Gone("no level set any more") from None
+        markdown = row.payload.get("format") != "html"
+        content = to_markdown(made) if markdown else to_html(made)
+        target = made.target.split(" · ")[0]
+        filename = f"packet-{target}-{made.made_on.isoformat()}.{'md' if markdown else 'html'}"
+        title = f"Promotion packet: {made.person}, {target}" + ("" if markdown else " (printable)")
+        recipient = str(row.payload.get("to") or person.slack_user_id)
+        return Upload(recipient, filename, title, title, content.encode())
+
+    return {ASSESSMENT_CHART: chart, PACKET: packet}

@@ -1,0 +1,114 @@
+"""The tick: who is due their check-in (and which managers their digest) as of now. It writes only rows,
+each under a unique key, so any number of processes may run it, as late as they like."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from growth.checkins.plans import week_row
+from growth.checkins.weeks import (
+    DIGEST_HOUR,
+    DIGEST_WEEKDAY,
+    Status,
+    local_today,
+    monday_of,
+    slot,
+    week_key,
+    zone_of,
+)
+from growth.notices import CheckinDue, DigestDue
+from storage.db import insert_many_ignore
+from storage.models import Checkin, CheckinPlan, ManagerLink, Person
+
+
+@dataclass
+class Tick:
+    queued: list[CheckinDue]  # a check-in DM to queue for each, in the same transaction
+    quiet: int = 0  # paused, skipped, or not this week's time yet
+
+
+def due_checkins(session: Session, *, now: datetime, limit: int = 500) -> Tick:
+    """Write this week's check-in row for up to `limit` people whose slot has come, and move each plan on
+    to its next slot. The caller queues the message of each check-in returned (same transaction)."""
+    query = (
+        select(CheckinPlan, Person)
+        .join(Person, Person.id == CheckinPlan.person_id)  # type: ignore[arg-type]
+        .where(CheckinPlan.next_at <= now, CheckinPlan.opted_out == False)  # noqa: E712
+        .order_by(CheckinPlan.next_at, CheckinPlan.id)  # type: ignore[arg-type]
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=CheckinPlan)  # type: ignore[arg-type]
+    tick = Tick(queued=[])
+    moves: list[dict[str, object]] = []
+    weeks: list[dict[str, object]] = []
+    enterprises: dict[int, str | None] = {}
+    for plan, person in session.exec(query).all():
+        enterprises[person.id or 0] = person.enterprise_id
+        zone, today = zone_of(person), local_today(person, now)
+        monday = monday_of(today)
+        at = slot(zone, monday, plan.weekday, plan.hour)
+        if at > now:  # this week's time has not come (the plan moved): wait for it
+            moves.append({"id": plan.id, "next_at": at, "updated_at": now})
+            tick.quiet += 1
+            continue
+        moves.append(
+            {
+                "id": plan.id,
+                "next_at": slot(zone, monday + timedelta(days=7), plan.weekday, plan.hour),
+                "updated_at": now,
+            }
+        )
+        week = week_key(today)
+        status = Status.LEFT if person.deleted else _week_status(plan, today, week)
+        weeks.append(week_row(person, week, status, now))
+    # One statement each for the whole batch: ten thousand people are a handful of round trips.
+    written = insert_many_ignore(
+        session,
+        Checkin.__table__,
+        weeks,
+        conflict=["person_id", "week"],
+        returning=["id", "team_id", "person_id", "week", "status"],
+    )  # type: ignore[arg-type]
+    for row in written:
+        if row.status == Status.QUEUED:
+            tick.queued.append(CheckinDue(row.team_id, enterprises.get(row.person_id), row.person_id, row.id, row.week))
+        else:
+            tick.quiet += 1
+    tick.quiet += len(weeks) - len(written)  # the week had its row already
+    if moves:
+        session.execute(update(CheckinPlan), moves)
+    return tick
+
+
+def _week_status(plan: CheckinPlan, today: date, week: str) -> Status:
+    if plan.skip_week == week:
+        return Status.SKIPPED
+    if plan.paused_until is not None and plan.paused_until > today:
+        return Status.PAUSED
+    return Status.QUEUED
+
+
+def due_digests(session: Session, *, now: datetime) -> list[DigestDue]:
+    """Every confirmed manager whose Monday 09:00 (their time) has come this week: one digest per manager
+    and week (the outbox key makes a second tick a no-op)."""
+    managers = session.exec(
+        select(Person)
+        .where(
+            Person.id.in_(  # type: ignore[union-attr]
+                select(ManagerLink.manager_id).where(ManagerLink.status == "confirmed")
+            ),
+            Person.deleted == False,  # noqa: E712
+        )
+        .order_by(Person.id)
+    ).all()
+    due = []
+    for manager in managers:
+        zone, monday = zone_of(manager), monday_of(local_today(manager, now))
+        if slot(zone, monday, DIGEST_WEEKDAY, DIGEST_HOUR) <= now:
+            due.append(DigestDue(manager.team_id, manager.enterprise_id, manager.id or 0, week_key(monday)))
+    return due

@@ -1,0 +1,69 @@
+"""What the App Home shows a person: where they stand, their latest wins and evidence, their roadmap,
+their growth thread and, for a manager, their team. One call gathers it all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from growth.assessments import Recorded, TrendPoint, latest, trend
+from growth.checkins import HomeThread, home_thread
+from growth.frameworks.flags import FlaggedExpectation, flagged
+from growth.frameworks.model import Framework
+from growth.levels import Position, names_in, position, workspace_catalogue
+from growth.people import local_today
+from growth.roadmap import objectives
+from growth.team import Team, team_of
+from growth.wins import Evidence, LoggedWin, evidence
+from growth.wins import recent as recent_wins
+from storage.models import Objective, Person
+
+HOME_WINS = 3
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    position: Position | None
+    latest: Recorded | None  # only when it was against the current target
+    trend: list[TrendPoint]
+    flags: list[FlaggedExpectation] = field(default_factory=list)  # for workspace admins only
+    wins: list[LoggedWin] = field(default_factory=list)  # the latest
+    evidence: list[tuple[str, Evidence]] = field(default_factory=list)  # (competency name, evidence) at the target
+    names: dict[str, str] = field(default_factory=dict)  # competency id -> name, across the workspace's frameworks
+    objectives: list[Objective] = field(default_factory=list)
+
+
+def home_summary(
+    session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime, today: date | None = None
+) -> HomeSummary:
+    today = today or now.date()
+    cat, _ = workspace_catalogue(session, person.team_id, defaults, now)
+    where = position(person, cat)
+    recent = latest(session, person=person)
+    if where is None or recent is None or recent.delta.target_level != where.target.level.id:
+        recent = None
+    flags = flagged(session, team_id=person.team_id) if person.is_admin else []
+    proof: list[tuple[str, Evidence]] = []
+    if where is not None:
+        competencies = [c for c, _ in where.target.framework.expectations_at(where.target.level.id)]
+        found = evidence(session, person=person, competency_ids=[c.id for c in competencies], today=today)
+        proof = [(c.name, e) for c, e in zip(competencies, found, strict=True)]
+    latest_wins = recent_wins(session, person=person, limit=HOME_WINS)
+    names = names_in(cat)
+    plan = objectives(session, person=person)
+    return HomeSummary(where, recent, trend(session, person=person), flags, latest_wins, proof, names, plan)
+
+
+@dataclass(frozen=True)
+class Home:
+    summary: HomeSummary
+    thread: HomeThread
+    team: Team  # empty unless the person is someone's confirmed manager
+
+
+def home_of(session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime) -> Home:
+    """Everything the person's App Home tab shows, as of `now`."""
+    summary = home_summary(session, person=person, defaults=defaults, now=now, today=local_today(person, now))
+    return Home(summary, home_thread(session, person=person, now=now), team_of(session, manager=person, now=now))

@@ -1,0 +1,214 @@
+"""Notices: what a use case says happened that someone should hear of later, or somewhere else.
+
+A use case decides who is told and when (the rules live in growth); it returns notices, and
+`delivery.outbound` turns each into outbox rows in the same transaction: the message, its key, its
+workspace. A notice names people and rows, never a Slack payload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from storage.models import Checkin, Objective, Person
+
+if TYPE_CHECKING:
+    from growth.asks import Parties
+    from growth.assessments import Recorded
+    from growth.frameworks.catalogue import Target
+    from growth.links import Link
+    from growth.mentors import Mentorship
+    from growth.visibility import Sight
+    from growth.wins import LoggedWin
+
+    Relation = Link | Mentorship
+
+
+class Notice:
+    """Something happened that someone should hear of."""
+
+
+# -- manager links and mentorships ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Asked(Notice):
+    """The person asked to confirm gets the request, with Confirm and Not me."""
+
+    relation: Relation
+
+
+@dataclass(frozen=True)
+class Answered(Notice):
+    """The one who asked hears the answer."""
+
+    relation: Relation
+
+
+@dataclass(frozen=True)
+class Ended(Notice):
+    """The other side hears that `by` ended it."""
+
+    relation: Relation
+    by: Person
+
+
+@dataclass(frozen=True)
+class LinkSet(Notice):
+    """A workspace admin set a manager link: both people hear of it."""
+
+    link: Link
+
+
+@dataclass(frozen=True)
+class LinkRemoved(Notice):
+    """A workspace admin removed the report's manager link."""
+
+    report: Person
+
+
+@dataclass(frozen=True)
+class RoomArchived(Notice):
+    """A mentorship ended: its private room is archived."""
+
+    person: Person  # whose mentorship it was
+    link_id: int
+    channel: str
+
+
+@dataclass(frozen=True)
+class RoomPost(Notice):
+    """Something the person's mentor sees goes to their mentorship room."""
+
+    person: Person
+    link_id: int
+    channel: str
+    about: LoggedWin | Checkin | Objective
+    change: str = ""  # for an objective: what changed, so each change is its own post
+
+
+# -- wins ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WinLoggedFor(Notice):
+    """A manager logged a win for their report: the report is told, and the win is theirs."""
+
+    logged: LoggedWin
+    report: Person
+    manager: Person
+
+
+@dataclass(frozen=True)
+class WinPublished(Notice):
+    """A public win goes to the growth channel."""
+
+    person: Person
+    logged: LoggedWin
+    channel: str
+
+
+@dataclass(frozen=True)
+class WinWithdrawn(Notice):
+    """A win left the growth channel: a queued post is cancelled, a sent one deleted."""
+
+    person: Person
+    win_id: int
+
+
+# -- levels, gaps and the packet -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentRecorded(Notice):
+    """The person's DM gets where they stand, and the chart of it."""
+
+    person: Person
+    recorded: Recorded
+    target: Target
+
+
+@dataclass(frozen=True)
+class PacketRequested(Notice):
+    """A packet (Markdown and printable HTML) for `viewer`'s DM, showing what `sight` allows."""
+
+    subject: Person
+    viewer: Person
+    sight: Sight
+    request: str  # the Slack request it answers: asking twice in one request sends it once
+
+
+# -- asks ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AskBrought(Notice):
+    """The manager gets the ask, with Try it out, Let's talk and Not this time."""
+
+    parties: Parties
+    competency: str | None
+
+
+@dataclass(frozen=True)
+class AskReminderDue(Notice):
+    """Reminded once, at `at`, if it is still undecided then."""
+
+    parties: Parties
+    at: datetime
+
+
+@dataclass(frozen=True)
+class AskDecided(Notice):
+    """The person who asked hears the decision."""
+
+    parties: Parties
+
+
+@dataclass(frozen=True)
+class AskFollowUpDue(Notice):
+    """At `at`, the person is asked how trying it out went (unless the outcome is logged by then)."""
+
+    parties: Parties
+    at: datetime
+
+
+# -- the growth thread ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryShared(Notice):
+    """Learning in public: the entry goes under the person's own thread in the growth channel."""
+
+    person: Person
+    entry: Checkin
+
+
+@dataclass(frozen=True)
+class CheckinDue(Notice):
+    """The week's check-in DM (composed when it is sent: the person may answer before)."""
+
+    team_id: str
+    enterprise_id: str | None
+    person_id: int
+    checkin_id: int
+    week: str
+
+
+@dataclass(frozen=True)
+class CheckinReminderDue(Notice):
+    """ "Remind me tomorrow": the check-in comes back at `at`."""
+
+    person: Person
+    checkin_id: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class DigestDue(Notice):
+    """A manager's weekly digest (composed when it is sent)."""
+
+    team_id: str
+    enterprise_id: str | None
+    manager_id: int
+    week: str

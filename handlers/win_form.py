@@ -1,0 +1,232 @@
+"""The full win form: `/win` alone, the "Log as a win" message shortcut, Edit, and "Whose win?" for a
+manager logging one for a report."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.views import View
+from slack_sdk.webhook import WebhookClient
+
+from blocks.ids import Action, Block
+from blocks.text import escape, from_slack_markup
+from blocks.wins import WinForm, win_answer, win_modal
+from growth import wins
+from growth.errors import GrowthError
+from growth.links import manages, reports_of
+from growth.people import local_today
+from growth.roadmap import objectives
+from growth.visibility import Visibility
+from growth.vocabulary import win_vocabulary
+from growth.wins import Details, LoggedWin
+from handlers.middleware import PERSON_KEY
+from handlers.people import person_for
+from handlers.services import Services, services_of
+from storage.models import Objective, Person
+
+
+def log_as_win(ack: Ack, shortcut: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """From any message: the form, filled with the message's words and a link to it."""
+    ack()
+    services, person = services_of(context), context[PERSON_KEY]
+    message, channel = shortcut.get("message") or {}, (shortcut.get("channel") or {}).get("id")
+    permalink = None
+    with suppress(SlackApiError):  # the link is a nicety; the words are what matter
+        permalink = client.chat_getPermalink(channel=channel, message_ts=shortcut["message_ts"])["permalink"]
+    form = WinForm(f"shortcut:{shortcut['trigger_id']}", channel=channel)
+    text = from_slack_markup(message.get("text") or "")
+    open_form(client, services, person, form, trigger_id=shortcut["trigger_id"], text=text, evidence_url=permalink)
+
+
+def open_form(
+    client: WebClient,
+    services: Services,
+    person: Person,
+    form: WinForm,
+    *,
+    trigger_id: str,
+    text: str = "",
+    evidence_url: str | None = None,
+    existing: LoggedWin | None = None,
+) -> None:
+    view = _modal(services, person, form, text=text, evidence_url=evidence_url, existing=existing)
+    client.views_open(trigger_id=trigger_id, view=view.to_dict())
+
+
+def win_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    services, person = services_of(context), context[PERSON_KEY]
+    form = WinForm.load(view["private_metadata"])
+    values = view["state"]["values"]
+    chosen = ((values.get(Block.WIN_FOR) or {}).get(Action.WIN_FOR, {}).get("selected_option") or {}).get("value")
+    if chosen and chosen != person.slack_user_id and form.win_id is None:
+        _log_for_report(ack, client, services, person, form, values, chosen)
+        return
+    now = services.clock()
+    try:
+        with services.work() as work:
+            vocabulary = win_vocabulary(work.session, person=person, defaults=services.frameworks, now=now)
+            if form.win_id is not None:
+                existing = wins.own_win(work.session, person=person, win_id=form.win_id)
+                details = _details(values, existing.text)
+                changed = wins.edit(work.session, person=person, win_id=form.win_id, details=details, now=now)
+            else:
+                changed = wins.log(
+                    work.session,
+                    person=person,
+                    details=_details(values, ""),
+                    source=form.request_key.split(":", 1)[0],
+                    request_key=form.request_key,
+                    today=local_today(person, now),
+                    now=now,
+                )
+            work.notify(changed.notices)
+    except GrowthError as error:
+        ack(response_action="errors", errors={_first_field(values): str(error)[:150]})
+        return
+    with work.sending():  # the answer first, then this change's own messages
+        ack()
+        if not changed.logged.created and form.win_id is None:
+            return  # the same modal submitted again: stored once, confirmed once
+        fallback, blocks = win_answer(changed.logged, vocabulary, edited=form.win_id is not None, note=changed.note)
+        _tell(client, person, form, fallback, [block.to_dict() for block in blocks])
+
+
+def _log_for_report(
+    ack: Ack,
+    client: WebClient,
+    services: Services,
+    manager: Person,
+    form: WinForm,
+    values: dict[str, Any],
+    user_id: str,
+) -> None:
+    report = person_for(client, services, asker=manager, user_id=user_id)
+    now = services.clock()
+    try:
+        with services.work() as work:
+            changed = wins.log_for(
+                work.session,
+                manager=manager,
+                report=report,
+                details=_details(values, ""),
+                source=form.request_key.split(":", 1)[0],
+                request_key=form.request_key,
+                today=local_today(report, now),
+                now=now,
+            )
+            work.notify(changed.notices)
+    except GrowthError as error:
+        ack(response_action="errors", errors={Block.WIN_FOR: str(error)[:150]})
+        return
+    with work.sending():  # the answer first, then this change's own messages
+        ack()
+        if not changed.logged.created:
+            return
+        name = escape(report.display_name or "them")
+        _tell(
+            client,
+            manager,
+            form,
+            f"Logged a win for {name}; they have been told, and it is theirs to edit or delete.",
+            [],
+        )
+
+
+def whose_changed(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """A manager chose whose win it is: offer that person's competencies and objectives (what was typed
+    stays), and only for someone they manage."""
+    ack()
+    services, person = services_of(context), context[PERSON_KEY]
+    chosen = (action.get("selected_option") or {}).get("value") or person.slack_user_id
+    subject = person
+    if chosen != person.slack_user_id:
+        report = person_for(client, services, asker=person, user_id=chosen)
+        with services.db.session() as session:
+            if manages(session, manager=person, report=report):
+                subject = report
+    view = body["view"]
+    form = WinForm.load(view["private_metadata"])
+    updated = _modal(services, person, form, subject=subject).to_dict()
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
+
+
+def _modal(
+    services: Services,
+    person: Person,
+    form: WinForm,
+    *,
+    text: str = "",
+    evidence_url: str | None = None,
+    existing: LoggedWin | None = None,
+    subject: Person | None = None,
+) -> View:
+    """The win form; for a manager it asks whose win it is, and offers the competencies of that person."""
+    whom = subject or person
+    now = services.clock()
+    with services.db.session() as session:
+        vocabulary = win_vocabulary(session, person=whom, defaults=services.frameworks, now=now)
+        reports = reports_of(session, manager=person) if existing is None else []
+        plan = [(o.id, o.title) for o in objectives(session, person=whom, open_only=True) if o.id]
+        if existing is not None and existing.win.objective_id and existing.win.objective_id not in dict(plan):
+            kept = session.get(Objective, existing.win.objective_id)
+            plan += [(kept.id, kept.title)] if kept is not None and kept.id else []
+    whose = [(person.slack_user_id, "Me"), *((r.slack_user_id, r.display_name or r.slack_user_id) for r in reports)]
+    return win_modal(
+        form,
+        competencies=vocabulary.offered,
+        level_id=vocabulary.target_level,
+        today=local_today(whom, now),
+        text=text,
+        evidence_url=evidence_url,
+        existing=existing,
+        whose=whose if reports else (),
+        subject=whom.slack_user_id,
+        objectives=plan,
+    )
+
+
+def _first_field(values: dict[str, Any]) -> str:
+    return Block.WIN_TEXT if Block.WIN_TEXT in values else next(iter(values))
+
+
+def _details(values: dict[str, Any], kept_text: str) -> Details:
+    def value(block: str) -> dict[str, Any]:
+        return (values.get(block) or {}).get(Action.WIN_FIELD) or {}
+
+    chosen = value(Block.WIN_COMPETENCIES).get("selected_options") or []
+    objective = (value(Block.WIN_OBJECTIVE).get("selected_option") or {}).get("value")
+    happened = value(Block.WIN_DATE).get("selected_date")
+    visibility = (value(Block.WIN_VISIBILITY).get("selected_option") or {}).get("value") or Visibility.PRIVATE.value
+    return Details(
+        text=(value(Block.WIN_TEXT).get("value") or "") if Block.WIN_TEXT in values else kept_text,
+        what=value(Block.WIN_WHAT).get("value"),
+        how=value(Block.WIN_HOW).get("value"),
+        why=value(Block.WIN_WHY).get("value"),
+        evidence_url=value(Block.WIN_LINK).get("value"),
+        happened_on=date.fromisoformat(happened) if happened else None,
+        visibility=Visibility(visibility),
+        competencies=[option["value"] for option in chosen],
+        objective_id=int(objective) if objective else None,
+    )
+
+
+def _tell(client: WebClient, person: Person, form: WinForm, text: str, blocks: list[dict[str, Any]]) -> None:
+    """After the modal: replace the message it came from, else an ephemeral where it started, else the DM."""
+    shown: dict[str, Any] = {"text": text, **({"blocks": blocks} if blocks else {})}
+    if form.response_url:
+        WebhookClient(form.response_url).send(**shown, replace_original=True)
+        return
+    if form.channel:
+        try:
+            client.chat_postEphemeral(channel=form.channel, user=person.slack_user_id, **shown)
+            return
+        except SlackApiError:
+            pass  # not in that channel: the DM always works
+    client.chat_postMessage(channel=person.slack_user_id, **shown)

@@ -1,0 +1,96 @@
+"""What the simulator holds: the calls it was sent, the people, messages, views and files it keeps."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from slacksim.limits import Bucket
+
+DEFAULT_TEAM = "T0TRELLIS"
+BOT_USER = "U0TRELLISBOT"
+BOT_ID = "B0TRELLIS"
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    args: dict[str, Any]
+    token: str | None
+    at: float
+
+
+@dataclass
+class Failure:
+    status: int
+    error: str
+    retry_after: int | None
+    times: int | None  # None: until cleared
+
+
+@dataclass
+class User:
+    id: str
+    team_id: str
+    name: str
+    real_name: str
+    tz: str
+    tz_offset: int
+    is_admin: bool = False
+    is_owner: bool = False
+    deleted: bool = False
+    is_bot: bool = False
+    status_text: str = ""
+    status_emoji: str = ""
+    status_expiration: int = 0
+
+    def as_slack(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "team_id": self.team_id,
+            "name": self.name,
+            "deleted": self.deleted,
+            "real_name": self.real_name,
+            "tz": self.tz,
+            "tz_label": self.tz,
+            "tz_offset": self.tz_offset,
+            "is_admin": self.is_admin,
+            "is_owner": self.is_owner,
+            "is_primary_owner": False,
+            "is_restricted": False,
+            "is_ultra_restricted": False,
+            "is_bot": self.is_bot,
+            "is_app_user": False,
+            "updated": int(time.time()),
+            "profile": {
+                "real_name": self.real_name,
+                "display_name": self.name,
+                "real_name_normalized": self.real_name,
+                "display_name_normalized": self.name,
+                "status_text": self.status_text,
+                "status_emoji": self.status_emoji,
+                "status_expiration": self.status_expiration,
+                "team": self.team_id,
+            },
+        }
+
+
+@dataclass
+class State:
+    calls: list[Call] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    filenames: dict[str, str] = field(default_factory=dict)  # file id -> the name it was announced with
+    users: dict[tuple[str, str], User] = field(default_factory=dict)
+    users_by_id: dict[str, User] = field(default_factory=dict)
+    buckets: dict[tuple[str, str], Bucket] = field(default_factory=dict)
+    limited: int = 0  # calls answered 429 by the rate limit
+    channels: dict[str, str] = field(default_factory=dict)  # channels the app created: id -> name
+    members: dict[str, set[str]] = field(default_factory=dict)
+    archived: set[str] = field(default_factory=set)
+    failures: dict[str, list[Failure]] = field(default_factory=dict)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    grants: dict[str, tuple[str, str]] = field(default_factory=dict)
+    installed: dict[str, str] = field(default_factory=dict)  # bot token -> team id

@@ -1,0 +1,344 @@
+"""A local fake of the Slack Web API, owned by the project: for the tests, the benchmarks and the demo.
+
+An HTTP server on 127.0.0.1 (an ephemeral port) that answers the methods the bot calls with Slack's
+response shapes, records every call, and can be told to answer 429 with Retry-After, 500, or a Slack
+error for chosen methods. It also takes the file uploads of the files upload v2 flow and the posts
+to `response_url`s, which it hands out itself, and serves Socket Mode (`socket_mode`).
+
+    with FakeSlack() as slack:
+        slack.add_user("T1", "U1", name="Maya", tz="Europe/Paris")
+        slack.fail("chat.postMessage", status=429, retry_after=1, times=1)
+        ... point SLACK_API_URL at slack.api_url ...
+        slack.calls("chat.postMessage")
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from slacksim.limits import Bucket
+from slacksim.messages import MessageMethods
+from slacksim.people import PeopleMethods
+from slacksim.records import DEFAULT_TEAM, Call, Failure, State, User
+from slacksim.socket_mode import SocketModeEndpoint
+from slacksim.surfaces import SurfaceMethods
+
+
+class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
+    """The fake Web API server. Thread-safe; start() or use as a context manager."""
+
+    def __init__(self, team_id: str = DEFAULT_TEAM, latency: float = 0.0) -> None:
+        self.team_id = team_id
+        self.latency = latency
+        self._lock = threading.Lock()
+        self._state = State()
+        self._limits: dict[str, float] = {}  # method -> calls a second per workspace
+        self._ids = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-slack", daemon=True)
+        self.socket_mode = SocketModeEndpoint()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    @property
+    def api_url(self) -> str:
+        """What SLACK_API_URL should be."""
+        return self.base_url + "api/"
+
+    def start(self) -> FakeSlack:
+        self._thread.start()
+        self.socket_mode.start()
+        return self
+
+    def stop(self) -> None:
+        self.socket_mode.stop()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def reset(self) -> None:
+        """Forget calls, failures, users and views (between tests)."""
+        with self._lock:
+            self._state = State()
+            self._limits = {}
+
+    # -- arranging -------------------------------------------------------------------------------
+
+    def add_user(
+        self,
+        team_id: str,
+        user_id: str,
+        *,
+        name: str,
+        tz: str = "Europe/London",
+        tz_offset: int = 0,
+        real_name: str | None = None,
+        **flags: Any,
+    ) -> User:
+        user = User(
+            id=user_id,
+            team_id=team_id,
+            name=name,
+            real_name=real_name or name,
+            tz=tz,
+            tz_offset=tz_offset,
+            **flags,
+        )
+        with self._lock:
+            self._state.users[(team_id, user_id)] = user
+            self._state.users_by_id[user_id] = user
+        return user
+
+    def install(self, team_id: str) -> str:
+        """A bot token the fake treats as installed in `team_id` (for rate limits per workspace)."""
+        token = f"xoxb-{team_id}-installed"
+        with self._lock:
+            self._state.installed[token] = team_id
+        return token
+
+    def limit(self, methods: dict[str, float]) -> None:
+        """Enforce a rate limit per workspace: for each method, calls a second (a second's worth at once);
+        beyond it, 429 with the Retry-After Slack would give."""
+        with self._lock:
+            self._limits = dict(methods)
+            self._state.buckets.clear()
+
+    @property
+    def limited(self) -> int:
+        with self._lock:
+            return self._state.limited
+
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 500,
+        error: str | None = None,
+        retry_after: int | None = None,
+        times: int | None = 1,
+    ) -> None:
+        """Make `method` fail: 429 (with Retry-After), a 5xx, or `ok: false` with `error` at status 200."""
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        code = error or {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}.get(
+            status, "fatal_error"
+        )
+        with self._lock:
+            self._state.failures.setdefault(method, []).append(Failure(status, code, retry_after, times))
+
+    def clear_failures(self) -> None:
+        with self._lock:
+            self._state.failures.clear()
+
+    def grant(self, code: str, *, team_id: str, team_name: str = "Another Team") -> str:
+        """Make `code` a valid OAuth code for `team_id`; returns the bot token it will be exchanged for."""
+        token = f"xoxb-{team_id}-installed"
+        with self._lock:
+            self._state.grants[code] = (team_id, team_name)
+            self._state.installed[token] = team_id
+        return token
+
+    # -- observing -------------------------------------------------------------------------------
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self._lock:
+            return [c for c in self._state.calls if method is None or c.method == method]
+
+    def responses(self) -> list[dict[str, Any]]:
+        """Bodies posted to the response_urls this fake handed out, in order."""
+        with self._lock:
+            return list(self._state.responses)
+
+    def views(self, callback_id: str | None = None) -> list[dict[str, Any]]:
+        """The views the app opened, updated or published, as the fake holds them (with id and hash)."""
+        with self._lock:
+            held = list(self._state.views.values())
+        return [view for view in held if callback_id is None or view.get("callback_id") == callback_id]
+
+    def response_url(self) -> str:
+        return f"{self.base_url}respond/{next(self._ids)}"
+
+    def trigger_id(self) -> str:
+        return f"{next(self._ids)}.{int(time.time())}.fake"
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Block until `method` was called `count` times (answered or not); return those calls."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            calls = self.calls(method)
+            if len(calls) >= count:
+                return calls
+            time.sleep(0.01)
+        raise AssertionError(f"{method} called {len(self.calls(method))} times, expected {count}")
+
+    def wait_for_home(self, user_id: str, containing: str, timeout: float = 10.0) -> dict[str, Any]:
+        """The latest App Home published for `user_id` whose JSON contains `containing` (waits for it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for call in reversed(self.calls("views.publish")):
+                if call.args.get("user_id") == user_id and containing in json.dumps(
+                    call.args["view"], ensure_ascii=False
+                ):
+                    return call.args["view"]
+            time.sleep(0.01)
+        raise AssertionError(f"no home for {user_id} containing {containing!r}")
+
+    def wait_for_response(self, containing: str, timeout: float = 10.0) -> dict[str, Any]:
+        """The latest response_url post whose JSON contains `containing` (waits for it; a bot that outlives
+        a test may still answer an earlier test's click, so tests that can wait for content should)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for body in reversed(self.responses()):
+                if containing in json.dumps(body, ensure_ascii=False):
+                    return body
+            time.sleep(0.01)
+        raise AssertionError(f"no response_url post containing {containing!r}")
+
+    def wait_for_responses(self, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            responses = self.responses()
+            if len(responses) >= count:
+                return responses
+            time.sleep(0.01)
+        raise AssertionError(f"{len(self.responses())} response_url posts, expected {count}")
+
+    # -- answering -------------------------------------------------------------------------------
+
+    def _record(self, method: str, args: dict[str, Any], token: str | None) -> Failure | None:
+        with self._lock:
+            self._state.calls.append(Call(method, args, token, time.time()))
+            queue = self._state.failures.get(method)
+            if not queue:
+                return None
+            failure = queue[0]
+            if failure.times is not None:
+                failure.times -= 1
+                if failure.times <= 0:
+                    queue.pop(0)
+            return failure
+
+    def _answer(self, method: str, args: dict[str, Any], token: str | None) -> tuple[int, dict[str, Any]]:
+        if method == "oauth.v2.access":
+            return 200, self._oauth_v2_access(args)
+        if not token:
+            return 200, {"ok": False, "error": "not_authed"}
+        if not token.startswith(("xoxb-", "xoxp-", "xapp-")):
+            return 200, {"ok": False, "error": "invalid_auth"}
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        if handler is None:
+            return 200, {"ok": False, "error": "unknown_method"}
+        return 200, handler(args, token)
+
+    def _throttle(self, method: str, token: str | None) -> int | None:
+        """Retry-After seconds when this call is over the workspace's limit for `method`, else None."""
+        with self._lock:
+            rate = self._limits.get(method)
+            if rate is None:
+                return None
+            team = self._state.installed.get(token or "", self.team_id)
+            now = time.monotonic()
+            bucket = self._state.buckets.setdefault((team, method), Bucket(rate, max(1.0, rate), max(1.0, rate), now))
+            wait = bucket.take(now)
+            if not wait:
+                return None
+            self._state.limited += 1
+            return max(1, int(wait + 0.999))
+
+
+def _parse_args(handler: BaseHTTPRequestHandler, body: bytes) -> dict[str, Any]:
+    query = {k: v[0] for k, v in parse_qs(urlparse(handler.path).query).items()}
+    content_type = handler.headers.get("Content-Type", "")
+    if body and "json" in content_type:
+        return {**query, **json.loads(body)}
+    if body:
+        return {**query, **{k: v[0] for k, v in parse_qs(body.decode()).items()}}
+    return query
+
+
+def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self._api(b"")
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            path = urlparse(self.path).path
+            if path.startswith("/upload/"):
+                fake._store_upload(path.rsplit("/", 1)[1], body)
+                self._send(200, f"OK - {len(body)}".encode(), "text/plain")
+            elif path.startswith("/respond/"):
+                fake._store_response(json.loads(body or b"{}"))
+                self._send(200, b"ok", "text/plain")
+            else:
+                self._api(body)
+
+        def _api(self, body: bytes) -> None:
+            path = urlparse(self.path).path
+            if not path.startswith("/api/"):
+                self._send(404, b"not found", "text/plain")
+                return
+            method = path[len("/api/") :]
+            args = _parse_args(self, body)
+            auth = self.headers.get("Authorization", "")
+            if auth.startswith("Basic "):
+                args["_basic_auth"] = auth.removeprefix("Basic ")
+                auth = ""
+            token = auth.removeprefix("Bearer ").strip() or args.pop("token", None)
+            if fake.latency:
+                time.sleep(fake.latency)
+            failure = fake._record(method, args, token)
+            retry_after = fake._throttle(method, token) if failure is None else None
+            if retry_after is not None:
+                body = json.dumps({"ok": False, "error": "ratelimited"}).encode()
+                self._send(429, body, headers={"Retry-After": str(retry_after)})
+                return
+            if failure is not None:
+                headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+                self._send(
+                    failure.status,
+                    json.dumps({"ok": False, "error": failure.error}).encode(),
+                    headers=headers,
+                )
+                return
+            status, payload = fake._answer(method, args, token)
+            self._send(status, json.dumps(payload).encode())
+
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            content_type: str = "application/json; charset=utf-8",
+            headers: dict[str, str] | None = None,
+        ) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler

@@ -1,0 +1,205 @@
+"""The dispatcher against the Slack fake, on both databases: every row sent once, whatever Slack says."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from slack_sdk import WebClient
+from sqlmodel import select
+
+from bot.slack_client import SlackClients
+from delivery.dispatcher import MAX_ATTEMPTS, Dispatcher, Gone, Upload
+from slacksim import FakeSlack
+from storage import outbox
+from storage.db import Database
+from storage.models import OutboxMessage
+
+
+class Clock:
+    """Real time, plus however far a test moves it."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, **kwargs: float) -> None:
+        self.offset += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def _dispatcher(db: Database, slack: FakeSlack, clock: Clock) -> Dispatcher:
+    clients = SlackClients(slack.api_url)
+
+    def client_for_team(team_id: str, enterprise_id: str | None) -> WebClient:
+        return clients.for_outbox("xoxb-test")
+
+    return Dispatcher(db, client_for_team, clock=clock)
+
+
+def _queue(db: Database, *keys: str, user: str = "U0MAYA", team: str = "T1") -> None:
+    with db.session() as session:
+        for key in keys:
+            outbox.enqueue(
+                session,
+                team_id=team,
+                key=key,
+                method="chat.postMessage",
+                payload={"channel": user, "text": f"hello {key}"},
+                now=datetime.now(UTC),
+            )
+
+
+def _rows(db: Database) -> dict[str, OutboxMessage]:
+    with db.session() as session:
+        return {row.key: row for row in session.exec(select(OutboxMessage)).all()}
+
+
+def _texts(slack: FakeSlack) -> list[str]:
+    return [call.args["text"] for call in slack.calls("chat.postMessage")]
+
+
+def test_due_rows_are_sent_once_and_marked_sent(db: Database, slack: FakeSlack, clock: Clock) -> None:
+    _queue(db, "a", "b")
+    dispatcher = _dispatcher(db, slack, clock)
+    assert dispatcher.drain().sent == 2
+    assert dispatcher.drain().sent == 0
+    assert sorted(_texts(slack)) == ["hello a", "hello b"]
+    rows = _rows(db)
+    assert all(row.sent_at is not None for row in rows.values())
+    assert '"ts"' in (rows["a"].response or "")
+
+
+def test_a_429_is_waited_out_as_slack_asks_and_the_row_sent_once(db: Database, slack: FakeSlack, clock: Clock) -> None:
+    slack.fail("chat.postMessage", status=429, retry_after=1, times=1)
+    _queue(db, "a", "b")
+    started = time.monotonic()
+    report = _dispatcher(db, slack, clock).drain(wait_for_rate_limits=10)
+    assert report.sent == 2
+    calls = slack.calls("chat.postMessage")
+    assert len(calls) == 2 + 1
+    assert calls[1].at - calls[0].at >= 1.0, "the retry came before Retry-After"
+    assert time.monotonic() - started >= 1.0
+    assert sorted(_texts(slack)[1:]) == ["hello a", "hello b"]
+    assert _rows(db)["a"].attempts == 0, "a rate limit is not a failed attempt"
+
+
+def test_a_429_pauses_only_that_workspace(db: Database, slack: FakeSlack, clock: Clock) -> None:
+    _queue(db, "t1-a", "t1-b", team="T1")
+    _queue(db, "t2-a", team="T2")
+    slack.fail("chat.postMessage", status=429, retry_after=30, times=1)
+    report = _dispatcher(db, slack, clock).run_once()
+    assert report.sent == 1
+    assert report.retried == 2
+    assert len(slack.calls("chat.postMessage")) == 2, "the paused workspace's second row was not tried"
+
+
+def test_server_errors_back_off_and_the_row_survives_until_sent(db: Database, slack: FakeSlack, clock: Clock) -> None:
+    slack.fail("chat.postMessage", status=500, times=2)
+    _queue(db, "a")
+    dispatcher = _dispatcher(db, slack, clock)
+    assert dispatcher.drain().retried == 1
+    assert _rows(db)["a"].sent_at is None
+    assert dispatcher.drain().sent == 0, "retried before its backoff"
+    clock.advance(seconds=6)
+    assert dispatcher.drain().retried == 1
+    clock.advance(seconds=11)
+    assert dispatcher.drain().sent == 1
+    assert _texts(slack) == ["hello a"] * 3
+    assert _rows(db)["a"].attempts == 2
+
+
+def test_a_connection_error_is_retried(db: Database, slack: FakeSlack, clock: Clock) -> None:
+    _queue(db, "a")
+    clients = SlackClients("http://127.0.0.1:1/api/")
+    down = Dispatcher(db, lambda team, ent: clients.for_outbox("xoxb-test"), clock=clock)
+    assert down.drain().retried == 1
+    clock.advance(seconds=6)
+    assert _dispatcher(db, slack, clock).drain().sent == 1
+
+
+def test_an_answer_retrying_cannot_change_fails_the_row_at_once(db: Database, slack: FakeSlack, clock: Clock) -> None:
+    _queue(db, "gone", user="U0NOBODY")
+    report = _dispatcher(db, slack, clock).drain()
+    assert report.failed == 1
+    assert report.failures == ["gone: channel_not_found"]
+    row = _rows(db)["gone"]
+    assert row.failed_at is not None and row.last_error == "channel_not_found"
+    clock.advance(days=1)
+    assert _dispatcher(db, slack, clock).drain().failed == 0
+    assert len(slack.calls("chat.postMessage")) == 1
+
+
+def test_a_row_that_keeps_failing_is_given_up_after_the_last_attempt(
+    db: Database, slack: FakeSlack, clock: Clock
+) -> None:
+    slack.fail("chat.postMessage", status=503, times=None)
+    _queue(db, "a")
+    dispatcher = _dispatcher(db, slack, clock)
+    for _ in range(MAX_ATTEMPTS):
+        dispatcher.drain()
+        clock.advance(minutes=16)
+    row = _rows(db)["a"]
+    assert row.failed_at is not None
+    assert row.last_error.startswith(f"gave up after {MAX_ATTEMPTS} attempts")
+    assert len(slack.calls("chat.postMessage")) == MAX_ATTEMPTS
+
+
+def test_a_sender_that_died_mid_send_loses_nothing(db: Database, slack: FakeSlack, clock: Clock) -> None:
+    _queue(db, "a", "b")
+    dead = outbox.claim_due(db, now=clock(), limit=1)  # claimed, then the process died
+    dispatcher = _dispatcher(db, slack, clock)
+    assert dispatcher.drain().sent == 1
+    clock.advance(seconds=outbox.LEASE.total_seconds() + 1)
+    assert dispatcher.drain().sent == 1
+    assert sorted(_texts(slack)) == ["hello a", "hello b"]
+    assert dead[0].key in ("a", "b")
+
+
+def test_dispatchers_running_at_once_send_every_row_exactly_once(db: Database, slack: FakeSlack, clock: Clock) -> None:
+    keys = [f"k{n:03d}" for n in range(120)]
+    _queue(db, *keys)
+    dispatchers = [_dispatcher(db, slack, clock) for _ in range(4)]
+    for dispatcher in dispatchers:
+        dispatcher.batch = 7
+    threads = [threading.Thread(target=d.drain) for d in dispatchers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    texts = _texts(slack)
+    assert len(texts) == len(set(texts)) == len(keys)
+
+
+def test_an_upload_row_is_made_into_a_file_when_sent_and_fails_once_its_subject_is_gone(
+    db: Database, slack: FakeSlack, clock: Clock
+) -> None:
+    made: list[int] = []
+
+    def make(row: outbox.Claimed) -> Upload:
+        made.append(row.payload["n"])
+        if row.payload["n"] == 2:
+            raise Gone("thing 2")
+        return Upload("U0MAYA", f"file-{row.payload['n']}.txt", "A file", "alt", b"hello")
+
+    with db.session() as session:
+        for n in (1, 2):
+            outbox.enqueue(session, team_id="T1", key=f"file-{n}", method="test.upload", payload={"n": n}, now=clock())
+    clients = SlackClients(slack.api_url)
+    dispatcher = Dispatcher(
+        db, lambda team, ent: clients.for_outbox("xoxb-test"), clock=clock, uploads={"test.upload": make}
+    )
+    slack.fail("files.getUploadURLExternal", status=429, retry_after=1, times=1)
+    report = dispatcher.drain(wait_for_rate_limits=10)
+    assert (report.sent, report.failed, report.failures) == (1, 1, ["file-2: gone: thing 2"])
+    (complete,) = slack.calls("files.completeUploadExternal")
+    assert complete.args["channel_id"] == "D0MAYA"
+    assert sorted(made) == [1, 1, 2]
