@@ -30,7 +30,7 @@ class PeopleMethods:
             grant = self._state.grants.pop(str(args.get("code", "")), None)
         if grant is None:
             return {"ok": False, "error": "invalid_code"}
-        team_id, team_name = grant
+        team_id, team_name, enterprise_id = grant
         return {
             "ok": True,
             "app_id": "A0TRELLIS",
@@ -40,13 +40,14 @@ class PeopleMethods:
             "access_token": f"xoxb-{team_id}-installed",
             "bot_user_id": BOT_USER,
             "team": {"id": team_id, "name": team_name},
-            "enterprise": None,
+            "enterprise": {"id": enterprise_id, "name": "Grid Org"} if enterprise_id else None,
             "is_enterprise_install": False,
         }
 
     def _m_auth_test(self, args: dict[str, Any], token: str | None = None) -> dict[str, Any]:
         with self._lock:
             team_id = self._state.installed.get(token or "", self.team_id)
+            enterprise_id = self._state.enterprises.get(team_id)
         return {
             "ok": True,
             "url": "https://trellis-demo.slack.com/",
@@ -56,6 +57,7 @@ class PeopleMethods:
             "user_id": BOT_USER,
             "bot_id": BOT_ID,
             "is_enterprise_install": False,
+            **({"enterprise_id": enterprise_id} if enterprise_id else {}),
         }
 
     def _m_users_info(self, args: dict[str, Any], token: str | None = None) -> dict[str, Any]:

@@ -92,5 +92,6 @@ class State:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    grants: dict[str, tuple[str, str]] = field(default_factory=dict)
+    grants: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)  # code -> team, name, org
+    enterprises: dict[str, str] = field(default_factory=dict)  # team id -> its Enterprise Grid org
     installed: dict[str, str] = field(default_factory=dict)  # bot token -> team id

@@ -42,13 +42,24 @@ class Reply:
 
 
 class SlackSender:
-    """Signs and posts to `url` (the bot's /slack/events) as Slack would, with response_urls on `fake`."""
+    """Signs and posts to `url` (the bot's /slack/events) as Slack would, with response_urls on `fake`.
 
-    def __init__(self, url: str, signing_secret: str, fake: FakeSlack, team_id: str = DEFAULT_TEAM) -> None:
+    With `enterprise_id`, the workspace belongs to that Enterprise Grid org (installed in the workspace,
+    not org-wide): every payload names the org as Slack's do."""
+
+    def __init__(
+        self,
+        url: str,
+        signing_secret: str,
+        fake: FakeSlack,
+        team_id: str = DEFAULT_TEAM,
+        enterprise_id: str | None = None,
+    ) -> None:
         self.url = url
         self.signing_secret = signing_secret
         self.fake = fake
         self.team_id = team_id
+        self.enterprise_id = enterprise_id
 
     # -- the shapes ------------------------------------------------------------------------------
 
@@ -67,17 +78,21 @@ class SlackSender:
             "is_enterprise_install": "false",
             "response_url": self.fake.response_url(),
             "trigger_id": self.fake.trigger_id(),
+            **({"enterprise_id": self.enterprise_id, "enterprise_name": "Grid Org"} if self.enterprise_id else {}),
             **extra,
         }
         return self.post(urlencode(body).encode(), "application/x-www-form-urlencoded")
 
     def interactive(self, payload: dict[str, Any]) -> Reply:
+        team = {"id": self.team_id, "domain": "trellis-demo"}
+        if self.enterprise_id:
+            team["enterprise_id"] = self.enterprise_id
         base = {
-            "team": {"id": self.team_id, "domain": "trellis-demo"},
+            "team": team,
             "api_app_id": APP_ID,
             "token": "legacy-verification-token",
             "is_enterprise_install": False,
-            "enterprise": None,
+            "enterprise": {"id": self.enterprise_id, "name": "Grid Org"} if self.enterprise_id else None,
         }
         body = urlencode({"payload": json.dumps({**base, **payload})}).encode()
         return self.post(body, "application/x-www-form-urlencoded")
@@ -136,12 +151,13 @@ class SlackSender:
             "team_id": self.team_id,
             "api_app_id": APP_ID,
             "event": {"event_ts": f"{time.time():.6f}", **event},
+            **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
             "type": "event_callback",
             "event_id": event_id or "Ev" + uuid.uuid4().hex[:10].upper(),
             "event_time": int(time.time()),
             "authorizations": [
                 {
-                    "enterprise_id": None,
+                    "enterprise_id": self.enterprise_id,
                     "team_id": self.team_id,
                     "user_id": "U0TRELLISBOT",
                     "is_bot": True,

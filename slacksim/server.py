@@ -147,12 +147,17 @@ class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
         with self._lock:
             self._state.failures.clear()
 
-    def grant(self, code: str, *, team_id: str, team_name: str = "Another Team") -> str:
-        """Make `code` a valid OAuth code for `team_id`; returns the bot token it will be exchanged for."""
+    def grant(
+        self, code: str, *, team_id: str, team_name: str = "Another Team", enterprise_id: str | None = None
+    ) -> str:
+        """Make `code` a valid OAuth code for `team_id` (a workspace of the Enterprise Grid org
+        `enterprise_id`, installed in that workspace only); returns the bot token it is exchanged for."""
         token = f"xoxb-{team_id}-installed"
         with self._lock:
-            self._state.grants[code] = (team_id, team_name)
+            self._state.grants[code] = (team_id, team_name, enterprise_id)
             self._state.installed[token] = team_id
+            if enterprise_id:
+                self._state.enterprises[team_id] = enterprise_id
         return token
 
     # -- observing -------------------------------------------------------------------------------

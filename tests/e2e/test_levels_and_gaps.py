@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,56 +15,7 @@ from storage.db import Database
 from storage.models import Assessment, AssessmentAnswer, Person
 from storage.types import utcnow
 from tests.e2e.conftest import bot_environment, trellis
-
-SE = "software-engineering"
-
-
-def _text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _select(value: str) -> dict[str, Any]:
-    return {"type": "static_select", "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}}}
-
-
-def _radio(value: int) -> dict[str, Any]:
-    return {
-        "type": "radio_buttons",
-        "selected_option": {"value": str(value), "text": {"type": "plain_text", "text": "x"}},
-    }
-
-
-def _then_view(slack: FakeSlack, method: str, callback_id: str, step: Callable[[], Any]) -> dict[str, Any]:
-    """Do `step` and wait for the views.open or views.update it causes (the app acks first, then calls)."""
-    before = len(slack.calls(method))
-    step()
-    slack.wait_for(method, before + 1)
-    return slack.views(callback_id)[-1]
-
-
-def _open(sender: SlackSender, slack: FakeSlack, subcommand: str) -> dict[str, Any]:
-    return _then_view(slack, "views.open", subcommand, lambda: sender.command("/trellis", subcommand, user_id="U0MAYA"))
-
-
-def _choose(sender: SlackSender, slack: FakeSlack, view: dict[str, Any], level_ref: str) -> dict[str, Any]:
-    action = {"action_id": "level_current", **_select(level_ref)}
-    return _then_view(
-        slack, "views.update", "level", lambda: sender.block_action(user_id="U0MAYA", view=view, action=action)
-    )
-
-
-def _set_level(sender: SlackSender, slack: FakeSlack, current: str, target: str) -> Any:
-    view = _choose(sender, slack, _open(sender, slack, "level"), current)
-    values = {"level_current": {"level_current": _select(current)}, "level_target": {"level_target": _select(target)}}
-    return sender.view_submission(user_id="U0MAYA", view=view, values=values)
-
-
-def _answer_page(sender: SlackSender, view: dict[str, Any], rating_for: dict[str, int], default: int = 3) -> Any:
-    values = {}
-    for block in view["blocks"]:
-        if block["type"] == "input":
-            values[block["block_id"]] = {"gap_rating": _radio(rating_for.get(block["label"]["text"], default))}
-    return sender.view_submission(user_id="U0MAYA", view=view, values=values)
+from tests.e2e.steps import SE, answer_page, choose_level, chosen, open_modal, set_level, text_of, then_view
 
 
 def test_gaps_without_a_level_walks_the_person_to_level_first(
@@ -85,7 +34,7 @@ def test_gaps_without_a_level_walks_the_person_to_level_first(
 def test_the_level_modal_offers_the_next_level_and_lattice_moves(
     sender: SlackSender, slack: FakeSlack, db: Database
 ) -> None:
-    view = _open(sender, slack, "level")
+    view = open_modal(sender, slack, "level")
     current = view["blocks"][0]["element"]
     assert current["action_id"] == "level_current"
     assert [group["label"]["text"] for group in current["option_groups"]] == [
@@ -94,7 +43,7 @@ def test_the_level_modal_offers_the_next_level_and_lattice_moves(
         "Product Management",
     ]
     for level, offered in (("IC3", ["IC4 · Senior Software Engineer (next level)"]), ("IC4", None)):
-        view = _choose(sender, slack, view, f"{SE}/{level}")
+        view = choose_level(sender, slack, view, f"{SE}/{level}")
         options = [o["text"]["text"] for o in view["blocks"][1]["element"]["options"]]
         if offered:
             assert options == offered
@@ -109,10 +58,10 @@ def test_the_level_modal_offers_the_next_level_and_lattice_moves(
 def test_saving_a_level_updates_the_person_and_the_home_tab(
     sender: SlackSender, slack: FakeSlack, db: Database
 ) -> None:
-    reply = _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    reply = set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
     answer = reply.json()
     assert answer["response_action"] == "update"
-    assert "heading for *IC4 · Senior Software Engineer*" in _text(answer["view"])
+    assert "heading for *IC4 · Senior Software Engineer*" in text_of(answer["view"])
     with db.session() as session:
         maya = session.exec(select(Person).where(Person.slack_user_id == "U0MAYA")).one()
         assert (maya.level_ref, maya.target_ref) == (f"{SE}/IC3", f"{SE}/IC4")
@@ -122,15 +71,15 @@ def test_saving_a_level_updates_the_person_and_the_home_tab(
 def test_a_target_the_framework_does_not_offer_is_refused_in_the_modal(
     sender: SlackSender, slack: FakeSlack, db: Database
 ) -> None:
-    answer = _set_level(sender, slack, f"{SE}/IC3", "engineering-management/EM1").json()
+    answer = set_level(sender, slack, f"{SE}/IC3", "engineering-management/EM1").json()
     assert answer == {"response_action": "errors", "errors": {"level_target": "From IC3 the framework offers: IC4."}}
 
 
 def test_maya_assesses_herself_and_gets_her_three_biggest_gaps_in_her_dm(
     sender: SlackSender, slack: FakeSlack, db: Database
 ) -> None:
-    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
-    view = _open(sender, slack, "gaps")
+    set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    view = open_modal(sender, slack, "gaps")
     inputs = [block for block in view["blocks"] if block["type"] == "input"]
     assert len(inputs) == 8
     hints = [block["hint"]["text"] for block in inputs]
@@ -146,12 +95,12 @@ def test_maya_assesses_herself_and_gets_her_three_biggest_gaps_in_her_dm(
         "Collaboration": 4,
     }
     ratings |= {"Mentoring": 2, "Technical direction": 1, "Cross-team leadership": 1}
-    reply = _answer_page(sender, view, ratings)
+    reply = answer_page(sender, view, ratings)
     assert reply.status == 200 and reply.body == b""
     (dm,) = slack.wait_for("chat.postMessage")
     assert dm.args["channel"] == "U0MAYA"
     assert dm.args["text"] == "Your biggest gaps to IC4: technical direction, cross-team leadership and mentoring."
-    assert "Software Engineering 2026.1 (revision 1)" in _text(dm.args["blocks"])
+    assert "Software Engineering 2026.1 (revision 1)" in text_of(dm.args["blocks"])
     file_id, png = slack.wait_for_file(lambda name: name.startswith("gaps-IC4-"))
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert slack.completion_of(file_id).args["channel_id"] == "D0MAYA"
@@ -162,7 +111,7 @@ def test_maya_assesses_herself_and_gets_her_three_biggest_gaps_in_her_dm(
         (assessment,) = session.exec(select(Assessment)).all()
         assert assessment.total_gap == 5
         assert len(session.exec(select(AssessmentAnswer)).all()) == 8
-    again = _open(sender, slack, "gaps")
+    again = open_modal(sender, slack, "gaps")
     preset = {
         b["label"]["text"]: b["element"]["initial_option"]["value"] for b in again["blocks"] if b["type"] == "input"
     }
@@ -184,14 +133,14 @@ def test_forty_competencies_are_asked_over_four_pages(sender: SlackSender, slack
     with db.session() as session:
         ensure_workspace(session, team_id=slack.team_id, enterprise_id=None, now=utcnow())
         import_framework(session, team_id=slack.team_id, framework=wide, source="wide.yaml", now=utcnow())
-    _set_level(sender, slack, "wide/L1", "wide/L2")
-    view = _open(sender, slack, "gaps")
+    set_level(sender, slack, "wide/L1", "wide/L2")
+    view = open_modal(sender, slack, "gaps")
     for page in range(1, 5):
         assert view["title"]["text"] == f"Where you stand {page}/4"
         assert len(view["blocks"]) <= 100
         assert sum(1 for block in view["blocks"] if block["type"] == "input") == 10
         reply = (
-            _answer_page(sender, view, {}, default=1).json() if page < 4 else _answer_page(sender, view, {}, default=1)
+            answer_page(sender, view, {}, default=1).json() if page < 4 else answer_page(sender, view, {}, default=1)
         )
         if page < 4:
             assert reply["response_action"] == "update"
@@ -205,10 +154,10 @@ def test_forty_competencies_are_asked_over_four_pages(sender: SlackSender, slack
 def test_a_form_opened_before_the_target_changed_is_not_recorded(
     sender: SlackSender, slack: FakeSlack, db: Database
 ) -> None:
-    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
-    stale = _open(sender, slack, "gaps")
-    _set_level(sender, slack, f"{SE}/IC4", f"{SE}/IC5")
-    answer = _answer_page(sender, stale, {}).json()
+    set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    stale = open_modal(sender, slack, "gaps")
+    set_level(sender, slack, f"{SE}/IC4", f"{SE}/IC5")
+    answer = answer_page(sender, stale, {}).json()
     assert answer["response_action"] == "errors"
     assert "changed since you opened this" in next(iter(answer["errors"].values()))
     with db.session() as session:
@@ -229,38 +178,38 @@ def test_an_unclear_expectation_is_flagged_from_the_assessment_and_reaches_the_a
     sender: SlackSender, slack: FakeSlack, db: Database, database_url: str, tmp_path: Path
 ) -> None:
     slack.add_user(slack.team_id, "U0ADA", name="Ada", is_admin=True)
-    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
-    gaps = _open(sender, slack, "gaps")
+    set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    gaps = open_modal(sender, slack, "gaps")
     button = _flag_button(gaps["blocks"])
     action = {"action_id": "flag_open", "type": "button", "value": button["value"]}
-    flag_view = _then_view(
+    flag_view = then_view(
         slack, "views.push", "flag_expectation", lambda: sender.block_action(user_id="U0MAYA", view=gaps, action=action)
     )
     options = [option["value"] for option in flag_view["blocks"][1]["element"]["options"]]
     assert len(options) == 8 and "cross-team-leadership" in options
     values = {
-        "flag_which": {"flag_which": _select("cross-team-leadership")},
+        "flag_which": {"flag_which": chosen("cross-team-leadership")},
         "flag_comment": {
             "flag_comment": {"type": "plain_text_input", "value": "<!channel> what counts as cross-team?"}
         },
     }
     answer = sender.view_submission(user_id="U0MAYA", view=flag_view, values=values).json()
     assert answer["response_action"] == "update"
-    assert "IC4 · Cross-team leadership" in _text(answer["view"])
+    assert "IC4 · Cross-team leadership" in text_of(answer["view"])
 
     empty = {**values, "flag_comment": {"flag_comment": {"type": "plain_text_input", "value": "   "}}}
     refused = sender.view_submission(user_id="U0MAYA", view=flag_view, values=empty).json()
     assert refused["response_action"] == "errors" and "Say in a few words" in refused["errors"]["flag_comment"]
 
     sender.app_home_opened("U0ADA")
-    admin_home = _text(slack.wait_for_home("U0ADA", "Unclear expectations, for the framework's owners"))
+    admin_home = text_of(slack.wait_for_home("U0ADA", "Unclear expectations, for the framework's owners"))
     assert "IC4 · Cross-team leadership* (1 flag)" in admin_home
     assert "&lt;!channel&gt; what counts as cross-team?" in admin_home and "<!channel>" not in admin_home
     published = len(slack.calls("views.publish"))
     sender.app_home_opened("U0MAYA")
     slack.wait_for("views.publish", published + 1)
     maya_homes = [c.args["view"] for c in slack.calls("views.publish")[published:] if c.args["user_id"] == "U0MAYA"]
-    assert maya_homes and all("Unclear expectations" not in _text(view) for view in maya_homes)
+    assert maya_homes and all("Unclear expectations" not in text_of(view) for view in maya_homes)
 
     listing = trellis("framework", "feedback", env=bot_environment(database_url, slack), cwd=tmp_path)
     assert listing.returncode == 0, listing.stderr
@@ -271,11 +220,11 @@ def test_an_unclear_expectation_is_flagged_from_the_assessment_and_reaches_the_a
 def test_the_result_in_the_dm_offers_to_flag_any_expectation_of_the_level(
     sender: SlackSender, slack: FakeSlack, db: Database
 ) -> None:
-    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
-    _answer_page(sender, _open(sender, slack, "gaps"), {})
+    set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    answer_page(sender, open_modal(sender, slack, "gaps"), {})
     (dm,) = slack.wait_for("chat.postMessage")
     action = {"action_id": "flag_open", "type": "button", "value": _flag_button(dm.args["blocks"])["value"]}
-    flag_view = _then_view(
+    flag_view = then_view(
         slack, "views.open", "flag_expectation", lambda: sender.block_action(user_id="U0MAYA", action=action)
     )
     assert len(flag_view["blocks"][1]["element"]["options"]) == 8

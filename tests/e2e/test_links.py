@@ -3,43 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sqlmodel import select
 
 from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Person, Win
-from tests.e2e.test_levels_and_gaps import SE, _set_level, _then_view
-
-
-def _dm_to(slack: FakeSlack, user: str, count: int = 1) -> list[dict[str, Any]]:
-    slack.wait_for("chat.postMessage", count)
-    return [call.args for call in slack.calls("chat.postMessage") if call.args["channel"] == user]
-
-
-def _button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
-    return next(
-        {**element, "block_id": "b"}
-        for block in message["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-        if element["action_id"] == action_id
-    )
-
-
-def _click(sender: SlackSender, user: str, element: dict[str, Any]) -> None:
-    action = {key: element[key] for key in ("action_id", "block_id", "type", "value")}
-    sender.block_action(user_id=user, action=action)
-
-
-def link_maya_to_dev(sender: SlackSender, slack: FakeSlack) -> None:
-    """Maya asks Dev, Dev confirms: the confirmed link other tests start from."""
-    before = len(slack.calls("chat.postMessage"))
-    sender.command("/trellis", "manager <@U0DEV|dev>", user_id="U0MAYA")
-    request = _dm_to(slack, "U0DEV", before + 1)[-1]
-    _click(sender, "U0DEV", _button(request, "link_confirm"))
-    slack.wait_for("chat.postMessage", before + 2)
+from tests.e2e.steps import SE, button, click, dm_to, link_maya_to_dev, set_level, then_view
 
 
 def test_maya_asks_dev_who_confirms_and_a_second_click_changes_nothing(
@@ -47,30 +17,30 @@ def test_maya_asks_dev_who_confirms_and_a_second_click_changes_nothing(
 ) -> None:
     asked = sender.command("/trellis", "manager <@U0DEV|dev>", user_id="U0MAYA").json()
     assert asked["text"] == "I've asked *Dev* to confirm. I'll tell you in a DM when they answer."
-    (request,) = _dm_to(slack, "U0DEV")
+    (request,) = dm_to(slack, "U0DEV")
     assert request["text"] == "Maya asks you to confirm you are their manager in Trellis."
-    confirm = _button(request, "link_confirm")
+    confirm = button(request, "link_confirm")
 
-    _click(sender, "U0SAM", confirm)  # someone else presses the button
+    click(sender, "U0SAM", confirm)  # someone else presses the button
     assert slack.wait_for_responses(1)[-1]["text"] == "Only the person who was asked can answer this."
 
-    _click(sender, "U0DEV", confirm)
+    click(sender, "U0DEV", confirm)
     assert slack.wait_for_responses(2)[-1]["text"].startswith("✅ You confirmed you manage Maya.")
-    (told,) = _dm_to(slack, "U0MAYA", 2)
+    (told,) = dm_to(slack, "U0MAYA", 2)
     assert told["text"] == "✅ Dev confirmed: they are your manager in Trellis."
 
-    _click(sender, "U0DEV", _button(request, "link_decline"))  # last week's button, pressed again
+    click(sender, "U0DEV", button(request, "link_decline"))  # last week's button, pressed again
     assert slack.wait_for_responses(3)[-1]["text"].startswith("✅ You confirmed you manage Maya.")
-    assert len(_dm_to(slack, "U0MAYA", 2)) == 1, "the report is told once"
+    assert len(dm_to(slack, "U0MAYA", 2)) == 1, "the report is told once"
     status = sender.command("/trellis", "manager", user_id="U0MAYA").json()["text"]
     assert status.startswith("Your manager in Trellis: *Dev* (confirmed).")
 
 
 def test_not_me_declines_and_the_report_can_end_a_link(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
     sender.command("/trellis", "manager <@U0DEV|dev>", user_id="U0MAYA")
-    (request,) = _dm_to(slack, "U0DEV")
-    _click(sender, "U0DEV", _button(request, "link_decline"))
-    (told,) = _dm_to(slack, "U0MAYA", 2)
+    (request,) = dm_to(slack, "U0DEV")
+    click(sender, "U0DEV", button(request, "link_decline"))
+    (told,) = dm_to(slack, "U0MAYA", 2)
     assert told["text"].startswith("Dev said they are not your manager.")
     assert sender.command("/trellis", "manager end", user_id="U0MAYA").json()["text"] == (
         "You have no confirmed manager in Trellis."
@@ -78,7 +48,7 @@ def test_not_me_declines_and_the_report_can_end_a_link(sender: SlackSender, slac
     link_maya_to_dev(sender, slack)
     ended = sender.command("/trellis", "manager end", user_id="U0MAYA").json()["text"]
     assert ended == "Your link to Dev as your manager has ended."
-    assert _dm_to(slack, "U0DEV", 5)[-1]["text"] == "Your link as Maya's manager has ended."
+    assert dm_to(slack, "U0DEV", 5)[-1]["text"] == "Your link as Maya's manager has ended."
 
 
 def test_only_a_workspace_admin_sets_someone_elses_manager(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
@@ -100,7 +70,7 @@ def test_only_a_workspace_admin_sets_someone_elses_manager(sender: SlackSender, 
 def test_a_confirmed_manager_gets_the_reports_packet_with_shared_wins_only(
     sender: SlackSender, slack: FakeSlack, db: Database
 ) -> None:
-    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
     sender.command("/win", "A private reflection on my first incident", user_id="U0MAYA")
     shared = sender.command("/win", "Led the outage review across three teams", user_id="U0MAYA").json()
     select = next(block for block in shared["blocks"] if block["type"] == "actions")
@@ -126,11 +96,11 @@ def test_a_confirmed_manager_gets_the_reports_packet_with_shared_wins_only(
 
 
 def test_a_manager_logs_a_win_for_a_report_who_is_told(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
-    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
     link_maya_to_dev(sender, slack)
     text = "Huge thanks <@U0MAYA> for fixing the flaky test!"
     message = {"type": "message", "user": "U0PRIYA", "ts": "1795300000.000200", "text": text}
-    view = _then_view(
+    view = then_view(
         slack,
         "views.open",
         "win",
@@ -140,7 +110,7 @@ def test_a_manager_logs_a_win_for_a_report_who_is_told(sender: SlackSender, slac
     assert [option["text"]["text"] for option in whose["element"]["options"]] == ["Me", "Maya"]
     choose = {"action_id": "win_for", "block_id": "win_for", "type": "static_select"}
     maya = {"value": "U0MAYA", "text": {"type": "plain_text", "text": "Maya"}}
-    view = _then_view(
+    view = then_view(
         slack,
         "views.update",
         "win",
@@ -167,7 +137,7 @@ def test_a_manager_logs_a_win_for_a_report_who_is_told(sender: SlackSender, slac
         dev_row = session.exec(select(Person).where(Person.slack_user_id == "U0DEV")).one()
         assert (win.person_id, win.logged_by_id) == (maya_row.id, dev_row.id)
 
-    sam_view = _then_view(
+    sam_view = then_view(
         slack,
         "views.open",
         "win",

@@ -13,10 +13,7 @@ from growth import roadmap
 from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import MentorLink, Person
-from tests.e2e.test_asks import _answer, _next_dm
-from tests.e2e.test_checkins import _answers
-from tests.e2e.test_levels_and_gaps import _then_view
-from tests.e2e.test_links import _button, _click, _dm_to
+from tests.e2e.steps import button, click, dm_to, entry_answers, next_dm, response_to, then_view
 
 NOW = datetime.now(UTC)
 
@@ -39,14 +36,14 @@ def test_a_mentor_confirms_sees_what_was_chosen_in_a_room_and_the_room_is_archiv
     assert none_yet["text"].startswith("You have no mentor in Trellis yet.")
     asked = sender.command("/trellis", "mentor <@U0ADA|ada>", user_id="U0MAYA").json()
     assert asked["text"] == "I've asked *Ada* to mentor you. I'll tell you when they answer."
-    request = _dm_to(slack, "U0ADA", 1)[-1]
-    confirm = _button(request, "mentor_confirm")
+    request = dm_to(slack, "U0ADA", 1)[-1]
+    confirm = button(request, "mentor_confirm")
     assert (
-        _answer(slack, lambda: _click(sender, "U0SAM", confirm))["text"]
+        response_to(slack, lambda: click(sender, "U0SAM", confirm))["text"]
         == "Only the person who was asked can answer this."
     )
-    assert _answer(slack, lambda: _click(sender, "U0ADA", confirm))["text"] == "✅ You are Maya's mentor in Trellis."
-    assert "Ada is your mentor now" in _next_dm(slack, "U0MAYA", "your mentor now")["text"]
+    assert response_to(slack, lambda: click(sender, "U0ADA", confirm))["text"] == "✅ You are Maya's mentor in Trellis."
+    assert "Ada is your mentor now" in next_dm(slack, "U0MAYA", "your mentor now")["text"]
 
     listing = sender.command("/trellis", "mentor", user_id="U0MAYA").json()
     section = next(b for b in listing["blocks"] if b.get("block_id", "").startswith("mentor:"))
@@ -56,14 +53,14 @@ def test_a_mentor_confirms_sees_what_was_chosen_in_a_room_and_the_room_is_archiv
         "type": "checkboxes",
         "selected_options": [{"value": "thread"}, {"value": "roadmap"}, {"value": "wins"}],
     }
-    _answer(slack, lambda: sender.block_action(user_id="U0MAYA", action=sees))
-    forged = _answer(slack, lambda: sender.block_action(user_id="U0ADA", action=sees))
+    response_to(slack, lambda: sender.block_action(user_id="U0MAYA", action=sees))
+    forged = response_to(slack, lambda: sender.block_action(user_id="U0ADA", action=sees))
     assert forged["text"] == "Only the person mentored chooses what their mentor sees."
     with db.session() as session:
         assert session.exec(select(MentorLink.sees)).one() == "roadmap,thread,wins"
 
-    room = _button(listing, "mentor_room")
-    redrawn = _answer(slack, lambda: _click(sender, "U0MAYA", room))
+    room = button(listing, "mentor_room")
+    redrawn = response_to(slack, lambda: click(sender, "U0MAYA", room))
     channel = slack.calls("conversations.create")[-1]
     assert channel.args["is_private"] in (True, "true", "1")
     with db.session() as session:
@@ -72,16 +69,16 @@ def test_a_mentor_confirms_sees_what_was_chosen_in_a_room_and_the_room_is_archiv
     assert name.startswith("mentoring-maya-ada-") and members == {"U0MAYA", "U0ADA"} and not archived
     assert f"<#{room_id}>" in json.dumps(redrawn["blocks"])
 
-    form = _then_view(slack, "views.open", "checkin", lambda: sender.command("/trellis", "checkin", user_id="U0MAYA"))
-    sender.view_submission(user_id="U0MAYA", view=form, values=_answers(learned="Saying no <!here>"))
+    form = then_view(slack, "views.open", "checkin", lambda: sender.command("/trellis", "checkin", user_id="U0MAYA"))
+    sender.view_submission(user_id="U0MAYA", view=form, values=entry_answers(learned="Saying no <!here>"))
     posted = _posted_in(slack, room_id, "growth thread")
     assert "Saying no &lt;!here&gt;" in posted["text"] and "<!here>" not in posted["text"]
-    form = _then_view(slack, "views.open", "checkin", lambda: sender.command("/trellis", "checkin", user_id="U0MAYA"))
+    form = then_view(slack, "views.open", "checkin", lambda: sender.command("/trellis", "checkin", user_id="U0MAYA"))
     sender.view_submission(
         user_id="U0MAYA",
         view=form,
         values={
-            **_answers(learned="Private"),
+            **entry_answers(learned="Private"),
             "checkin_private": {"answer": {"selected_options": [{"value": "private"}]}},
         },
     )
@@ -127,9 +124,9 @@ def test_a_mentor_confirms_sees_what_was_chosen_in_a_room_and_the_room_is_archiv
     )
     assert "Maya logged a win: Private first, then shared" in _posted_in(slack, room_id, "Private first")["text"]
 
-    end = _button(redrawn, "mentor_end")
-    _answer(slack, lambda: _click(sender, "U0MAYA", end))
-    assert "has ended" in _next_dm(slack, "U0ADA", "has ended")["text"]
+    end = button(redrawn, "mentor_end")
+    response_to(slack, lambda: click(sender, "U0MAYA", end))
+    assert "has ended" in next_dm(slack, "U0ADA", "has ended")["text"]
     deadline = time.monotonic() + 10
     while not slack.room(room_id)[2]:
         assert time.monotonic() < deadline, "the room was never archived"

@@ -9,8 +9,7 @@ from sqlmodel import select
 from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import OneOnOne, Win
-from tests.e2e.test_asks import _answer
-from tests.e2e.test_links import _button, _click, link_maya_to_dev
+from tests.e2e.steps import button, click, link_maya_to_dev, response_to
 
 
 def test_both_sides_prepare_the_1on1_from_what_was_shared_and_mark_it_held(
@@ -27,7 +26,7 @@ def test_both_sides_prepare_the_1on1_from_what_was_shared_and_mark_it_held(
         "type": "static_select",
         "selected_option": {"value": "shared"},
     }
-    changed = _answer(slack, lambda: sender.block_action(user_id="U0MAYA", action=shared))
+    changed = response_to(slack, lambda: sender.block_action(user_id="U0MAYA", action=shared))
     assert "Shared with my manager" in json.dumps(changed), changed
     sender.command("/win", "Kept this one private", user_id="U0MAYA")
 
@@ -42,7 +41,7 @@ def test_both_sides_prepare_the_1on1_from_what_was_shared_and_mark_it_held(
 
     refused = sender.command("/trellis", "1on1 <@U0MAYA|maya>", user_id="U0SAM").json()
     assert refused["text"] == "Only their confirmed manager can prepare a 1:1 with them."
-    held = _answer(slack, lambda: _click(sender, "U0DEV", _button(prep, "one_on_one_held")))
+    held = response_to(slack, lambda: click(sender, "U0DEV", button(prep, "one_on_one_held")))
     assert held["text"].startswith("✅ Marked as held")
     with db.session() as session:
         assert len(session.exec(select(OneOnOne)).all()) == 1

@@ -9,14 +9,14 @@ from sqlmodel import select
 from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Objective, Win
-from tests.e2e.test_levels_and_gaps import SE, _answer_page, _open, _set_level, _text, _then_view
+from tests.e2e.steps import SE, answer_page, open_modal, set_level, text_of, then_view
 
 
 def _assessed(sender: SlackSender, slack: FakeSlack) -> None:
     """Maya at IC3 aiming for IC4, with technical direction, cross-team leadership and mentoring as gaps."""
-    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
     ratings = {"Mentoring": 2, "Technical direction": 1, "Cross-team leadership": 1}
-    _answer_page(sender, _open(sender, slack, "gaps"), ratings, default=4)
+    answer_page(sender, open_modal(sender, slack, "gaps"), ratings, default=4)
     slack.wait_for("chat.postMessage")
 
 
@@ -35,10 +35,10 @@ def test_an_objective_starts_from_a_suggestion_for_the_largest_gap(
 ) -> None:
     _assessed(sender, slack)
     listing = sender.command("/trellis", "roadmap", user_id="U0MAYA").json()
-    assert "No objectives yet." in _text(listing["blocks"])
+    assert "No objectives yet." in text_of(listing["blocks"])
     add = _add_button(listing["blocks"])
     action = {"action_id": add["action_id"], "block_id": add["block_id"], "type": "button"}
-    form = _then_view(slack, "views.open", "objective", lambda: sender.block_action(user_id="U0MAYA", action=action))
+    form = then_view(slack, "views.open", "objective", lambda: sender.block_action(user_id="U0MAYA", action=action))
     competency = form["blocks"][0]["element"]
     assert competency["initial_option"]["value"] == "technical-direction", "the largest gap comes first"
     ideas = form["blocks"][1]["element"]["options"]
@@ -68,7 +68,7 @@ def test_an_objective_starts_from_a_suggestion_for_the_largest_gap(
         )
     redrawn = slack.wait_for_responses(1)[-1]
     assert redrawn["replace_original"] is True
-    assert "Technical direction · due 26 Feb 2027" in _text(redrawn["blocks"])
+    assert "Technical direction · due 26 Feb 2027" in text_of(redrawn["blocks"])
 
     status = next(b for b in redrawn["blocks"] if b.get("block_id", "").startswith("objective:"))
     done = {"value": "done", "text": {"type": "plain_text", "text": "Done"}}
@@ -93,7 +93,7 @@ def test_a_win_moves_an_objective_forward_and_the_packet_and_home_show_the_roadm
     listing = sender.command("/trellis", "roadmap", user_id="U0MAYA").json()
     add = _add_button(listing["blocks"])
     action = {"action_id": add["action_id"], "block_id": add["block_id"], "type": "button"}
-    form = _then_view(slack, "views.open", "objective", lambda: sender.block_action(user_id="U0MAYA", action=action))
+    form = then_view(slack, "views.open", "objective", lambda: sender.block_action(user_id="U0MAYA", action=action))
     first = form["blocks"][0]["element"]["initial_option"]
     values = {
         "objective_competency": {"objective_competency": {"type": "static_select", "selected_option": first}},
@@ -102,7 +102,7 @@ def test_a_win_moves_an_objective_forward_and_the_packet_and_home_show_the_roadm
     }
     sender.view_submission(user_id="U0MAYA", view=form, values=values)
 
-    win_form = _then_view(slack, "views.open", "win", lambda: sender.command("/win", "", user_id="U0MAYA"))
+    win_form = then_view(slack, "views.open", "win", lambda: sender.command("/win", "", user_id="U0MAYA"))
     picker = next(block for block in win_form["blocks"] if block["block_id"] == "win_objective")
     (option,) = picker["element"]["options"]
     assert option["text"]["text"] == "Lead the Q1 on-call redesign"

@@ -9,8 +9,7 @@ from sqlmodel import select
 from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Ask
-from tests.e2e.test_asks import _bring, _next_dm, _values
-from tests.e2e.test_links import link_maya_to_dev
+from tests.e2e.steps import ask_values, bring, link_maya_to_dev, next_dm
 
 
 def test_a_manager_sees_the_team_and_decides_an_ask_from_the_app_home(
@@ -19,7 +18,7 @@ def test_a_manager_sees_the_team_and_decides_an_ask_from_the_app_home(
     nobody = sender.command("/trellis", "team", user_id="U0DEV").json()
     assert nobody["text"].startswith("No one has confirmed you as their manager yet.")
     link_maya_to_dev(sender, slack)
-    _bring(sender, slack, _values("Adopt trunk-based <!channel> development", "Yes, from next sprint"))
+    bring(sender, slack, ask_values("Adopt trunk-based <!channel> development", "Yes, from next sprint"))
 
     team = sender.command("/trellis", "team", user_id="U0DEV").json()
     listing = json.dumps(team["blocks"])
@@ -46,7 +45,7 @@ def test_a_manager_sees_the_team_and_decides_an_ask_from_the_app_home(
     )
     redrawn = slack.wait_for_home("U0DEV", "No asks waiting for you.")
     assert "Your team" in json.dumps(redrawn)
-    assert "says *try it out*" in _next_dm(slack, "U0MAYA", "try it out")["text"]
+    assert "says *try it out*" in next_dm(slack, "U0MAYA", "try it out")["text"]
     with db.session() as session:
         assert session.exec(select(Ask.status)).one() == "approved"
 

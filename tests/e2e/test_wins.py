@@ -13,7 +13,7 @@ from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Win, WinCompetency
 from tests.e2e.conftest import bot_environment, trellis
-from tests.e2e.test_levels_and_gaps import SE, _set_level, _text, _then_view
+from tests.e2e.steps import SE, set_level, text_of, then_view
 
 HAPPENED = datetime.now(UTC).date() - timedelta(days=2)  # relative: readiness counts the last 12 weeks
 OUTAGE = "Led the payments outage review across three teams and published the postmortem"
@@ -41,7 +41,7 @@ def _click(sender: SlackSender, element: dict[str, Any], user: str = "U0MAYA", *
 
 
 def test_a_win_is_logged_at_once_with_suggestions_to_tag(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
-    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
     body = sender.command("/win", OUTAGE, user_id="U0MAYA").json()
     assert body["response_type"] == "ephemeral"
     assert body["blocks"][0]["text"]["text"] == f"*Logged.* “{OUTAGE}”"
@@ -55,7 +55,7 @@ def test_a_win_is_logged_at_once_with_suggestions_to_tag(sender: SlackSender, sl
     _click(sender, buttons["win_tag"])
     (redrawn,) = slack.wait_for_responses(1)
     assert redrawn["replace_original"] is True
-    assert "Tagged: Operational ownership, Cross-team leadership" in _text(redrawn["blocks"])
+    assert "Tagged: Operational ownership, Cross-team leadership" in text_of(redrawn["blocks"])
     with db.session() as session:
         assert len(session.exec(select(WinCompetency)).all()) == 3
 
@@ -79,7 +79,7 @@ def test_a_win_never_pings_anyone_and_reads_as_words(sender: SlackSender, slack:
     body = sender.command("/win", "Thanks <!channel> &amp; <@U0DEV|dev> for the &lt;fix&gt;", user_id="U0MAYA").json()
     (win,) = _wins(db)
     assert win.text == "Thanks @channel & @dev for the <fix>"
-    shown = _text(body)
+    shown = text_of(body)
     assert "<!channel>" not in shown and "<@U0DEV" not in shown
     assert "Thanks @channel &amp; @dev for the &lt;fix&gt;" in shown
 
@@ -94,7 +94,7 @@ def test_text_too_long_or_empty(sender: SlackSender, slack: FakeSlack, db: Datab
     assert len(body["blocks"][0]["text"]["text"]) <= 3000
     see_all = body["blocks"][0]["accessory"]
     assert see_all["action_id"] == "win_see_all"
-    view = _then_view(slack, "views.open", "win_text", lambda: _click(sender, {**see_all, "block_id": "b"}))
+    view = then_view(slack, "views.open", "win_text", lambda: _click(sender, {**see_all, "block_id": "b"}))
     assert sum(len(block["text"]["text"]) for block in view["blocks"]) >= len(long.strip())
     opened = len(slack.calls("views.open"))
     assert sender.command("/win", "   ", user_id="U0MAYA").body == b"", "no text: the modal opens instead"
@@ -120,8 +120,8 @@ def _fill(view: dict[str, Any], **fields: Any) -> dict[str, Any]:
 def test_the_full_modal_logs_once_even_when_submitted_twice(
     sender: SlackSender, slack: FakeSlack, db: Database
 ) -> None:
-    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
-    view = _then_view(slack, "views.open", "win", lambda: sender.command("/win", "", user_id="U0MAYA"))
+    set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    view = then_view(slack, "views.open", "win", lambda: sender.command("/win", "", user_id="U0MAYA"))
     options = [
         o["value"] for o in next(b for b in view["blocks"] if b["block_id"] == "win_competencies")["element"]["options"]
     ]
@@ -138,7 +138,7 @@ def test_the_full_modal_logs_once_even_when_submitted_twice(
     )
     assert win.happened_on == HAPPENED
     (told,) = slack.wait_for("chat.postEphemeral")
-    assert told.args["user"] == "U0MAYA" and "Logged." in _text(told.args["blocks"])
+    assert told.args["user"] == "U0MAYA" and "Logged." in text_of(told.args["blocks"])
     assert len(slack.calls("chat.postEphemeral")) == 1, "a second submission is not confirmed again"
 
     bad = sender.view_submission(user_id="U0MAYA", view=view, values=_fill(view, link="ftp://nope")).json()
@@ -157,12 +157,12 @@ def test_only_the_author_can_change_a_win(sender: SlackSender, slack: FakeSlack,
 def test_editing_a_win_replaces_the_message_it_came_from(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
     body = sender.command("/win", OUTAGE, user_id="U0MAYA").json()
     edit = _actions(body["blocks"])["win_edit"]
-    view = _then_view(slack, "views.open", "win", lambda: _click(sender, edit))
+    view = then_view(slack, "views.open", "win", lambda: _click(sender, edit))
     text_block = next(b for b in view["blocks"] if b["block_id"] == "win_text")
     assert text_block["element"]["initial_value"] == OUTAGE
     sender.view_submission(user_id="U0MAYA", view=view, values=_fill(view, text="Led the review, edited"))
     replaced = slack.wait_for_responses(1)[-1]
-    assert replaced["replace_original"] is True and "*Updated.* “Led the review, edited”" in _text(replaced["blocks"])
+    assert replaced["replace_original"] is True and "*Updated.* “Led the review, edited”" in text_of(replaced["blocks"])
     assert _wins(db)[0].text == "Led the review, edited"
 
 
@@ -173,7 +173,7 @@ def test_log_as_a_win_from_someone_elses_message(sender: SlackSender, slack: Fak
         "ts": "1795300000.000100",
         "text": "Huge thanks <@U0MAYA> for fixing the flaky test!",
     }
-    view = _then_view(
+    view = then_view(
         slack,
         "views.open",
         "win",
@@ -194,14 +194,14 @@ def test_log_as_a_win_from_someone_elses_message(sender: SlackSender, slack: Fak
 def test_the_home_tab_shows_the_latest_wins_and_the_evidence_for_each_competency(
     sender: SlackSender, slack: FakeSlack, db: Database
 ) -> None:
-    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
-    view = _then_view(slack, "views.open", "win", lambda: sender.command("/win", "", user_id="U0MAYA"))
+    set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    view = then_view(slack, "views.open", "win", lambda: sender.command("/win", "", user_id="U0MAYA"))
     sender.view_submission(
         user_id="U0MAYA", view=view, values=_fill(view, competencies=["cross-team-leadership", "communication"])
     )
     sender.command("/win", "Paired with <@U0DEV|dev> on <!here> alerts", user_id="U0MAYA")
     sender.app_home_opened("U0MAYA")
-    home = _text(slack.wait_for_home("U0MAYA", "Paired with @dev")["blocks"])
+    home = text_of(slack.wait_for_home("U0MAYA", "Paired with @dev")["blocks"])
     assert "*Your latest wins*" in home
     assert "Paired with @dev on @here alerts" in home and "<!here>" not in home
     assert "_(Cross-team leadership, Communication)_" in home
@@ -214,7 +214,7 @@ GROWTH = "C0GROWTH"
 
 
 def _settings(sender: SlackSender, slack: FakeSlack, user: str) -> dict[str, Any]:
-    return _then_view(slack, "views.open", "settings", lambda: sender.command("/trellis", "settings", user_id=user))
+    return then_view(slack, "views.open", "settings", lambda: sender.command("/trellis", "settings", user_id=user))
 
 
 def test_an_admin_chooses_the_growth_channel_and_others_see_it(
@@ -225,9 +225,9 @@ def test_an_admin_chooses_the_growth_channel_and_others_see_it(
     assert view["submit"]["text"] == "Save"
     values = {"growth_channel": {"growth_channel": {"type": "channels_select", "selected_channel": GROWTH}}}
     answer = sender.view_submission(user_id="U0ADA", view=view, values=values).json()
-    assert answer["response_action"] == "update" and f"<#{GROWTH}>" in _text(answer["view"])
+    assert answer["response_action"] == "update" and f"<#{GROWTH}>" in text_of(answer["view"])
     theirs = _settings(sender, slack, "U0MAYA")
-    assert f"*Growth channel:* <#{GROWTH}>" in _text(theirs)
+    assert f"*Growth channel:* <#{GROWTH}>" in text_of(theirs)
     assert "growth_channel" not in [block.get("block_id") for block in theirs["blocks"]]
     forged = sender.view_submission(user_id="U0MAYA", view=view, values=values).json()
     assert forged == {
@@ -244,12 +244,12 @@ def test_a_public_win_is_posted_escaped_and_taken_down_when_made_private(
     values = {"growth_channel": {"growth_channel": {"type": "channels_select", "selected_channel": GROWTH}}}
     sender.view_submission(user_id="U0ADA", view=view, values=values)
 
-    form = _then_view(slack, "views.open", "win", lambda: sender.command("/win", "", user_id="U0MAYA"))
+    form = then_view(slack, "views.open", "win", lambda: sender.command("/win", "", user_id="U0MAYA"))
     sender.view_submission(user_id="U0MAYA", view=form, values=_fill(form, text="Fixed <!channel> & <@U0DEV> alerts"))
     (post,) = slack.wait_for("chat.postMessage")
     assert post.args["channel"] == GROWTH
     assert post.args["text"] == "🌱 Maya logged a win: Fixed &lt;!channel&gt; &amp; &lt;@U0DEV&gt; alerts"
-    assert "<!channel>" not in _text(post.args) and "<@U0DEV>" not in _text(post.args)
+    assert "<!channel>" not in text_of(post.args) and "<@U0DEV>" not in text_of(post.args)
     assert "link_names" not in post.args
 
     (told,) = slack.wait_for("chat.postEphemeral")
@@ -268,7 +268,7 @@ def test_a_public_win_without_a_growth_channel_says_where_it_will_go(
     public = {"value": "public", "text": {"type": "plain_text", "text": "Public"}}
     _click(sender, _actions(body["blocks"])["win_visibility"], selected_option=public)
     redrawn = slack.wait_for_response("once a workspace admin chooses a growth channel")
-    assert "once a workspace admin chooses a growth channel in `/trellis settings`" in _text(redrawn["blocks"])
+    assert "once a workspace admin chooses a growth channel in `/trellis settings`" in text_of(redrawn["blocks"])
     assert slack.calls("chat.postMessage") == []
 
 
@@ -277,7 +277,7 @@ def test_the_packet_arrives_in_the_dm_as_markdown_and_printable_html(
 ) -> None:
     first = sender.command("/trellis", "packet", user_id="U0MAYA").json()
     assert first["text"] == "First tell me your level and where you are heading: `/trellis level`."
-    _set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
     sender.command("/win", OUTAGE, user_id="U0MAYA")
     answer = sender.command("/trellis", "packet", user_id="U0MAYA").json()
     assert answer["text"].startswith("Your packet is on its way to your DM")

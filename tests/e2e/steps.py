@@ -1,0 +1,186 @@
+"""The steps end-to-end tests share: what a person does in Slack, and waiting for what the bot does back.
+
+Every wait looks for content (a view, a DM, a response_url post) rather than sleeping: the bot answers
+after acknowledging, and a bot that outlives one test may still be answering the previous one.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select as query
+
+from slacksim import FakeSlack, SlackSender
+from storage.db import Database
+from storage.models import CheckinPlan, Person
+from tests.e2e.conftest import bot_environment, trellis
+
+SE = "software-engineering"
+
+
+def text_of(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def chosen(value: str) -> dict[str, Any]:
+    """A static select's state with `value` chosen."""
+    return {"type": "static_select", "selected_option": {"value": value, "text": {"type": "plain_text", "text": value}}}
+
+
+def radio(value: int) -> dict[str, Any]:
+    return {
+        "type": "radio_buttons",
+        "selected_option": {"value": str(value), "text": {"type": "plain_text", "text": "x"}},
+    }
+
+
+def then_view(slack: FakeSlack, method: str, callback_id: str, step: Callable[[], Any]) -> dict[str, Any]:
+    """Do `step` and wait for the views.open or views.update it causes (the app acks first, then calls)."""
+    before = len(slack.calls(method))
+    step()
+    slack.wait_for(method, before + 1)
+    return slack.views(callback_id)[-1]
+
+
+def open_modal(sender: SlackSender, slack: FakeSlack, subcommand: str, user: str = "U0MAYA") -> dict[str, Any]:
+    """`/trellis <subcommand>` opens its modal (whose callback id is the subcommand): the modal."""
+    return then_view(slack, "views.open", subcommand, lambda: sender.command("/trellis", subcommand, user_id=user))
+
+
+def choose_level(sender: SlackSender, slack: FakeSlack, view: dict[str, Any], level_ref: str) -> dict[str, Any]:
+    action = {"action_id": "level_current", **chosen(level_ref)}
+    return then_view(
+        slack, "views.update", "level", lambda: sender.block_action(user_id="U0MAYA", view=view, action=action)
+    )
+
+
+def set_level(sender: SlackSender, slack: FakeSlack, current: str, target: str) -> Any:
+    """Maya sets her level and target with `/trellis level`."""
+    view = choose_level(sender, slack, open_modal(sender, slack, "level"), current)
+    values = {"level_current": {"level_current": chosen(current)}, "level_target": {"level_target": chosen(target)}}
+    return sender.view_submission(user_id="U0MAYA", view=view, values=values)
+
+
+def answer_page(sender: SlackSender, view: dict[str, Any], rating_for: dict[str, int], default: int = 3) -> Any:
+    """Submit one page of the self-assessment: `rating_for` by competency name, else `default`."""
+    values = {}
+    for block in view["blocks"]:
+        if block["type"] == "input":
+            values[block["block_id"]] = {"gap_rating": radio(rating_for.get(block["label"]["text"], default))}
+    return sender.view_submission(user_id="U0MAYA", view=view, values=values)
+
+
+def dm_to(slack: FakeSlack, user: str, count: int = 1) -> list[dict[str, Any]]:
+    """Once `count` messages were posted in all: those posted to `user` (addressed to their user id)."""
+    slack.wait_for("chat.postMessage", count)
+    return [call.args for call in slack.calls("chat.postMessage") if call.args["channel"] == user]
+
+
+def next_dm(slack: FakeSlack, user: str, containing: str) -> dict[str, Any]:
+    """The DM to `user` containing `containing` (the app sends it after answering the click: wait)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for message in reversed(dm_to(slack, user, 0)):
+            if containing in message["text"]:
+                return message
+        time.sleep(0.02)
+    raise AssertionError(f"no DM to {user} containing {containing!r}")
+
+
+def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
+    """The button (or menu) `action_id` of a message or view, with the block it sits in."""
+    for block in message["blocks"]:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return {**element, "block_id": block.get("block_id") or "b"}
+    raise AssertionError(f"no {action_id} button in {text_of(message)}")
+
+
+def click(sender: SlackSender, user: str, element: dict[str, Any]) -> None:
+    action = {key: element[key] for key in ("action_id", "block_id", "type", "value")}
+    sender.block_action(user_id=user, action=action)
+
+
+def response_to(slack: FakeSlack, step: Any) -> dict[str, Any]:
+    """Do `step` (a click) and return what the app posted to its response_url for it."""
+    before = len(slack.responses())
+    step()
+    return slack.wait_for_responses(before + 1)[-1]
+
+
+def link_maya_to_dev(sender: SlackSender, slack: FakeSlack) -> None:
+    """Maya asks Dev, Dev confirms: the confirmed link other tests start from."""
+    before = len(slack.calls("chat.postMessage"))
+    sender.command("/trellis", "manager <@U0DEV|dev>", user_id="U0MAYA")
+    request = dm_to(slack, "U0DEV", before + 1)[-1]
+    click(sender, "U0DEV", button(request, "link_confirm"))
+    slack.wait_for("chat.postMessage", before + 2)
+
+
+def ask_values(
+    decision: str, recommendation: str, *, needed_by: date | None = None, door: str = "yes"
+) -> dict[str, Any]:
+    """The state of the ask modal, filled in."""
+    values: dict[str, Any] = {
+        "decision": {"ask": {"type": "plain_text_input", "value": decision}},
+        "options": {"ask": {"type": "plain_text_input", "value": "Keep Fridays; move to Tuesdays"}},
+        "recommendation": {"ask": {"type": "plain_text_input", "value": recommendation}},
+        "two_way": {"ask": {"type": "radio_buttons", "selected_option": {"value": door}}},
+    }
+    if needed_by is not None:
+        values["needed_by"] = {"ask": {"type": "datepicker", "selected_date": needed_by.isoformat()}}
+    return values
+
+
+def bring(sender: SlackSender, slack: FakeSlack, values: dict[str, Any]) -> dict[str, Any]:
+    """Maya sends an ask; the DM it puts in front of Dev."""
+    form = then_view(slack, "views.open", "ask", lambda: sender.command("/trellis", "ask", user_id="U0MAYA"))
+    before = len(dm_to(slack, "U0DEV", 0))
+    sent = sender.view_submission(user_id="U0MAYA", view=form, values=values).json()
+    assert sent["response_action"] == "update" and "Sent to Dev" in json.dumps(sent["view"])
+    deadline = time.monotonic() + 10
+    while len(dm_to(slack, "U0DEV", 0)) <= before:
+        assert time.monotonic() < deadline, "the ask never reached the manager"
+        time.sleep(0.02)
+    return dm_to(slack, "U0DEV", 0)[-1]
+
+
+def run_job(name: str, slack: FakeSlack, database_url: str, tmp_path: Path, at: datetime, **env: str) -> str:
+    """`trellis jobs run NAME --at AT` in its own process, as an operator would: what it printed."""
+    result = trellis(
+        "jobs", "run", name, "--at", at.isoformat(), env=bot_environment(database_url, slack, **env), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def checkin_for(
+    sender: SlackSender, slack: FakeSlack, db: Database, database_url: str, tmp_path: Path, user: str
+) -> dict[str, Any]:
+    """`user` uses Trellis once (and so is enrolled), then their first check-in is sent: its message."""
+    sender.command("/trellis", "help", user_id=user)
+    with db.session() as session:
+        person = session.exec(query(Person).where(Person.slack_user_id == user)).one()
+        slot = session.exec(query(CheckinPlan.next_at).where(CheckinPlan.person_id == person.id)).one()
+    before = len(slack.calls("chat.postMessage"))
+    printed = run_job("checkins", slack, database_url, tmp_path, slot)
+    assert "queued 1 check-ins" in printed, printed
+    return slack.wait_for("chat.postMessage", before + 1)[-1].args
+
+
+def entry_answers(**fields: str) -> dict[str, Any]:
+    """The state of the growth-thread entry modal: learned=..., operated=..., blockers=..."""
+    return {f"checkin_{name}": {"answer": {"type": "plain_text_input", "value": text}} for name, text in fields.items()}
+
+
+def eventually(check: Callable[[], Any], timeout: float = 10.0) -> None:
+    """Events are acknowledged before they are handled: wait for the handling to show."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the change never showed"
+        time.sleep(0.02)
