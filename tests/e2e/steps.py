@@ -7,6 +7,7 @@ after acknowledging, and a bot that outlives one test may still be answering the
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from datetime import date, datetime
@@ -15,10 +16,10 @@ from typing import Any
 
 from sqlmodel import select as query
 
-from slacksim import FakeSlack, SlackSender
+from slacksim import FakeSlack, SlackSender, http
 from storage.db import Database
 from storage.models import CheckinPlan, Person
-from tests.e2e.conftest import bot_environment, trellis
+from tests.e2e.conftest import RunningBot, bot_environment, trellis
 
 SE = "software-engineering"
 
@@ -150,11 +151,35 @@ def bring(sender: SlackSender, slack: FakeSlack, values: dict[str, Any]) -> dict
     return dm_to(slack, "U0DEV", 0)[-1]
 
 
-def run_job(name: str, slack: FakeSlack, database_url: str, tmp_path: Path, at: datetime, **env: str) -> str:
+def oauth_environment(database_url: str, slack: FakeSlack) -> dict[str, str]:
+    """The bot's environment for multi-workspace OAuth: a client id and secret, no bot token."""
+    env = bot_environment(database_url, slack, SLACK_CLIENT_ID="111.222", SLACK_CLIENT_SECRET="oauth-secret")
+    del env["SLACK_BOT_TOKEN"]
+    return env
+
+
+def install(bot: RunningBot, slack: FakeSlack, team_id: str, *, enterprise_id: str | None = None) -> str:
+    """Install the app in `team_id` (of the Grid org `enterprise_id`, if given) through Bolt's OAuth flow,
+    as an admin's browser would: the install page, Slack's consent, the redirect. The bot token."""
+    page = http(bot.url + "/slack/install")
+    assert page.status == 200
+    assert "https://slack.com/oauth/v2/authorize?" in page.text
+    assert "scope=commands,chat:write,im:write,im:history,users:read,groups:write" in page.text
+    state = re.search(r"state=([\w-]+)", page.text)
+    assert state is not None
+    cookie = page.headers["set-cookie"].split(";")[0]
+    token = slack.grant("code-1", team_id=team_id, enterprise_id=enterprise_id)
+    done = http(f"{bot.url}/slack/oauth_redirect?code=code-1&state={state.group(1)}", headers={"Cookie": cookie})
+    assert done.status == 200, done.text
+    return token
+
+
+def run_job(
+    name: str, slack: FakeSlack, database_url: str, tmp_path: Path, at: datetime, env: dict[str, str] | None = None
+) -> str:
     """`trellis jobs run NAME --at AT` in its own process, as an operator would: what it printed."""
-    result = trellis(
-        "jobs", "run", name, "--at", at.isoformat(), env=bot_environment(database_url, slack, **env), cwd=tmp_path
-    )
+    environment = env if env is not None else bot_environment(database_url, slack)
+    result = trellis("jobs", "run", name, "--at", at.isoformat(), env=environment, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
