@@ -65,7 +65,8 @@ def skip_repeated_events(
     if first:
         return next()
     logger.info("skipped a repeated delivery team=%s event_id=%s", team_id, body["event_id"])
-    return BoltResponse(status=200, body="")
+    # Decided here, before any listener: acted on once already, so Slack need not try again.
+    return BoltResponse(status=200, body="", headers={"X-Slack-No-Retry": "1"})
 
 
 def attach_person(

@@ -8,6 +8,7 @@ allowed is refused with a sentence and changes nothing; the one allowed then suc
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,12 +19,14 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from growth import asks, checkins, links, mentors, roadmap
+from growth import asks, checkins, levels, links, mentors, roadmap
+from growth.frameworks.shipped import shipped
 from growth.wins import Details, log_win
 from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Ask, Checkin, MentorLink, Objective, OneOnOne, OutboxMessage, Person, Win, WinCompetency
 from tests.e2e.conftest import SIGNING_SECRET, RunningBot
+from tests.e2e.steps import SE, eventually
 from tests.factories import person
 
 ELSEWHERE = "T0ELSEWHERE"
@@ -131,18 +134,29 @@ def _check(
     state: Callable[[], Any],
     refused_with: Callable[[str], bool],
     actors: list[str] | None = None,
+    *,
+    shown: Callable[[str], bool] | None = None,
+    reset: Callable[[], None] | None = None,
 ) -> None:
-    """Everyone outside `allowed` is refused and changes nothing; then each allowed actor may."""
+    """Everyone outside `allowed` is refused and changes nothing; then each allowed actor's change really
+    happens (`state` moves), or for what only reads, what they asked for is `shown`. `reset` puts the
+    state back before the next allowed actor, for a change that can happen once."""
     everyone = actors or list(ACTORS)
     for actor in [a for a in everyone if a not in allowed] + [a for a in everyone if a in allowed]:
         sender, user = _as(running_bot, slack, actor)
         before = state()
         said = _said(slack, partial(act, sender, user), user)
-        if actor in allowed:
-            assert not refused_with(said), f"{actor} was refused: {said}"
-        else:
+        if actor not in allowed:
             assert refused_with(said), f"{actor} was not refused: {said}"
             assert state() == before, f"{actor} changed something"
+            continue
+        assert not refused_with(said), f"{actor} was refused: {said}"
+        if shown is not None:
+            assert shown(said), f"{actor} was not shown what they asked for: {said}"
+        else:
+            eventually(lambda before=before: state() != before)  # the change is made before the answer
+        if reset is not None:
+            reset()
 
 
 def _refusal(said: str) -> bool:
@@ -244,19 +258,39 @@ def test_only_the_confirmed_manager_decides_an_ask_and_only_the_asker_logs_its_o
 def test_packets_and_1on1_prep_are_for_the_person_and_their_confirmed_manager(
     running_bot: RunningBot, slack: FakeSlack, db: Database, world: World
 ) -> None:
-    def nothing() -> int:
-        return 0
+    def packets() -> list[str]:
+        """Who packets of Maya's were queued for."""
+        with db.session() as session:
+            rows = session.exec(select(OutboxMessage).where(OutboxMessage.key.startswith("packet:"))).all()  # type: ignore[attr-defined]
+            return sorted(json.loads(row.payload)["to"] for row in rows)
 
     def packet(sender: SlackSender, user: str) -> None:
         reply = sender.command("/trellis", "packet <@U0MAYA|maya>", user_id=user).json()
         slack._store_response(reply)  # the command's own answer, where `_said` looks
 
-    _check(running_bot, slack, {"self", "confirmed manager"}, packet, nothing, _refusal)
+    with db.session() as session:
+        maya = session.get(Person, world.maya.id)
+        levels.choose_level(
+            session, person=maya, level_ref=f"{SE}/IC3", target_ref=f"{SE}/IC4", defaults=shipped(), now=NOW
+        )
+    _check(running_bot, slack, {"self", "confirmed manager"}, packet, packets, _refusal)
+    assert packets() == ["U0DEV"] * 2 + ["U0MAYA"] * 2, "a Markdown and an HTML file for each of them"
+
+    def nothing() -> int:
+        return 0
 
     def prep(sender: SlackSender, user: str) -> None:
         slack._store_response(sender.command("/trellis", "1on1 <@U0MAYA|maya>", user_id=user).json())
 
-    _check(running_bot, slack, {"self", "confirmed manager"}, prep, nothing, _refusal)
+    _check(
+        running_bot,
+        slack,
+        {"self", "confirmed manager"},
+        prep,
+        nothing,
+        _refusal,
+        shown=lambda said: said.startswith("1:1 prep: Maya with Dev"),
+    )
 
     def held() -> int:
         with db.session() as session:
@@ -349,6 +383,13 @@ def test_every_other_button_on_a_win_a_check_in_and_a_mentorship(
     _check(
         running_bot, slack, {"self"}, lambda s, u: _click(s, u, "mentor_room", value=str(link.id)), mentorship, _refusal
     )
+
+    def confirmed_again() -> None:
+        with db.session() as session:
+            row = session.get(MentorLink, link.id)
+            row.status, row.ended_at = "confirmed", None
+            session.add(row)
+
     # either side may end a mentorship
     _check(
         running_bot,
@@ -357,5 +398,5 @@ def test_every_other_button_on_a_win_a_check_in_and_a_mentorship(
         lambda s, u: _click(s, u, "mentor_end", value=str(link.id)),
         mentorship,
         _refusal,
+        reset=confirmed_again,
     )
-    assert mentorship()[0] == "ended"

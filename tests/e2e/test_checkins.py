@@ -5,7 +5,6 @@ person's next slot, in its own process, against the same database and the same S
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from sqlmodel import select
@@ -96,8 +95,8 @@ def test_a_reply_in_the_check_in_thread_is_kept_and_acknowledged_once(
     with db.session() as session:
         row = session.exec(select(Checkin)).one()
     assert row.status == "answered"
-    time.sleep(0.3)  # the bot's own message and the DM outside the thread had time to (not) answer
     assert len(slack.calls("chat.postMessage")) == 2, "one acknowledgement, nothing for the bot or a non-thread DM"
+    assert set((_replies(db) or "").split("\n\n")) == both, "neither the bot's text nor a DM outside the thread"
     assert message["channel"] == row.channel_id
 
 
