@@ -21,9 +21,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from blocks.ids import Action
-from blocks.ids import Block as Id
-from blocks.ids import View as ViewId
+from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.text import escape, escape_within, one_line
 from growth.asks import DOOR_WORDS, NOTE_LIMIT, TEXT_LIMIT, Door, Parties, Status
 
@@ -38,7 +36,7 @@ def ask_modal(*, competencies: Sequence[tuple[str, str]], manager_name: str, tod
             label=label,
             optional=optional,
             hint=hint,
-            element=PlainTextInputElement(action_id=Action.ASK_FIELD, multiline=True, max_length=TEXT_LIMIT),
+            element=PlainTextInputElement(action_id=ActionId.ASK_FIELD, multiline=True, max_length=TEXT_LIMIT),
         )
 
     doors = [Option(value=door.value, text=DOOR_WORDS[door].capitalize()) for door in Door]
@@ -51,33 +49,33 @@ def ask_modal(*, competencies: Sequence[tuple[str, str]], manager_name: str, tod
                 )
             ]
         ),
-        text(Id.ASK_DECISION, "The decision to make"),
-        text(Id.ASK_OPTIONS, "Options I considered", optional=True),
-        text(Id.ASK_RECOMMENDATION, "My recommendation", hint="What you would do, and why."),
+        text(BlockId.ASK_DECISION, "The decision to make"),
+        text(BlockId.ASK_OPTIONS, "Options I considered", optional=True),
+        text(BlockId.ASK_RECOMMENDATION, "My recommendation", hint="What you would do, and why."),
         InputBlock(
-            block_id=Id.ASK_DOOR,
+            block_id=BlockId.ASK_DOOR,
             label="Is it a two-way door (easy to undo)?",
-            element=RadioButtonsElement(action_id=Action.ASK_FIELD, options=doors, initial_option=doors[2]),
+            element=RadioButtonsElement(action_id=ActionId.ASK_FIELD, options=doors, initial_option=doors[2]),
         ),
         InputBlock(
-            block_id=Id.ASK_NEEDED_BY,
+            block_id=BlockId.ASK_NEEDED_BY,
             label="Needed by",
             optional=True,
-            element=DatePickerElement(action_id=Action.ASK_FIELD, placeholder=f"e.g. {today:%Y-%m-%d}"),
+            element=DatePickerElement(action_id=ActionId.ASK_FIELD, placeholder=f"e.g. {today:%Y-%m-%d}"),
         ),
     ]
     if competencies:
         options = [Option(value=cid, text=one_line(name, 75)) for cid, name in competencies[:100]]
         blocks.append(
             InputBlock(
-                block_id=Id.ASK_COMPETENCY,
+                block_id=BlockId.ASK_COMPETENCY,
                 label="The competency it exercises",
                 optional=True,
-                element=StaticSelectElement(action_id=Action.ASK_FIELD, options=options, placeholder="Choose one"),
+                element=StaticSelectElement(action_id=ActionId.ASK_FIELD, options=options, placeholder="Choose one"),
             )
         )
     return View(
-        type="modal", callback_id=ViewId.ASK, title="Bring an ask", submit="Send", close="Cancel", blocks=blocks
+        type="modal", callback_id=CallbackId.ASK, title="Bring an ask", submit="Send", close="Cancel", blocks=blocks
     )
 
 
@@ -105,9 +103,9 @@ def decision_buttons(ask_id: int) -> ActionsBlock:
     return ActionsBlock(
         block_id=f"ask:{ask_id}",  # unique: the App Home lists several asks
         elements=[
-            ButtonElement(text="Try it out", action_id=Action.ASK_APPROVE, value=value, style="primary"),
-            ButtonElement(text="Let's talk", action_id=Action.ASK_TALK, value=value),
-            ButtonElement(text="Not this time", action_id=Action.ASK_DECLINE, value=value),
+            ButtonElement(text="Try it out", action_id=ActionId.ASK_APPROVE, value=value, style="primary"),
+            ButtonElement(text="Let's talk", action_id=ActionId.ASK_TALK, value=value),
+            ButtonElement(text="Not this time", action_id=ActionId.ASK_DECLINE, value=value),
         ],
     )
 
@@ -164,7 +162,7 @@ def note_modal(found: Parties, *, verdict: Status, private_metadata: str) -> Vie
     label = "Why not this time" if required else "What to talk about (optional)"
     return View(
         type="modal",
-        callback_id=ViewId.ASK_DECLINE if required else ViewId.ASK_TALK,
+        callback_id=CallbackId.ASK_DECLINE if required else CallbackId.ASK_TALK,
         title=title,
         submit="Send",
         close="Cancel",
@@ -172,10 +170,10 @@ def note_modal(found: Parties, *, verdict: Status, private_metadata: str) -> Vie
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=f"*{_who(found)}'s ask*\n{_facts(found, None)}")),
             InputBlock(
-                block_id=Id.ASK_NOTE,
+                block_id=BlockId.ASK_NOTE,
                 label=label,
                 optional=not required,
-                element=PlainTextInputElement(action_id=Action.ASK_FIELD, multiline=True, max_length=NOTE_LIMIT),
+                element=PlainTextInputElement(action_id=ActionId.ASK_FIELD, multiline=True, max_length=NOTE_LIMIT),
             ),
         ],
     )
@@ -194,7 +192,7 @@ def follow_up(found: Parties) -> tuple[str, list[Block]]:
             elements=[
                 ButtonElement(
                     text="Log the outcome as a win",
-                    action_id=Action.ASK_OUTCOME,
+                    action_id=ActionId.ASK_OUTCOME,
                     value=str(found.ask.id),
                     style="primary",
                 )

@@ -23,9 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.flags import FlagTarget, flag_button
-from blocks.ids import GAP_BLOCK_PREFIX, Action
-from blocks.ids import Block as Id
-from blocks.ids import View as ViewId
+from blocks.ids import GAP_BLOCK_PREFIX, ActionId, BlockId, CallbackId
 from blocks.text import escape, shorten
 from growth.assessments import Form, Recorded
 from growth.frameworks.catalogue import Catalogue, Target
@@ -61,13 +59,13 @@ def level_modal(
     ]
     options = {option.value: option for group in groups for option in group.options}
     current = StaticSelectElement(
-        action_id=Action.LEVEL_CURRENT,
+        action_id=ActionId.LEVEL_CURRENT,
         placeholder="Choose your current level",
         option_groups=groups[:100],
         initial_option=options.get(current_ref or ""),
     )
     blocks: list[Block] = [
-        InputBlock(block_id=Id.LEVEL_CURRENT, label="Your level now", element=current, dispatch_action=True)
+        InputBlock(block_id=BlockId.LEVEL_CURRENT, label="Your level now", element=current, dispatch_action=True)
     ]
     targets = catalogue.targets_from(current_ref) if current_ref else []
     if targets:
@@ -75,9 +73,9 @@ def level_modal(
         chosen = next((o for o in choices if o.value == target_ref), choices[0])
         blocks.append(
             InputBlock(
-                block_id=Id.LEVEL_TARGET,
+                block_id=BlockId.LEVEL_TARGET,
                 label="Where you are heading",
-                element=StaticSelectElement(action_id=Action.LEVEL_TARGET, options=choices, initial_option=chosen),
+                element=StaticSelectElement(action_id=ActionId.LEVEL_TARGET, options=choices, initial_option=chosen),
                 hint="The next level comes first; moves to other tracks follow, where the framework allows them.",
             )
         )
@@ -89,7 +87,7 @@ def level_modal(
         )
     return View(
         type="modal",
-        callback_id=ViewId.LEVEL,
+        callback_id=CallbackId.LEVEL,
         title="Your level",
         submit="Save",
         close="Cancel",
@@ -104,14 +102,14 @@ def level_saved_view(where: Position) -> View:
     )
     return View(
         type="modal",
-        callback_id=ViewId.LEVEL_SAVED,
+        callback_id=CallbackId.LEVEL_SAVED,
         title="Your level",
         close="Done",
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=text)),
             SectionBlock(
                 text=f"Next: see where you stand against what {where.target.level.id} expects.",
-                accessory=ButtonElement(text="See where I stand", action_id=Action.OPEN_GAPS, style="primary"),
+                accessory=ButtonElement(text="See where I stand", action_id=ActionId.OPEN_GAPS, style="primary"),
             ),
         ],
     )
@@ -165,7 +163,7 @@ def gaps_modal(form: Form, state: FormState) -> View:
             for step, label in enumerate(framework.scale, start=1)
         ]
         element = RadioButtonsElement(
-            action_id=Action.GAP_RATING,
+            action_id=ActionId.GAP_RATING,
             options=options,
             initial_option=next((option for option in options if option.value == str(rated)), None),
         )
@@ -185,7 +183,7 @@ def gaps_modal(form: Form, state: FormState) -> View:
     submit = "Next" if state.page + 1 < total else "See my gaps"
     return View(
         type="modal",
-        callback_id=ViewId.GAPS,
+        callback_id=CallbackId.GAPS,
         title=title,
         submit=submit,
         close="Cancel",
@@ -245,9 +243,9 @@ def home_section(summary: HomeSummary) -> list[Block]:
     if where is None:
         return [
             SectionBlock(
-                block_id=Id.HOME_GAPS,
+                block_id=BlockId.HOME_GAPS,
                 text=MarkdownTextObject(text="*Where are you heading?* Set your level and target to see your gaps."),
-                accessory=ButtonElement(text="Set my level", action_id=Action.OPEN_LEVEL, style="primary"),
+                accessory=ButtonElement(text="Set my level", action_id=ActionId.OPEN_LEVEL, style="primary"),
             )
         ]
     heading = f"*{escape(where.level.id)} → {escape(where.target.level.id)} · {escape(where.target.level.title)}*"
@@ -258,7 +256,7 @@ def home_section(summary: HomeSummary) -> list[Block]:
         listed = "\n".join(f"• {escape(gap.competency.name)}" for gap in gaps) or "• none: you meet every expectation"
         body = f"{heading}\n*Your biggest gaps to {escape(where.target.level.id)}:*\n{listed}"
     blocks: list[Block] = [
-        SectionBlock(block_id=Id.HOME_GAPS, text=MarkdownTextObject(text=shorten(body, SECTION_LIMIT)))
+        SectionBlock(block_id=BlockId.HOME_GAPS, text=MarkdownTextObject(text=shorten(body, SECTION_LIMIT)))
     ]
     if summary.trend:
         points = " · ".join(f"{p.at:%-d %b}: gap {p.total_gap}" for p in summary.trend)
@@ -266,8 +264,8 @@ def home_section(summary: HomeSummary) -> list[Block]:
     blocks.append(
         ActionsBlock(
             elements=[
-                ButtonElement(text="Assess where I stand", action_id=Action.OPEN_GAPS, style="primary"),
-                ButtonElement(text="Change level or target", action_id=Action.OPEN_LEVEL),
+                ButtonElement(text="Assess where I stand", action_id=ActionId.OPEN_GAPS, style="primary"),
+                ButtonElement(text="Change level or target", action_id=ActionId.OPEN_LEVEL),
             ]
         )
     )
@@ -278,6 +276,6 @@ def no_level_blocks(message: str) -> list[Block]:
     return [
         SectionBlock(
             text=MarkdownTextObject(text=message),
-            accessory=ButtonElement(text="Set my level", action_id=Action.OPEN_LEVEL, style="primary"),
+            accessory=ButtonElement(text="Set my level", action_id=ActionId.OPEN_LEVEL, style="primary"),
         )
     ]

@@ -21,17 +21,15 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from blocks.ids import Action
-from blocks.ids import Block as Id
-from blocks.ids import View as ViewId
+from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.text import SECTION_TEXT_LIMIT, escape, escape_within, one_line
 from growth.checkins import ANSWER_LIMIT, Delivery, Nudge, ReportWeek, Streak, monday_of_week
 from storage.models import Checkin, Objective
 
 PROMPTS = (
-    (Id.CHECKIN_LEARNED, "What I learned", "learned"),
-    (Id.CHECKIN_OPERATED, "Where I operated at the next level", "operated"),
-    (Id.CHECKIN_BLOCKERS, "What blocks me", "blockers"),
+    (BlockId.CHECKIN_LEARNED, "What I learned", "learned"),
+    (BlockId.CHECKIN_OPERATED, "Where I operated at the next level", "operated"),
+    (BlockId.CHECKIN_BLOCKERS, "What blocks me", "blockers"),
 )
 HISTORY_PAGE = 8
 THIS_WEEK = "this_week"  # the value of a "write" button not tied to a check-in message
@@ -45,11 +43,11 @@ def week_label(week: str) -> str:
 def _buttons(checkin_id: int) -> ActionsBlock:
     value = str(checkin_id)
     return ActionsBlock(
-        block_id=Id.CHECKIN_BUTTONS,
+        block_id=BlockId.CHECKIN_BUTTONS,
         elements=[
-            ButtonElement(text="Write my update", action_id=Action.CHECKIN_WRITE, value=value, style="primary"),
-            ButtonElement(text="Skip this week", action_id=Action.CHECKIN_SKIP, value=value),
-            ButtonElement(text="Remind me tomorrow", action_id=Action.CHECKIN_REMIND, value=value),
+            ButtonElement(text="Write my update", action_id=ActionId.CHECKIN_WRITE, value=value, style="primary"),
+            ButtonElement(text="Skip this week", action_id=ActionId.CHECKIN_SKIP, value=value),
+            ButtonElement(text="Remind me tomorrow", action_id=ActionId.CHECKIN_REMIND, value=value),
         ],
     )
 
@@ -92,7 +90,7 @@ def entry_modal(*, checkin_id: int | None, row: Checkin | None, objectives: Sequ
                 label=label,
                 optional=True,
                 element=PlainTextInputElement(
-                    action_id=Action.CHECKIN_FIELD,
+                    action_id=ActionId.CHECKIN_FIELD,
                     multiline=True,
                     max_length=ANSWER_LIMIT,
                     initial_value=(getattr(row, field) or None) if row is not None else None,
@@ -104,22 +102,22 @@ def entry_modal(*, checkin_id: int | None, row: Checkin | None, objectives: Sequ
         chosen = next((o for o in options if row is not None and o.value == str(row.objective_id)), None)
         blocks.append(
             InputBlock(
-                block_id=Id.CHECKIN_OBJECTIVE,
+                block_id=BlockId.CHECKIN_OBJECTIVE,
                 label="Roadmap objective it moves",
                 optional=True,
                 element=StaticSelectElement(
-                    action_id=Action.CHECKIN_FIELD, options=options, initial_option=chosen, placeholder="None"
+                    action_id=ActionId.CHECKIN_FIELD, options=options, initial_option=chosen, placeholder="None"
                 ),
             )
         )
     private = Option(value="private", text="Keep this entry to myself (not in my manager's digest or 1:1 prep)")
     blocks.append(
         InputBlock(
-            block_id=Id.CHECKIN_PRIVATE,
+            block_id=BlockId.CHECKIN_PRIVATE,
             label="Who sees it",
             optional=True,
             element=CheckboxesElement(
-                action_id=Action.CHECKIN_FIELD,
+                action_id=ActionId.CHECKIN_FIELD,
                 options=[private],
                 initial_options=[private] if row is not None and row.private else None,
             ),
@@ -127,7 +125,7 @@ def entry_modal(*, checkin_id: int | None, row: Checkin | None, objectives: Sequ
     )
     return View(
         type="modal",
-        callback_id=ViewId.CHECKIN,
+        callback_id=CallbackId.CHECKIN,
         title="Growth thread",
         submit="Save",
         close="Cancel",
@@ -151,13 +149,13 @@ def entry_saved(row: Checkin, *, first: bool, shared: bool) -> tuple[str, list[B
     where = " and shared in the growth channel" if shared else ""
     text = f"✅ {done} your growth thread entry for {week_label(row.week)}{where}."
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
-    buttons = [ButtonElement(text="Edit", action_id=Action.CHECKIN_WRITE, value=str(row.id))]
+    buttons = [ButtonElement(text="Edit", action_id=ActionId.CHECKIN_WRITE, value=str(row.id))]
     if row.operated and row.win_id is None:
         buttons.insert(
             0,
-            ButtonElement(text="Make it a win", action_id=Action.CHECKIN_WIN, value=str(row.id), style="primary"),
+            ButtonElement(text="Make it a win", action_id=ActionId.CHECKIN_WIN, value=str(row.id), style="primary"),
         )
-    blocks.append(ActionsBlock(block_id=Id.CHECKIN_BUTTONS, elements=buttons))
+    blocks.append(ActionsBlock(block_id=BlockId.CHECKIN_BUTTONS, elements=buttons))
     return text, blocks
 
 
@@ -183,9 +181,9 @@ def history(entries: Sequence[Checkin], streak: Streak, *, page: int, more: bool
         )
     buttons = []
     if page > 0:
-        buttons.append(ButtonElement(text="Newer", action_id=Action.CHECKIN_PAGE, value=str(page - 1)))
+        buttons.append(ButtonElement(text="Newer", action_id=ActionId.CHECKIN_PAGE, value=str(page - 1)))
     if more:
-        buttons.append(ButtonElement(text="Older", action_id=Action.CHECKIN_PAGE, value=str(page + 1)))
+        buttons.append(ButtonElement(text="Older", action_id=ActionId.CHECKIN_PAGE, value=str(page + 1)))
     if buttons:
         blocks.append(ActionsBlock(elements=buttons))
     return head, blocks
@@ -198,9 +196,9 @@ def home_section(plan_line: str, streak: Streak, latest: Sequence[Checkin]) -> l
     )
     blocks: list[Block] = [
         SectionBlock(
-            block_id=Id.HOME_CHECKINS,
+            block_id=BlockId.HOME_CHECKINS,
             text=MarkdownTextObject(text=f"*Growth thread*\n{escape(plan_line)}\n{streak_line}"),
-            accessory=ButtonElement(text="Check-in settings", action_id=Action.OPEN_SETTINGS),
+            accessory=ButtonElement(text="Check-in settings", action_id=ActionId.OPEN_SETTINGS),
         )
     ]
     for row in latest:
@@ -209,7 +207,7 @@ def home_section(plan_line: str, streak: Streak, latest: Sequence[Checkin]) -> l
                 text=MarkdownTextObject(text=f"*{week_label(row.week).capitalize()}*\n{entry_lines(row, 1200)}")
             )
         )
-    actions = [ButtonElement(text="Write this week's entry", action_id=Action.CHECKIN_WRITE, value=THIS_WEEK)]
+    actions = [ButtonElement(text="Write this week's entry", action_id=ActionId.CHECKIN_WRITE, value=THIS_WEEK)]
     blocks.append(ActionsBlock(elements=actions))
     return blocks
 

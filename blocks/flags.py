@@ -20,9 +20,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from blocks.ids import Action
-from blocks.ids import Block as Id
-from blocks.ids import View as ViewId
+from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.text import escape, escape_within, one_line, shorten
 from growth.frameworks.flags import COMMENT_LIMIT, FlaggedExpectation
 from growth.frameworks.model import Framework
@@ -50,7 +48,7 @@ class FlagTarget:
 
 def flag_button(target: FlagTarget) -> ActionsBlock:
     return ActionsBlock(
-        elements=[ButtonElement(text="Flag an unclear expectation", action_id=Action.FLAG_OPEN, value=target.dump())]
+        elements=[ButtonElement(text="Flag an unclear expectation", action_id=ActionId.FLAG_OPEN, value=target.dump())]
     )
 
 
@@ -67,7 +65,7 @@ def flag_modal(framework: Framework, target: FlagTarget) -> View:
     ]
     return View(
         type="modal",
-        callback_id=ViewId.FLAG,
+        callback_id=CallbackId.FLAG,
         title="Flag as unclear",
         submit="Send",
         close="Back",
@@ -78,15 +76,15 @@ def flag_modal(framework: Framework, target: FlagTarget) -> View:
                 "The people who own this one will see your note, not your name."
             ),
             InputBlock(
-                block_id=Id.FLAG_WHICH,
+                block_id=BlockId.FLAG_WHICH,
                 label=f"Which expectation of {target.level_id}?",
-                element=StaticSelectElement(action_id=Action.FLAG_WHICH, options=options, placeholder="Choose one"),
+                element=StaticSelectElement(action_id=ActionId.FLAG_WHICH, options=options, placeholder="Choose one"),
             ),
             InputBlock(
-                block_id=Id.FLAG_COMMENT,
+                block_id=BlockId.FLAG_COMMENT,
                 label="What is unclear?",
                 element=PlainTextInputElement(
-                    action_id=Action.FLAG_COMMENT,
+                    action_id=ActionId.FLAG_COMMENT,
                     multiline=True,
                     max_length=COMMENT_LIMIT,
                     placeholder="For example: what counts as cross-team? Two teams in one group?",
@@ -99,7 +97,7 @@ def flag_modal(framework: Framework, target: FlagTarget) -> View:
 def flag_thanks(competency: str, level_id: str) -> View:
     return View(
         type="modal",
-        callback_id=ViewId.FLAG,
+        callback_id=CallbackId.FLAG,
         title="Thank you",
         close="Back",
         blocks=[
@@ -128,7 +126,7 @@ def flags_section(flags: Sequence[FlaggedExpectation]) -> list[Block]:
     more = len(flags) - HOME_FLAGS_SHOWN
     blocks: list[Block] = [
         SectionBlock(
-            block_id=Id.HOME_FLAGS,
+            block_id=BlockId.HOME_FLAGS,
             text=MarkdownTextObject(
                 text=shorten("*Unclear expectations, for the framework's owners*\n" + "\n".join(lines), 3000)
             ),

@@ -17,7 +17,7 @@ from blocks.career import home_section
 from blocks.checkins import home_section as thread_section
 from blocks.flags import flags_section
 from blocks.help import INTRO, CommandHelp, command_lines
-from blocks.ids import Block
+from blocks.ids import BlockId
 from blocks.team import home_team_section
 from blocks.text import escape, one_line
 from blocks.wins import home_wins_section
@@ -35,7 +35,7 @@ def home_view(person: Person, commands: Sequence[CommandHelp], home: Home) -> Vi
         type="home",
         blocks=[
             HeaderBlock(text="Your growth, week by week"),
-            SectionBlock(block_id=Block.HOME_INTRO, text=MarkdownTextObject(text=f"Hi {name}! {INTRO}")),
+            SectionBlock(block_id=BlockId.HOME_INTRO, text=MarkdownTextObject(text=f"Hi {name}! {INTRO}")),
             DividerBlock(),
             *team_blocks,
             *([DividerBlock()] if team_blocks else []),
@@ -46,7 +46,7 @@ def home_view(person: Person, commands: Sequence[CommandHelp], home: Home) -> Vi
             *thread_section(thread.plan_line, thread.streak, thread.latest),
             DividerBlock(),
             *flags_section(summary.flags),
-            SectionBlock(block_id=Block.HOME_COMMANDS, text=MarkdownTextObject(text=start)),
+            SectionBlock(block_id=BlockId.HOME_COMMANDS, text=MarkdownTextObject(text=start)),
             ContextBlock(elements=[MarkdownTextObject(text=f"Your time zone: {zone}.")]),
         ],
     )

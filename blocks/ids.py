@@ -1,4 +1,5 @@
-"""Every id Slack echoes back to us: commands, callback ids, action ids, block ids."""
+"""Every id Slack echoes back to us: commands, callback ids, action ids, block ids. Named so as not to
+shadow slack_sdk's own classes (`Block`, `View`)."""
 
 from enum import StrEnum
 
@@ -8,11 +9,10 @@ class Command(StrEnum):
     WIN = "/win"
 
 
-class Callback(StrEnum):
+class CallbackId(StrEnum):
+    """Callback ids: the "Log as a win" message shortcut's, and each modal's."""
+
     LOG_AS_WIN_SHORTCUT = "log_as_win"
-
-
-class View(StrEnum):
     LEVEL = "level"
     LEVEL_SAVED = "level_saved"
     GAPS = "gaps"
@@ -27,7 +27,7 @@ class View(StrEnum):
     ASK_DECLINE = "ask_decline"
 
 
-class Action(StrEnum):
+class ActionId(StrEnum):
     LEVEL_CURRENT = "level_current"
     LEVEL_TARGET = "level_target"
     OPEN_LEVEL = "open_level"
@@ -51,7 +51,6 @@ class Action(StrEnum):
     OBJECTIVE_DUE = "objective_due"
     LINK_CONFIRM = "link_confirm"
     LINK_DECLINE = "link_decline"
-    LINK_END = "link_end"
     CHECKIN_WRITE = "checkin_write"
     CHECKIN_SKIP = "checkin_skip"
     CHECKIN_REMIND = "checkin_remind"
@@ -73,7 +72,7 @@ class Action(StrEnum):
     WIN_FIELD = "value"  # the action id of every input in the win modal; its block id says which field
 
 
-class Block(StrEnum):
+class BlockId(StrEnum):
     HOME_INTRO = "home_intro"
     HOME_COMMANDS = "home_commands"
     HOME_GAPS = "home_gaps"

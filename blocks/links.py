@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, MarkdownTextObject, SectionBlock
 
-from blocks.ids import Action
+from blocks.ids import ActionId
 from blocks.text import escape
 from growth.links import Link, Status
 from storage.models import Person
@@ -31,8 +31,8 @@ def request_message(link: Link) -> tuple[str, list[Block]]:
         ),
         ActionsBlock(
             elements=[
-                ButtonElement(text="Confirm", action_id=Action.LINK_CONFIRM, value=str(link.id), style="primary"),
-                ButtonElement(text="Not me", action_id=Action.LINK_DECLINE, value=str(link.id)),
+                ButtonElement(text="Confirm", action_id=ActionId.LINK_CONFIRM, value=str(link.id), style="primary"),
+                ButtonElement(text="Not me", action_id=ActionId.LINK_DECLINE, value=str(link.id)),
             ]
         ),
     ]

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from blocks.ids import Action
+from blocks.ids import ActionId
 from blocks.text import escape, one_line
 from growth.mentors import SEES_WORDS, Mentorship, Sees, Status
 
@@ -42,8 +42,8 @@ def request_message(found: Mentorship) -> tuple[str, list[Block]]:
         ),
         ActionsBlock(
             elements=[
-                ButtonElement(text="Confirm", action_id=Action.MENTOR_CONFIRM, value=value, style="primary"),
-                ButtonElement(text="Not me", action_id=Action.MENTOR_DECLINE, value=value),
+                ButtonElement(text="Confirm", action_id=ActionId.MENTOR_CONFIRM, value=value, style="primary"),
+                ButtonElement(text="Not me", action_id=ActionId.MENTOR_DECLINE, value=value),
             ]
         ),
     ]
@@ -90,17 +90,17 @@ def mentors_message(found: Sequence[Mentorship]) -> tuple[str, list[Block]]:
                 block_id=f"mentor:{value}",
                 text=MarkdownTextObject(text=f"*{who}*{room}"),
                 accessory=CheckboxesElement(
-                    action_id=Action.MENTOR_SEES, options=list(options.values()), initial_options=chosen or None
+                    action_id=ActionId.MENTOR_SEES, options=list(options.values()), initial_options=chosen or None
                 ),
             )
         )
         buttons = []
         if not mentorship.link.room_channel_id:
-            buttons.append(ButtonElement(text="Open a mentorship room", action_id=Action.MENTOR_ROOM, value=value))
+            buttons.append(ButtonElement(text="Open a mentorship room", action_id=ActionId.MENTOR_ROOM, value=value))
         buttons.append(
             ButtonElement(
                 text="End",
-                action_id=Action.MENTOR_END,
+                action_id=ActionId.MENTOR_END,
                 value=value,
                 confirm=ConfirmObject(
                     title="End this mentorship?", text=f"{who} is told.", confirm="End it", deny="Keep it"

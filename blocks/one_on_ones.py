@@ -8,7 +8,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ContextB
 
 from blocks.asks import VERDICT_WORDS
 from blocks.checkins import entry_lines, week_label
-from blocks.ids import Action
+from blocks.ids import ActionId
 from blocks.text import SECTION_TEXT_LIMIT, escape, escape_within, one_line
 from growth.asks import Status as AskStatus
 from growth.one_on_ones import Prep
@@ -56,7 +56,7 @@ def prep_message(prep: Prep, *, for_manager: bool) -> tuple[str, list[Block]]:
             elements=[
                 ButtonElement(
                     text="Mark this 1:1 as held",
-                    action_id=Action.ONE_ON_ONE_HELD,
+                    action_id=ActionId.ONE_ON_ONE_HELD,
                     value=str(prep.report.id),
                     style="primary",
                 )

@@ -18,9 +18,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from blocks.ids import Action
-from blocks.ids import Block as Id
-from blocks.ids import View as ViewId
+from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.text import escape, escape_within, one_line, shorten
 from growth.roadmap import LABELS, TITLE_LIMIT, RoadmapView, Status
 from storage.models import Objective
@@ -54,12 +52,14 @@ def roadmap_message(view: RoadmapView) -> tuple[str, list[Block]]:
                     text=f"*{escape_within(objective.title, 400)}*\n{escape_within(competency, 80)}{due}"
                 ),
                 accessory=StaticSelectElement(
-                    action_id=Action.OBJECTIVE_STATUS, options=_status_options(), initial_option=current
+                    action_id=ActionId.OBJECTIVE_STATUS, options=_status_options(), initial_option=current
                 ),
             )
         )
     blocks.append(
-        ActionsBlock(elements=[ButtonElement(text="Add an objective", action_id=Action.OBJECTIVE_ADD, style="primary")])
+        ActionsBlock(
+            elements=[ButtonElement(text="Add an objective", action_id=ActionId.OBJECTIVE_ADD, style="primary")]
+        )
     )
     done = sum(1 for o in view.objectives if o.status == Status.DONE.value)
     return f"Your roadmap to {target.id}: {done} of {len(view.objectives)} done", blocks
@@ -73,11 +73,11 @@ def objective_modal(view: RoadmapView, response_url: str | None) -> View:
     ]
     blocks: list[Block] = [
         InputBlock(
-            block_id=Id.OBJECTIVE_COMPETENCY,
+            block_id=BlockId.OBJECTIVE_COMPETENCY,
             label="Which gap does it close?",
             hint="Your largest gaps come first.",
             element=StaticSelectElement(
-                action_id=Action.OBJECTIVE_COMPETENCY, options=competencies[:100], initial_option=competencies[0]
+                action_id=ActionId.OBJECTIVE_COMPETENCY, options=competencies[:100], initial_option=competencies[0]
             ),
         )
     ]
@@ -88,34 +88,36 @@ def objective_modal(view: RoadmapView, response_url: str | None) -> View:
         ]
         blocks.append(
             InputBlock(
-                block_id=Id.OBJECTIVE_SUGGESTION,
+                block_id=BlockId.OBJECTIVE_SUGGESTION,
                 label="Start from a suggestion",
                 optional=True,
                 hint=f"Concrete projects the framework suggests at {level_id}. Or write your own below.",
-                element=StaticSelectElement(action_id=Action.OBJECTIVE_SUGGESTION, options=ideas, placeholder="Choose"),
+                element=StaticSelectElement(
+                    action_id=ActionId.OBJECTIVE_SUGGESTION, options=ideas, placeholder="Choose"
+                ),
             )
         )
     blocks += [
         InputBlock(
-            block_id=Id.OBJECTIVE_TITLE,
+            block_id=BlockId.OBJECTIVE_TITLE,
             label="The objective, in your words",
             optional=True,
             element=PlainTextInputElement(
-                action_id=Action.OBJECTIVE_TITLE,
+                action_id=ActionId.OBJECTIVE_TITLE,
                 max_length=TITLE_LIMIT,
                 placeholder="Propose and lead the on-call rotation redesign with Payments and Platform",
             ),
         ),
         InputBlock(
-            block_id=Id.OBJECTIVE_DUE,
+            block_id=BlockId.OBJECTIVE_DUE,
             label="Due",
             optional=True,
-            element=DatePickerElement(action_id=Action.OBJECTIVE_DUE),
+            element=DatePickerElement(action_id=ActionId.OBJECTIVE_DUE),
         ),
     ]
     return View(
         type="modal",
-        callback_id=ViewId.OBJECTIVE,
+        callback_id=CallbackId.OBJECTIVE,
         title="Add an objective",
         submit="Add",
         close="Cancel",

@@ -16,9 +16,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from blocks.ids import Action
-from blocks.ids import Block as Id
-from blocks.ids import View as ViewId
+from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.text import escape
 from growth.checkins import LONGEST_PAUSE_WEEKS, WEEKDAYS, Settings
 
@@ -30,7 +28,7 @@ def _select(block_id: str, label: str, options: list[Option], chosen: str) -> In
     return InputBlock(
         block_id=block_id,
         label=label,
-        element=StaticSelectElement(action_id=Action.CHECKIN_FIELD, options=options, initial_option=initial),
+        element=StaticSelectElement(action_id=ActionId.CHECKIN_FIELD, options=options, initial_option=initial),
     )
 
 
@@ -57,16 +55,16 @@ def checkin_blocks(settings: Settings, plan_line: str, time_zone: str | None) ->
     zone = escape(time_zone) if time_zone else "UTC, until Slack tells me yours"
     return [
         SectionBlock(text=MarkdownTextObject(text=f"*Weekly check-in*\n{escape(plan_line)}")),
-        _select(Id.CHECKIN_DAY, "Day", days, str(settings.weekday)),
-        _select(Id.CHECKIN_HOUR, "Hour", hours, str(settings.hour)),
+        _select(BlockId.CHECKIN_DAY, "Day", days, str(settings.weekday)),
+        _select(BlockId.CHECKIN_HOUR, "Hour", hours, str(settings.hour)),
         ContextBlock(elements=[MarkdownTextObject(text=f"In your Slack time zone: {zone}.")]),
-        _select(Id.CHECKIN_PAUSE, "Pause for", pauses, str(settings.pause_weeks)),
+        _select(BlockId.CHECKIN_PAUSE, "Pause for", pauses, str(settings.pause_weeks)),
         InputBlock(
-            block_id=Id.CHECKIN_OPTIONS,
+            block_id=BlockId.CHECKIN_OPTIONS,
             label="Options",
             optional=True,
             element=CheckboxesElement(
-                action_id=Action.CHECKIN_FIELD, options=list(choices.values()), initial_options=on or None
+                action_id=ActionId.CHECKIN_FIELD, options=list(choices.values()), initial_options=on or None
             ),
         ),
     ]
@@ -80,12 +78,12 @@ def settings_modal(
     if is_admin:
         blocks += [
             InputBlock(
-                block_id=Id.GROWTH_CHANNEL,
+                block_id=BlockId.GROWTH_CHANNEL,
                 label="Growth channel",
                 optional=True,
                 hint="Public wins and shared growth threads are posted here. Invite @Trellis to the channel first.",
                 element=ChannelSelectElement(
-                    action_id=Action.GROWTH_CHANNEL, initial_channel=growth_channel, placeholder="Choose a channel"
+                    action_id=ActionId.GROWTH_CHANNEL, initial_channel=growth_channel, placeholder="Choose a channel"
                 ),
             ),
             ContextBlock(elements=[MarkdownTextObject(text="You see this because you are a workspace admin.")]),
@@ -100,7 +98,7 @@ def settings_modal(
             )
         )
     return View(
-        type="modal", callback_id=ViewId.SETTINGS, title="Settings", submit="Save", close="Cancel", blocks=blocks
+        type="modal", callback_id=CallbackId.SETTINGS, title="Settings", submit="Save", close="Cancel", blocks=blocks
     )
 
 
@@ -108,7 +106,7 @@ def settings_saved(plan_line: str, growth_channel: str | None) -> View:
     where = f"<#{growth_channel}>" if growth_channel else "nowhere (no growth channel)"
     return View(
         type="modal",
-        callback_id=ViewId.SETTINGS,
+        callback_id=CallbackId.SETTINGS,
         title="Settings",
         close="Done",
         blocks=[

@@ -6,7 +6,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTe
 
 from blocks.asks import decision_buttons
 from blocks.checkins import week_label
-from blocks.ids import Block as Id
+from blocks.ids import BlockId
 from blocks.text import escape, escape_within, one_line
 from growth.team import Member, Team
 
@@ -50,7 +50,9 @@ def home_team_section(team: Team) -> list[Block]:
     blocks: list[Block] = [HeaderBlock(text="Your team")]
     pending = team.pending
     if not pending:
-        blocks.append(SectionBlock(block_id=Id.HOME_TEAM, text=MarkdownTextObject(text="No asks waiting for you.")))
+        blocks.append(
+            SectionBlock(block_id=BlockId.HOME_TEAM, text=MarkdownTextObject(text="No asks waiting for you."))
+        )
     for ask, person in pending[:10]:
         assert ask.id is not None
         who = escape(one_line(person.display_name, 60) or "Someone")

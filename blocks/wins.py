@@ -28,9 +28,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from blocks.ids import Action
-from blocks.ids import Block as Id
-from blocks.ids import View as ViewId
+from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.text import escape, escape_within, escaped_chunks, shorten
 from growth.frameworks.model import Competency, Expectation
 from growth.home import HomeSummary
@@ -71,7 +69,7 @@ def logged_message(
     verb = "Updated" if edited else "Logged"
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{verb}.* “{shown}”"))]
     if len(escape(win.text)) > SHOWN:
-        blocks[0].accessory = ButtonElement(text="See all", action_id=Action.WIN_SEE_ALL, value=str(win.id))
+        blocks[0].accessory = ButtonElement(text="See all", action_id=ActionId.WIN_SEE_ALL, value=str(win.id))
     tagged = [names.get(c, c) for c in logged.competencies]
     offered = [s for s in suggestions if s.competency.id not in logged.competencies]
     if tagged:
@@ -86,14 +84,14 @@ def logged_message(
         )
         label = {1: "Tag it", 2: "Tag both"}.get(len(offered), f"Tag all {len(offered)}")
         value = f"{win.id}:" + ",".join(s.competency.id for s in offered)
-        elements.append(ButtonElement(text=label, action_id=Action.WIN_TAG, value=value, style="primary"))
+        elements.append(ButtonElement(text=label, action_id=ActionId.WIN_TAG, value=value, style="primary"))
     current = next(o for o in _visibility_options() if o.value == win.visibility)
     elements += [
-        StaticSelectElement(action_id=Action.WIN_VISIBILITY, options=_visibility_options(), initial_option=current),
-        ButtonElement(text="Edit", action_id=Action.WIN_EDIT, value=str(win.id)),
+        StaticSelectElement(action_id=ActionId.WIN_VISIBILITY, options=_visibility_options(), initial_option=current),
+        ButtonElement(text="Edit", action_id=ActionId.WIN_EDIT, value=str(win.id)),
         ButtonElement(
             text="Undo",
-            action_id=Action.WIN_UNDO,
+            action_id=ActionId.WIN_UNDO,
             value=str(win.id),
             style="danger",
             confirm=ConfirmObject(
@@ -161,12 +159,12 @@ def win_modal(
         people = [Option(text=shorten(name, 75), value=user_id) for user_id, name in whose]
         blocks.append(
             InputBlock(
-                block_id=Id.WIN_FOR,
+                block_id=BlockId.WIN_FOR,
                 label="Whose win?",
                 dispatch_action=True,
                 hint="A win you log for someone you manage is marked as logged by you, and they are told.",
                 element=StaticSelectElement(
-                    action_id=Action.WIN_FOR,
+                    action_id=ActionId.WIN_FOR,
                     options=people,
                     initial_option=next((o for o in people if o.value == subject), people[0]),
                 ),
@@ -182,10 +180,10 @@ def win_modal(
     else:
         blocks.append(
             InputBlock(
-                block_id=Id.WIN_TEXT,
+                block_id=BlockId.WIN_TEXT,
                 label="What happened?",
                 element=PlainTextInputElement(
-                    action_id=Action.WIN_FIELD,
+                    action_id=ActionId.WIN_FIELD,
                     multiline=True,
                     max_length=MODAL_TEXT,
                     initial_value=text or None,
@@ -200,19 +198,24 @@ def win_modal(
         chosen = [o for o in options if existing and o.value in existing.competencies]
         blocks.append(
             InputBlock(
-                block_id=Id.WIN_COMPETENCIES,
+                block_id=BlockId.WIN_COMPETENCIES,
                 label="Competencies",
                 optional=True,
                 hint=f"What {level_id} expects, for the ones you pick" if level_id else None,
                 element=StaticMultiSelectElement(
-                    action_id=Action.WIN_FIELD, options=options, initial_options=chosen or None, placeholder="Choose"
+                    action_id=ActionId.WIN_FIELD, options=options, initial_options=chosen or None, placeholder="Choose"
                 ),
             )
         )
     for block_id, label, hint, value in (
-        (Id.WIN_WHAT, "What was achieved", "The outcome, with a number if you have one", win.what if win else None),
-        (Id.WIN_HOW, "How you did it", "What you did that was at the next level", win.how if win else None),
-        (Id.WIN_WHY, "Why it mattered to others", "Who it helped, and how", win.why if win else None),
+        (
+            BlockId.WIN_WHAT,
+            "What was achieved",
+            "The outcome, with a number if you have one",
+            win.what if win else None,
+        ),
+        (BlockId.WIN_HOW, "How you did it", "What you did that was at the next level", win.how if win else None),
+        (BlockId.WIN_WHY, "Why it mattered to others", "Who it helped, and how", win.why if win else None),
     ):
         blocks.append(
             InputBlock(
@@ -221,7 +224,7 @@ def win_modal(
                 optional=True,
                 hint=hint,
                 element=PlainTextInputElement(
-                    action_id=Action.WIN_FIELD, multiline=True, max_length=FIELD_LIMIT, initial_value=value or None
+                    action_id=ActionId.WIN_FIELD, multiline=True, max_length=FIELD_LIMIT, initial_value=value or None
                 ),
             )
         )
@@ -230,40 +233,40 @@ def win_modal(
         current = next((o for o in planned if win is not None and o.value == str(win.objective_id)), None)
         blocks.append(
             InputBlock(
-                block_id=Id.WIN_OBJECTIVE,
+                block_id=BlockId.WIN_OBJECTIVE,
                 label="Roadmap objective",
                 optional=True,
                 hint="The objective this win moves forward, if any.",
                 element=StaticSelectElement(
-                    action_id=Action.WIN_FIELD, options=planned, initial_option=current, placeholder="Choose"
+                    action_id=ActionId.WIN_FIELD, options=planned, initial_option=current, placeholder="Choose"
                 ),
             )
         )
     link = (win.evidence_url if win else evidence_url) or None
     blocks.append(
         InputBlock(
-            block_id=Id.WIN_LINK,
+            block_id=BlockId.WIN_LINK,
             label="Evidence link",
             optional=True,
-            element=UrlInputElement(action_id=Action.WIN_FIELD, initial_value=link),
+            element=UrlInputElement(action_id=ActionId.WIN_FIELD, initial_value=link),
         )
     )
     happened = (win.happened_on if win else today).isoformat()
     blocks.append(
         InputBlock(
-            block_id=Id.WIN_DATE,
+            block_id=BlockId.WIN_DATE,
             label="When",
-            element=DatePickerElement(action_id=Action.WIN_FIELD, initial_date=happened),
+            element=DatePickerElement(action_id=ActionId.WIN_FIELD, initial_date=happened),
         )
     )
     visibility = win.visibility if win else Visibility.PRIVATE.value
     options_v = _visibility_options()
     blocks.append(
         InputBlock(
-            block_id=Id.WIN_VISIBILITY,
+            block_id=BlockId.WIN_VISIBILITY,
             label="Who sees it",
             element=RadioButtonsElement(
-                action_id=Action.WIN_FIELD,
+                action_id=ActionId.WIN_FIELD,
                 options=options_v,
                 initial_option=next(o for o in options_v if o.value == visibility),
             ),
@@ -271,7 +274,7 @@ def win_modal(
     )
     return View(
         type="modal",
-        callback_id=ViewId.WIN,
+        callback_id=CallbackId.WIN,
         title="Edit your win" if win else "Log a win",
         submit="Save",
         close="Cancel",
@@ -285,7 +288,7 @@ def whole_text_view(text: str) -> View:
     parts = escaped_chunks(text, 3000)[:100]
     return View(
         type="modal",
-        callback_id=ViewId.WIN_TEXT,
+        callback_id=CallbackId.WIN_TEXT,
         title="Your win",
         close="Close",
         blocks=[SectionBlock(text=MarkdownTextObject(text=part)) for part in parts],
@@ -296,14 +299,16 @@ def home_wins_section(summary: HomeSummary) -> list[Block]:
     """The latest wins, and how much evidence each competency of the target level has."""
     if not summary.wins:
         text = "*Your wins*\nNone yet. Next time you operate at the next level, type `/win` and what happened."
-        return [SectionBlock(block_id=Id.HOME_WINS, text=MarkdownTextObject(text=text)), *roadmap_line(summary)]
+        return [SectionBlock(block_id=BlockId.HOME_WINS, text=MarkdownTextObject(text=text)), *roadmap_line(summary)]
     lines = []
     for logged in summary.wins:
         tags = ", ".join(summary.names.get(c, c) for c in logged.competencies)
         when = f"{logged.win.happened_on:%-d %b}"
         lines.append(f"• {when}: {escape_within(logged.win.text, 150)}" + (f" _({escape(tags)})_" if tags else ""))
     blocks: list[Block] = [
-        SectionBlock(block_id=Id.HOME_WINS, text=MarkdownTextObject(text="*Your latest wins*\n" + "\n".join(lines)))
+        SectionBlock(
+            block_id=BlockId.HOME_WINS, text=MarkdownTextObject(text="*Your latest wins*\n" + "\n".join(lines))
+        )
     ]
     if summary.evidence and summary.position is not None:
         level = escape(summary.position.target.level.id)

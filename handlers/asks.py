@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from blocks.asks import ask_modal, decided_for_manager, done_view, note_modal, sent_to_manager
-from blocks.ids import Action, Block, View
+from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.wins import win_answer
 from growth import asks
 from growth.asks import AskInvalid, Door, Draft, Status
@@ -60,7 +60,7 @@ def ask_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         ack(response_action="errors", errors={invalid.field: str(invalid)})
         return
     except GrowthError as error:
-        ack(response_action="errors", errors={Block.ASK_DECISION: str(error)})
+        ack(response_action="errors", errors={BlockId.ASK_DECISION: str(error)})
         return
     with work.sending():  # the answer first, then this change's own messages
         ack(response_action="update", view=done_view(sent_to_manager(brought.manager.display_name)).to_dict())
@@ -68,17 +68,17 @@ def ask_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
 
 def _draft(values: dict[str, Any]) -> Draft:
     def field(block: str) -> dict[str, Any]:
-        return (values.get(block) or {}).get(Action.ASK_FIELD) or {}
+        return (values.get(block) or {}).get(ActionId.ASK_FIELD) or {}
 
-    door = (field(Block.ASK_DOOR).get("selected_option") or {}).get("value") or Door.NOT_SURE.value
-    needed = field(Block.ASK_NEEDED_BY).get("selected_date")
+    door = (field(BlockId.ASK_DOOR).get("selected_option") or {}).get("value") or Door.NOT_SURE.value
+    needed = field(BlockId.ASK_NEEDED_BY).get("selected_date")
     return Draft(
-        decision=field(Block.ASK_DECISION).get("value") or "",
-        recommendation=field(Block.ASK_RECOMMENDATION).get("value") or "",
+        decision=field(BlockId.ASK_DECISION).get("value") or "",
+        recommendation=field(BlockId.ASK_RECOMMENDATION).get("value") or "",
         two_way=Door(door),
-        options=field(Block.ASK_OPTIONS).get("value") or "",
+        options=field(BlockId.ASK_OPTIONS).get("value") or "",
         needed_by=date.fromisoformat(needed) if needed else None,
-        competency_id=(field(Block.ASK_COMPETENCY).get("selected_option") or {}).get("value"),
+        competency_id=(field(BlockId.ASK_COMPETENCY).get("selected_option") or {}).get("value"),
     )
 
 
@@ -155,8 +155,8 @@ def _open_note(
 def note_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     services, manager = services_of(context), context[PERSON_KEY]
     where = json.loads(view.get("private_metadata") or "{}")
-    verdict = Status.DECLINED if view["callback_id"] == View.ASK_DECLINE else Status.TALK
-    note = ((view["state"]["values"].get(Block.ASK_NOTE) or {}).get(Action.ASK_FIELD) or {}).get("value") or ""
+    verdict = Status.DECLINED if view["callback_id"] == CallbackId.ASK_DECLINE else Status.TALK
+    note = ((view["state"]["values"].get(BlockId.ASK_NOTE) or {}).get(ActionId.ASK_FIELD) or {}).get("value") or ""
     try:
         with services.work() as work:
             decision = asks.decide(
@@ -167,7 +167,7 @@ def note_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: B
                 work.session, ask=decision.parties.ask, defaults=services.frameworks, now=work.now
             )
     except GrowthError as error:
-        ack(response_action="errors", errors={Block.ASK_NOTE: str(error)})
+        ack(response_action="errors", errors={BlockId.ASK_NOTE: str(error)})
         return
     with work.sending():  # the answer first, then this change's own messages
         ack()

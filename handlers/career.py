@@ -15,7 +15,7 @@ from blocks.career import (
     no_level_blocks,
     pages,
 )
-from blocks.ids import GAP_BLOCK_PREFIX, Action, Block
+from blocks.ids import GAP_BLOCK_PREFIX, ActionId, BlockId
 from growth.assessments import assessment_form, submit_assessment
 from growth.errors import GrowthError
 from growth.levels import NoLevelYet, choose_level, level_choices
@@ -71,13 +71,13 @@ def level_changed(
 
 def level_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     values = view["state"]["values"]
-    current = _selected(values, Block.LEVEL_CURRENT, Action.LEVEL_CURRENT)
-    target = _selected(values, Block.LEVEL_TARGET, Action.LEVEL_TARGET)
+    current = _selected(values, BlockId.LEVEL_CURRENT, ActionId.LEVEL_CURRENT)
+    target = _selected(values, BlockId.LEVEL_TARGET, ActionId.LEVEL_TARGET)
     if current is None:
-        ack(response_action="errors", errors={Block.LEVEL_CURRENT: "Choose your current level."})
+        ack(response_action="errors", errors={BlockId.LEVEL_CURRENT: "Choose your current level."})
         return
     if target is None:
-        ack(response_action="errors", errors={Block.LEVEL_CURRENT: "This level offers no target; choose another."})
+        ack(response_action="errors", errors={BlockId.LEVEL_CURRENT: "This level offers no target; choose another."})
         return
     services, person = services_of(context), context[PERSON_KEY]
     try:
@@ -91,7 +91,7 @@ def level_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: 
                 now=services.clock(),
             )
     except GrowthError as error:
-        ack(response_action="errors", errors={Block.LEVEL_TARGET: str(error)[:150]})
+        ack(response_action="errors", errors={BlockId.LEVEL_TARGET: str(error)[:150]})
         return
     ack(response_action="update", view=level_saved_view(where))
     publish_home(client, services, person)
@@ -103,7 +103,7 @@ def gaps_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: B
     answers = list(state.answers)
     for block_id, actions in view["state"]["values"].items():
         if block_id.startswith(GAP_BLOCK_PREFIX):
-            rating = (actions.get(Action.GAP_RATING, {}).get("selected_option") or {}).get("value")
+            rating = (actions.get(ActionId.GAP_RATING, {}).get("selected_option") or {}).get("value")
             index = int(block_id[len(GAP_BLOCK_PREFIX) :])
             if rating is not None and 0 <= index < len(answers):
                 answers[index] = int(rating)
@@ -133,7 +133,7 @@ def gaps_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: B
             )
             work.notify(submitted.notices)
     except GrowthError as error:
-        first = next(iter(view["state"]["values"]), Block.LEVEL_CURRENT)
+        first = next(iter(view["state"]["values"]), BlockId.LEVEL_CURRENT)
         ack(response_action="errors", errors={first: str(error)[:150]})
         return
     with work.sending():  # the answer first, then this change's own messages

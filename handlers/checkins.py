@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from blocks.checkins import HISTORY_PAGE, closed_message, entry_modal, entry_saved, history, reminder_set
-from blocks.ids import Action, Block
+from blocks.ids import ActionId, BlockId
 from blocks.text import from_slack_markup
 from blocks.wins import win_answer
 from growth import checkins
@@ -79,7 +79,7 @@ def entry_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: 
             )
             work.notify(written.notices)
     except GrowthError as error:
-        ack(response_action="errors", errors={Block.CHECKIN_LEARNED: str(error)})
+        ack(response_action="errors", errors={BlockId.CHECKIN_LEARNED: str(error)})
         return
     with work.sending():  # the answer first, then this change's own messages
         ack()
@@ -88,15 +88,15 @@ def entry_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: 
 
 def _answers(values: dict[str, Any]) -> Answers:
     def field(block: str) -> dict[str, Any]:
-        return (values.get(block) or {}).get(Action.CHECKIN_FIELD) or {}
+        return (values.get(block) or {}).get(ActionId.CHECKIN_FIELD) or {}
 
-    objective = (field(Block.CHECKIN_OBJECTIVE).get("selected_option") or {}).get("value")
+    objective = (field(BlockId.CHECKIN_OBJECTIVE).get("selected_option") or {}).get("value")
     return Answers(
-        learned=field(Block.CHECKIN_LEARNED).get("value") or "",
-        operated=field(Block.CHECKIN_OPERATED).get("value") or "",
-        blockers=field(Block.CHECKIN_BLOCKERS).get("value") or "",
+        learned=field(BlockId.CHECKIN_LEARNED).get("value") or "",
+        operated=field(BlockId.CHECKIN_OPERATED).get("value") or "",
+        blockers=field(BlockId.CHECKIN_BLOCKERS).get("value") or "",
         objective_id=int(objective) if objective else None,
-        private=bool(field(Block.CHECKIN_PRIVATE).get("selected_options")),
+        private=bool(field(BlockId.CHECKIN_PRIVATE).get("selected_options")),
     )
 
 

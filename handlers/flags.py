@@ -8,7 +8,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from blocks.flags import FlagTarget, flag_modal, flag_thanks
-from blocks.ids import Action, Block
+from blocks.ids import ActionId, BlockId
 from growth.errors import GrowthError
 from growth.frameworks.flags import flag
 from growth.frameworks.versions import by_id
@@ -36,12 +36,12 @@ def flag_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None
     services, person = services_of(context), context[PERSON_KEY]
     target = FlagTarget.load(view["private_metadata"])
     values = view["state"]["values"]
-    competency_id = ((values.get(Block.FLAG_WHICH) or {}).get(Action.FLAG_WHICH, {}).get("selected_option") or {}).get(
-        "value"
-    )
-    comment = (values.get(Block.FLAG_COMMENT) or {}).get(Action.FLAG_COMMENT, {}).get("value") or ""
+    competency_id = (
+        (values.get(BlockId.FLAG_WHICH) or {}).get(ActionId.FLAG_WHICH, {}).get("selected_option") or {}
+    ).get("value")
+    comment = (values.get(BlockId.FLAG_COMMENT) or {}).get(ActionId.FLAG_COMMENT, {}).get("value") or ""
     if not competency_id:
-        ack(response_action="errors", errors={Block.FLAG_WHICH: "Choose the expectation you mean."})
+        ack(response_action="errors", errors={BlockId.FLAG_WHICH: "Choose the expectation you mean."})
         return
     try:
         with services.db.session() as session:
@@ -56,7 +56,7 @@ def flag_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None
             )
             stored = by_id(session, team_id=person.team_id, version_id=target.version_id)
     except GrowthError as error:
-        ack(response_action="errors", errors={Block.FLAG_COMMENT: str(error)[:150]})
+        ack(response_action="errors", errors={BlockId.FLAG_COMMENT: str(error)[:150]})
         return
     assert stored is not None
     name = next(c.name for c in stored.framework.competencies if c.id == competency_id)

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from blocks.ids import Action
+from blocks.ids import ActionId
 from blocks.links import outcome_for_manager
 from blocks.mentors import outcome_for_mentor
 from growth import links, mentors
@@ -15,8 +15,8 @@ from growth.links import Link
 from handlers.middleware import PERSON_KEY
 from handlers.services import services_of
 
-CONFIRMS = (Action.LINK_CONFIRM, Action.MENTOR_CONFIRM)
-MENTORSHIP = (Action.MENTOR_CONFIRM, Action.MENTOR_DECLINE)
+CONFIRMS = (ActionId.LINK_CONFIRM, ActionId.MENTOR_CONFIRM)
+MENTORSHIP = (ActionId.MENTOR_CONFIRM, ActionId.MENTOR_DECLINE)
 
 
 def answer_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:

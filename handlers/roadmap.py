@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from blocks.career import no_level_blocks
-from blocks.ids import Action, Block
+from blocks.ids import ActionId, BlockId
 from blocks.roadmap import objective_modal, roadmap_message
 from growth.errors import GrowthError
 from growth.levels import NoLevelYet
@@ -59,10 +59,10 @@ def objective_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) ->
     def chosen(block: str, action: str, key: str = "selected_option") -> Any:
         return (values.get(block) or {}).get(action, {}).get(key)
 
-    competency = (chosen(Block.OBJECTIVE_COMPETENCY, Action.OBJECTIVE_COMPETENCY) or {}).get("value", "")
-    title = chosen(Block.OBJECTIVE_TITLE, Action.OBJECTIVE_TITLE, "value") or ""
-    due = chosen(Block.OBJECTIVE_DUE, Action.OBJECTIVE_DUE, "selected_date")
-    idea = (chosen(Block.OBJECTIVE_SUGGESTION, Action.OBJECTIVE_SUGGESTION) or {}).get("value")
+    competency = (chosen(BlockId.OBJECTIVE_COMPETENCY, ActionId.OBJECTIVE_COMPETENCY) or {}).get("value", "")
+    title = chosen(BlockId.OBJECTIVE_TITLE, ActionId.OBJECTIVE_TITLE, "value") or ""
+    due = chosen(BlockId.OBJECTIVE_DUE, ActionId.OBJECTIVE_DUE, "selected_date")
+    idea = (chosen(BlockId.OBJECTIVE_SUGGESTION, ActionId.OBJECTIVE_SUGGESTION) or {}).get("value")
     try:
         with services.work() as work:
             current = roadmap_view(work.session, person=person, defaults=services.frameworks, now=work.now)
@@ -79,7 +79,7 @@ def objective_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) ->
             )
             work.notify(added.notices)
     except GrowthError as error:
-        ack(response_action="errors", errors={Block.OBJECTIVE_TITLE: str(error)[:150]})
+        ack(response_action="errors", errors={BlockId.OBJECTIVE_TITLE: str(error)[:150]})
         return
     with work.sending():  # the answer first, then this change's own messages
         ack()

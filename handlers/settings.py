@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from blocks.ids import Action, Block
+from blocks.ids import ActionId, BlockId
 from blocks.settings import OFF, SHARE, SKIP, settings_modal, settings_saved
 from growth import checkins
 from growth.errors import GrowthError
@@ -44,15 +44,15 @@ def settings_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> 
     services, person = services_of(context), context[PERSON_KEY]
     values = view["state"]["values"]
     channel: object = UNCHANGED
-    if Block.GROWTH_CHANNEL in values:
-        channel = ((values[Block.GROWTH_CHANNEL] or {}).get(Action.GROWTH_CHANNEL) or {}).get("selected_channel")
+    if BlockId.GROWTH_CHANNEL in values:
+        channel = ((values[BlockId.GROWTH_CHANNEL] or {}).get(ActionId.GROWTH_CHANNEL) or {}).get("selected_channel")
     try:
         with services.db.session() as session:
             saved = save(
                 session, person=person, checkin=_checkin_settings(values), channel=channel, now=services.clock()
             )
     except GrowthError as error:
-        block = Block.GROWTH_CHANNEL if Block.GROWTH_CHANNEL in values else Block.CHECKIN_DAY
+        block = BlockId.GROWTH_CHANNEL if BlockId.GROWTH_CHANNEL in values else BlockId.CHECKIN_DAY
         ack(response_action="errors", errors={block: str(error)})
         return
     ack(response_action="update", view=settings_saved(saved.plan_line, saved.growth_channel).to_dict())
@@ -60,17 +60,17 @@ def settings_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> 
 
 def _checkin_settings(values: dict[str, Any]) -> checkins.Settings:
     def field(block: str) -> dict[str, Any]:
-        return (values.get(block) or {}).get(Action.CHECKIN_FIELD) or {}
+        return (values.get(block) or {}).get(ActionId.CHECKIN_FIELD) or {}
 
     def chosen(block: str, default: int) -> int:
         value = (field(block).get("selected_option") or {}).get("value")
         return int(value) if value is not None else default
 
-    options = {option["value"] for option in field(Block.CHECKIN_OPTIONS).get("selected_options") or []}
+    options = {option["value"] for option in field(BlockId.CHECKIN_OPTIONS).get("selected_options") or []}
     return checkins.Settings(
-        weekday=chosen(Block.CHECKIN_DAY, checkins.DEFAULT_WEEKDAY),
-        hour=chosen(Block.CHECKIN_HOUR, checkins.DEFAULT_HOUR),
-        pause_weeks=chosen(Block.CHECKIN_PAUSE, 0),
+        weekday=chosen(BlockId.CHECKIN_DAY, checkins.DEFAULT_WEEKDAY),
+        hour=chosen(BlockId.CHECKIN_HOUR, checkins.DEFAULT_HOUR),
+        pause_weeks=chosen(BlockId.CHECKIN_PAUSE, 0),
         skip_this_week=SKIP in options,
         opted_out=OFF in options,
         share=SHARE in options,

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.webhook import WebhookClient
 
-from blocks.ids import Action, Block
+from blocks.ids import ActionId, BlockId
 from blocks.text import escape, from_slack_markup
 from blocks.wins import WinForm, win_answer, win_modal
 from growth import wins
@@ -62,7 +62,7 @@ def win_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
     services, person = services_of(context), context[PERSON_KEY]
     form = WinForm.load(view["private_metadata"])
     values = view["state"]["values"]
-    chosen = ((values.get(Block.WIN_FOR) or {}).get(Action.WIN_FOR, {}).get("selected_option") or {}).get("value")
+    chosen = ((values.get(BlockId.WIN_FOR) or {}).get(ActionId.WIN_FOR, {}).get("selected_option") or {}).get("value")
     if chosen and chosen != person.slack_user_id and form.win_id is None:
         _log_for_report(ack, client, services, person, form, values, chosen)
         return
@@ -121,7 +121,7 @@ def _log_for_report(
             )
             work.notify(changed.notices)
     except GrowthError as error:
-        ack(response_action="errors", errors={Block.WIN_FOR: str(error)[:150]})
+        ack(response_action="errors", errors={BlockId.WIN_FOR: str(error)[:150]})
         return
     with work.sending():  # the answer first, then this change's own messages
         ack()
@@ -193,23 +193,23 @@ def _modal(
 
 
 def _first_field(values: dict[str, Any]) -> str:
-    return Block.WIN_TEXT if Block.WIN_TEXT in values else next(iter(values))
+    return BlockId.WIN_TEXT if BlockId.WIN_TEXT in values else next(iter(values))
 
 
 def _details(values: dict[str, Any], kept_text: str) -> Details:
     def value(block: str) -> dict[str, Any]:
-        return (values.get(block) or {}).get(Action.WIN_FIELD) or {}
+        return (values.get(block) or {}).get(ActionId.WIN_FIELD) or {}
 
-    chosen = value(Block.WIN_COMPETENCIES).get("selected_options") or []
-    objective = (value(Block.WIN_OBJECTIVE).get("selected_option") or {}).get("value")
-    happened = value(Block.WIN_DATE).get("selected_date")
-    visibility = (value(Block.WIN_VISIBILITY).get("selected_option") or {}).get("value") or Visibility.PRIVATE.value
+    chosen = value(BlockId.WIN_COMPETENCIES).get("selected_options") or []
+    objective = (value(BlockId.WIN_OBJECTIVE).get("selected_option") or {}).get("value")
+    happened = value(BlockId.WIN_DATE).get("selected_date")
+    visibility = (value(BlockId.WIN_VISIBILITY).get("selected_option") or {}).get("value") or Visibility.PRIVATE.value
     return Details(
-        text=(value(Block.WIN_TEXT).get("value") or "") if Block.WIN_TEXT in values else kept_text,
-        what=value(Block.WIN_WHAT).get("value"),
-        how=value(Block.WIN_HOW).get("value"),
-        why=value(Block.WIN_WHY).get("value"),
-        evidence_url=value(Block.WIN_LINK).get("value"),
+        text=(value(BlockId.WIN_TEXT).get("value") or "") if BlockId.WIN_TEXT in values else kept_text,
+        what=value(BlockId.WIN_WHAT).get("value"),
+        how=value(BlockId.WIN_HOW).get("value"),
+        why=value(BlockId.WIN_WHY).get("value"),
+        evidence_url=value(BlockId.WIN_LINK).get("value"),
         happened_on=date.fromisoformat(happened) if happened else None,
         visibility=Visibility(visibility),
         competencies=[option["value"] for option in chosen],
