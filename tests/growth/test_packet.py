@@ -2,11 +2,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from growth import links, mentors, packet
+from growth.errors import GrowthError, NotAllowed
 from growth.frameworks.shipped import shipped
 from growth.levels import NoLevelYet
+from growth.notices import PacketRequested
 from growth.packet import build_packet, log_csv, to_html, to_markdown
 from growth.people import ensure_person
-from growth.visibility import MANAGER
+from growth.visibility import MANAGER, OWNER
 from growth.wins import Details, Visibility, delete_win, log_win
 from storage.db import Database
 from storage.models import Person
@@ -125,3 +128,27 @@ def test_a_win_logged_by_a_manager_says_so_in_the_packet(db: Database) -> None:
         made = build_packet(session, person=maya, defaults=shipped(), now=NOW, today=TODAY)
     assert "- **2026-11-23**: Fixed the flaky test _(logged by Dev)_" in to_markdown(made)
     assert "(logged by Dev)" in to_html(made)
+
+
+def test_a_packet_is_for_the_person_and_their_confirmed_manager_and_shows_what_each_may_see(db: Database) -> None:
+    admin, maya = person(db, "U0ADMIN", admin=True), maya_aiming_for_ic4(db)
+    dev, ada, sam = person(db, "U0DEV"), person(db, "U0ADA"), person(db, "U0SAM")
+    with db.session() as session:
+        links.admin_set(session, admin=admin, report=maya, manager=dev, now=NOW)
+        mentorship = mentors.ask(session, person=maya, mentor=ada, now=NOW).mentorship
+        mentors.answer(session, link_id=mentorship.id, who=ada, confirm=True, now=NOW)
+        mentors.choose_sees(session, person=maya, link_id=mentorship.id, sees=set(mentors.Sees))
+    for viewer, seen in ((maya, OWNER), (dev, MANAGER)):
+        with db.session() as session:
+            asked = packet.request(session, viewer=viewer, subject=maya, defaults=shipped(), now=NOW, request="t")
+        assert asked.seen == seen and asked.notices == [PacketRequested(maya, viewer, seen, "t")]
+    for viewer in (ada, sam, admin):  # a mentor who sees everything still gets no packet
+        with db.session() as session, pytest.raises(NotAllowed, match="confirmed manager"):
+            packet.request(session, viewer=viewer, subject=maya, defaults=shipped(), now=NOW, request="t")
+    levelless = person(db, "U0NEW")
+    with db.session() as session:
+        links.admin_set(session, admin=admin, report=levelless, manager=dev, now=NOW)
+    with db.session() as session, pytest.raises(NoLevelYet):
+        packet.request(session, viewer=levelless, subject=levelless, defaults=shipped(), now=NOW, request="t")
+    with db.session() as session, pytest.raises(GrowthError, match="has not set a level"):
+        packet.request(session, viewer=dev, subject=levelless, defaults=shipped(), now=NOW, request="t")

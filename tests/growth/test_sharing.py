@@ -1,0 +1,116 @@
+"""Where a win or an entry goes beyond the person's DM, and when it is taken down: growth decides."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from growth import checkins, links, mentors, roadmap, sharing, wins
+from growth.notices import EntryShared, RoomPost, WinLoggedFor, WinPublished, WinWithdrawn
+from growth.visibility import Sees, Visibility
+from growth.wins import Details
+from growth.workspaces import set_growth_channel
+from storage.db import Database
+from storage.models import Person
+from tests.factories import person
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def _with_a_mentor_room(db: Database, sees: set[Sees]) -> tuple[Person, int]:
+    maya, ada = person(db, "U0MAYA"), person(db, "U0ADA")
+    with db.session() as session:
+        link = mentors.ask(session, person=maya, mentor=ada, now=NOW).mentorship
+        mentors.answer(session, link_id=link.id, who=ada, confirm=True, now=NOW)
+        mentors.choose_sees(session, person=maya, link_id=link.id, sees=sees)
+        mentors.set_room(session, person=maya, link_id=link.id, channel_id="G0ROOM")
+    return maya, link.id
+
+
+def _log(db: Database, maya: Person, visibility: Visibility, key: str = "k") -> wins.Changed:
+    with db.session() as session:
+        return wins.log(
+            session,
+            person=maya,
+            details=Details("Led the review", visibility=visibility),
+            source="command",
+            request_key=key,
+            today=NOW.date(),
+            now=NOW,
+        )
+
+
+def test_a_private_win_goes_nowhere_and_a_shared_one_to_the_rooms_that_see_wins(db: Database) -> None:
+    maya, link = _with_a_mentor_room(db, {Sees.WINS})
+    private = _log(db, maya, Visibility.PRIVATE, "a")
+    assert private.notices == [WinWithdrawn(maya, private.logged.win.id)] and private.note is None
+    shared = _log(db, maya, Visibility.SHARED, "b")
+    assert shared.notices == [
+        WinWithdrawn(maya, shared.logged.win.id),
+        RoomPost(maya, link, "G0ROOM", shared.logged),
+    ]
+
+
+def test_a_public_win_is_posted_in_the_growth_channel_or_the_person_is_told_why_not(db: Database) -> None:
+    maya, _ = _with_a_mentor_room(db, {Sees.THREAD})  # this mentor does not see wins
+    nowhere = _log(db, maya, Visibility.PUBLIC, "a")
+    assert nowhere.note == sharing.NO_CHANNEL and [type(n) for n in nowhere.notices] == [WinWithdrawn]
+    admin = person(db, "U0ADMIN", admin=True)
+    with db.session() as session:
+        set_growth_channel(session, person=admin, channel_id="C0GROWTH", now=NOW)
+    posted = _log(db, maya, Visibility.PUBLIC, "b")
+    assert posted.notices[-1] == WinPublished(maya, posted.logged, "C0GROWTH") and posted.note is None
+    with db.session() as session:
+        made_private = wins.change_visibility(
+            session, person=maya, win_id=posted.logged.win.id, visibility=Visibility.PRIVATE, now=NOW
+        )
+        assert made_private.notices == [WinWithdrawn(maya, posted.logged.win.id)], "taken down, not posted again"
+        assert wins.delete(session, person=maya, win_id=posted.logged.win.id) == [
+            WinWithdrawn(maya, posted.logged.win.id)
+        ]
+
+
+def test_a_managers_win_for_a_report_tells_the_report(db: Database) -> None:
+    admin, maya, dev = person(db, "U0ADMIN", admin=True), person(db, "U0MAYA"), person(db, "U0DEV")
+    with db.session() as session:
+        links.admin_set(session, admin=admin, report=maya, manager=dev, now=NOW)
+        changed = wins.log_for(
+            session,
+            manager=dev,
+            report=maya,
+            details=Details("Unblocked the release"),
+            source="modal",
+            request_key="m",
+            today=NOW.date(),
+            now=NOW,
+        )
+    assert changed.notices[0] == WinLoggedFor(changed.logged, maya, dev)
+    assert changed.logged.win.logged_by_id == dev.id and changed.logged.win.person_id == maya.id
+
+
+def test_an_entry_is_shared_once_in_its_week_and_never_when_private(db: Database) -> None:
+    maya, link = _with_a_mentor_room(db, {Sees.THREAD})
+    with db.session() as session:
+        checkins.change_settings(session, person=maya, settings=checkins.Settings(share=True), now=NOW)
+        first = checkins.write_entry(session, person=maya, answers=checkins.Answers(learned="Queues"), now=NOW)
+        edited = checkins.write_entry(session, person=maya, answers=checkins.Answers(learned="Queues!"), now=NOW)
+    assert first.notices == [EntryShared(maya, first.checkin), RoomPost(maya, link, "G0ROOM", first.checkin)]
+    assert edited.notices == [], "an edit is not posted again"
+    with db.session() as session:
+        private = checkins.write_entry(
+            session,
+            person=maya,
+            answers=checkins.Answers(learned="Mine", private=True),
+            now=datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+        )
+    assert private.notices == [] and not private.share
+
+
+def test_roadmap_changes_go_to_the_rooms_that_see_the_roadmap_each_as_its_own_post(db: Database) -> None:
+    maya, link = _with_a_mentor_room(db, {Sees.ROADMAP})
+    with db.session() as session:
+        added = roadmap.add(session, person=maya, competency_id="mentoring", title="Mentor", due_on=None, now=NOW)
+        moved = roadmap.set_status(
+            session, person=maya, objective_id=added.objective.id, status=roadmap.Status.DONE, now=NOW
+        )
+    assert added.notices == [RoomPost(maya, link, "G0ROOM", added.objective)]
+    assert moved.notices == [RoomPost(maya, link, "G0ROOM", moved.objective, f"done:{int(NOW.timestamp())}")]
