@@ -1,1 +1,2 @@
-"""The clock: APScheduler jobs that find due work and hand it to growth and the outbox."""
+"""The clock: one in-memory APScheduler per process, whose jobs are short idempotent ticks (find what
+is due, write outbox rows under unique keys, send what is due). The database decides what goes once."""
