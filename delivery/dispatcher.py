@@ -138,12 +138,10 @@ class Dispatcher:
         self.senders = senders or {}
         self._paused: dict[str, datetime] = {}  # workspace -> until when Slack asked us to wait
 
-    def run_once(self, *, team_id: str | None = None) -> Report:
-        """Claim one batch of due rows and send it."""
+    def run_once(self) -> Report:
+        """Claim one batch of due rows and send it (the worker's work: a request sends only its own)."""
         paused_until = self._still_paused()
-        claimed = outbox.claim_due(
-            self.db, now=self.clock(), limit=self.batch, team_id=team_id, skip_teams=list(paused_until)
-        )
+        claimed = outbox.claim_due(self.db, now=self.clock(), limit=self.batch, skip_teams=list(paused_until))
         return self._send_all(claimed, paused_until)
 
     def send_rows(self, ids: Sequence[int], *, at_most: int = INLINE) -> Report:
@@ -178,7 +176,7 @@ class Dispatcher:
                 report.pauses.append(pause)
         return report
 
-    def drain(self, *, team_id: str | None = None, wait_for_rate_limits: float = 0.0) -> Report:
+    def drain(self, *, wait_for_rate_limits: float = 0.0) -> Report:
         """Send until nothing is due. With `wait_for_rate_limits`, wait out 429s' Retry-After (up to that
         many seconds in all), each workspace as soon as its own pause ends; rows backing off after a 5xx
         stay queued for a later tick."""
@@ -186,7 +184,7 @@ class Dispatcher:
         deadline = time.monotonic() + wait_for_rate_limits
         pauses: list[datetime] = []
         while True:
-            report = self.run_once(team_id=team_id)
+            report = self.run_once()
             total.add(report)
             pauses.extend(report.pauses)
             if report.claimed:

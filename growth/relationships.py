@@ -11,11 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from growth.errors import GrowthError, NotAllowed
 from growth.notices import Answered, Notice
 from storage.models import Person
+
+if TYPE_CHECKING:
+    from growth.links import Link
+    from growth.mentors import Mentorship
 
 
 class Status(StrEnum):
@@ -74,10 +78,10 @@ def close(row: Linked, *, now: datetime) -> bool:
 class Answer:
     """What answering a request did: the relation as it now is, and who hears of it."""
 
-    relation: object  # growth.links.Link or growth.mentors.Mentorship
+    relation: Link | Mentorship
     changed: bool
     notices: list[Notice] = field(default_factory=list)
 
     @classmethod
-    def of(cls, relation: object, changed: bool) -> Answer:
+    def of(cls, relation: Link | Mentorship, changed: bool) -> Answer:
         return cls(relation, changed, [Answered(relation)] if changed else [])

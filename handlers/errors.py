@@ -57,7 +57,7 @@ def handle_error(
     already_acked = context.ack is not None and context.ack.response is not None
     if "command" in body and not already_acked:
         return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
-    if context.respond is not None:
+    if context.response_url:  # Bolt makes `context.respond` either way; without a URL it cannot answer
         context.respond(text=text, response_type="ephemeral", replace_original=False)
         return BoltResponse(status=200, body="")
     if body.get("type") == "block_actions" and context.user_id:

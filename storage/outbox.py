@@ -85,7 +85,6 @@ def claim_due(
     *,
     now: datetime,
     limit: int,
-    team_id: str | None = None,
     skip_teams: Sequence[str] = (),
     ids: Sequence[int] | None = None,
 ) -> list[Claimed]:
@@ -105,8 +104,6 @@ def claim_due(
         .order_by(table.c.next_attempt_at, table.c.id)
         .limit(limit)
     )
-    if team_id is not None:
-        due = due.where(table.c.team_id == team_id)
     if skip_teams:
         due = due.where(table.c.team_id.not_in(list(skip_teams)))
     if ids is not None:

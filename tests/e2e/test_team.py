@@ -56,3 +56,27 @@ def test_the_app_home_of_someone_without_reports_has_no_team_section(
     sender.app_home_opened(user_id="U0MAYA")
     home = slack.wait_for_home("U0MAYA", "Growth thread")
     assert "Your team" not in json.dumps(home)
+
+
+def test_a_refused_click_on_the_app_home_is_told_in_a_dm(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
+    link_maya_to_dev(sender, slack)
+    bring(sender, slack, ask_values("Adopt trunk-based development", "Yes"))
+    sender.app_home_opened(user_id="U0DEV")
+    home = slack.wait_for_home("U0DEV", "Your team")
+    actions = next(b for b in home["blocks"] if b.get("block_id", "").startswith("ask:"))
+    approve = next(e for e in actions["elements"] if e["action_id"] == "ask_approve")
+    assert "has ended" in sender.command("/trellis", "manager end", user_id="U0MAYA").json()["text"]
+    sender.block_action(
+        user_id="U0DEV",
+        view={**home, "type": "home"},
+        action={
+            "action_id": "ask_approve",
+            "block_id": actions["block_id"],
+            "type": "button",
+            "value": approve["value"],
+        },
+    )
+    refused = next_dm(slack, "U0DEV", "confirmed manager can decide")
+    assert refused["text"] == "Only Maya's confirmed manager can decide this ask.", "the App Home has no response_url"
+    with db.session() as session:
+        assert session.exec(select(Ask.status)).one() == "open"

@@ -103,6 +103,20 @@ def test_a_button_clicked_while_the_database_is_down_is_answered_through_respons
     assert answer["replace_original"] is False
 
 
+def test_a_click_on_the_app_home_while_the_database_is_down_is_answered_in_a_dm(bot: Bot, slack: FakeSlack) -> None:
+    payload = {
+        "type": "block_actions",
+        "trigger_id": "1.2.3",
+        "container": {"type": "view", "view_id": "V1"},
+        "view": {"id": "V1", "type": "home", "blocks": []},
+        "actions": [{"action_id": "ask_approve", "block_id": "ask:1", "type": "button", "value": "1"}],
+    }
+    response = bot.app.dispatch(_interactive(payload))
+    assert response.status == 200
+    (told,) = slack.wait_for("chat.postMessage")
+    assert (told.args["channel"], told.args["text"]) == ("U0MAYA", DATABASE_DOWN), "the App Home has no response_url"
+
+
 def test_an_event_while_the_database_is_down_gets_500_so_slack_delivers_it_again(bot: Bot) -> None:
     envelope = {
         "type": "event_callback",
