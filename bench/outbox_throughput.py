@@ -48,7 +48,10 @@ def run(url: str, fake: FakeSlack, rows: int, dispatchers: int) -> str:
                 now=datetime.now(UTC),
             )
     clients = SlackClients(fake.api_url)
-    workers = [Dispatcher(db, lambda team, ent: clients.for_outbox("xoxb-bench")) for _ in range(dispatchers)]
+    workers = [
+        Dispatcher(db, lambda team, ent: clients.for_outbox("xoxb-bench"), clock=lambda: datetime.now(UTC))
+        for _ in range(dispatchers)
+    ]
     threads = [threading.Thread(target=worker.drain) for worker in workers]
     started = time.perf_counter()
     for thread in threads:

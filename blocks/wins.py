@@ -32,9 +32,9 @@ from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.text import escape, escape_within, escaped_chunks, shorten
 from growth.frameworks.model import Competency, Expectation
 from growth.home import HomeSummary
-from growth.suggest import Suggestion, suggest
+from growth.suggest import Suggestion
 from growth.visibility import Visibility
-from growth.vocabulary import WinVocabulary
+from growth.vocabulary import WinVocabulary, suggestions_for
 from growth.wins import FIELD_LIMIT, READINESS_WEEKS, LoggedWin
 
 SHOWN = 2_800  # of a win's text in a message section (3,000 at most), the rest behind "See all"
@@ -112,11 +112,8 @@ def logged_message(
 def win_answer(
     logged: LoggedWin, vocabulary: WinVocabulary, *, edited: bool = False, note: str | None = None
 ) -> tuple[str, list[Block]]:
-    """The message for a win just logged or changed (by any route), with the competencies it looks like
-    when it has none yet."""
-    suggestions = []
-    if vocabulary.framework is not None and not logged.competencies:
-        suggestions = suggest(vocabulary.framework, vocabulary.level_ids, logged.win.text)
+    """The message for a win just logged or changed (by any route), with what to tag it with."""
+    suggestions = suggestions_for(vocabulary, logged.win.text, tagged=logged.competencies)
     return logged_message(logged, vocabulary.names, suggestions, edited=edited, note=note)
 
 

@@ -22,7 +22,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from storage import outbox
 from storage.db import Database
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +124,7 @@ class Dispatcher:
         db: Database,
         client_for_team: ClientForTeam,
         *,
-        clock: Clock = utcnow,
+        clock: Clock,
         batch: int = 50,
         uploads: dict[str, UploadMaker] | None = None,
         senders: dict[str, Sender] | None = None,
@@ -152,7 +151,7 @@ class Dispatcher:
             return Report()
         paused_until = self._still_paused()
         claimed = outbox.claim_due(
-            self.db, now=self.clock(), limit=at_most, ids=list(ids)[:at_most], skip_teams=list(paused_until)
+            self.db, now=self.clock(), limit=at_most, ids=list(ids), skip_teams=list(paused_until)
         )
         return self._send_all(claimed, paused_until)
 

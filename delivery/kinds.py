@@ -9,4 +9,4 @@ DIGEST = "trellis.digest"  # payload: {"manager_id": int, "week": "2026-W49"}
 ASK_REMINDER = "trellis.askReminder"  # payload: {"ask_id": int}
 ASK_FOLLOW_UP = "trellis.askFollowUp"  # payload: {"ask_id": int}
 ASSESSMENT_CHART = "trellis.assessmentChart"  # payload: {"assessment_id": int}
-PACKET = "trellis.packet"  # payload: {"person_id": int, "format": "md" | "html", "to": user id, "shared_only": bool}
+PACKET = "trellis.packet"  # payload: {"person_id": int, "format": "md" | "html", "to": the asker's user id}

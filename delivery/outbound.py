@@ -33,7 +33,6 @@ from delivery.kinds import ASK_FOLLOW_UP, ASK_REMINDER, ASSESSMENT_CHART, CHECKI
 from growth.frameworks.model import Framework
 from growth.levels import competency_names
 from growth.links import Link
-from growth.mentors import Mentorship
 from growth.notices import (
     Answered,
     AskBrought,
@@ -141,13 +140,11 @@ def _answered(notice: Answered, writing: Writing) -> list[Row]:
 
 @rows_of.register
 def _ended(notice: Ended, writing: Writing) -> list[Row]:
-    relation = notice.relation
+    relation, told = notice.relation, notice.told
     if isinstance(relation, Link):
-        return [_dm(relation.manager, f"link-end:{relation.id}", outcome_for_manager(relation))]
-    assert isinstance(relation, Mentorship)
-    if notice.by.id == relation.person.id:
-        return [_dm(relation.mentor, f"mentor-end:{relation.id}", outcome_for_mentor(relation))]
-    return [_dm(relation.person, f"mentor-end:{relation.id}", outcome_for_person(relation))]
+        return [_dm(told, f"link-end:{relation.id}", outcome_for_manager(relation))]
+    said = outcome_for_mentor(relation) if told.id == relation.mentor.id else outcome_for_person(relation)
+    return [_dm(told, f"mentor-end:{relation.id}", said)]
 
 
 @rows_of.register
@@ -237,13 +234,13 @@ def _assessment(notice: AssessmentRecorded, writing: Writing) -> list[Row]:
 
 @rows_of.register
 def _packet(notice: PacketRequested, writing: Writing) -> list[Row]:
+    """What the packet shows is asked again when it is made (`growth.packet.audience`)."""
     subject, viewer = notice.subject, notice.viewer
-    shared_only = not notice.sight.own
     return [
         _post(
             viewer,
             f"packet:{subject.id}:{notice.request}:{kind}",
-            {"person_id": subject.id, "format": kind, "to": viewer.slack_user_id, "shared_only": shared_only},
+            {"person_id": subject.id, "format": kind, "to": viewer.slack_user_id},
             method=PACKET,
         )
         for kind in ("md", "html")

@@ -28,7 +28,8 @@ from growth.links import manager_of, manages
 from growth.notices import AskBrought, AskDecided, AskFollowUpDue, AskReminderDue, Notice
 from growth.people import valid_time_zone
 from growth.visibility import Visibility
-from growth.wins import Details, LoggedWin, log_win
+from growth.vocabulary import win_vocabulary
+from growth.wins import Changed, Details, log
 from storage.db import insert_ignore
 from storage.models import Ask, Person
 
@@ -86,6 +87,21 @@ def clean(draft: Draft, *, today: date) -> Draft:
     if draft.needed_by is not None and draft.needed_by < today:
         raise AskInvalid("needed_by", "That date has passed. When do you need the decision?")
     return Draft(decision, recommendation, draft.two_way, options, draft.needed_by, draft.competency_id)
+
+
+@dataclass(frozen=True)
+class AskForm:
+    manager: Person  # who the ask will go to
+    competencies: list[tuple[str, str]]  # (id, name) of the target level's, to say which one it exercises
+
+
+def form(session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime) -> AskForm:
+    """What `/trellis ask` offers; refused without a confirmed manager (it says how to get one)."""
+    manager = manager_of(session, report=person)
+    if manager is None:
+        raise NotAllowed(NO_MANAGER)
+    vocabulary = win_vocabulary(session, person=person, defaults=defaults, now=now)
+    return AskForm(manager, [(competency.id, competency.name) for competency, _ in vocabulary.offered])
 
 
 @dataclass(frozen=True)
@@ -219,8 +235,9 @@ def may_decide(session: Session, found: Parties, who: Person) -> None:
         raise NotAllowed(f"Only {found.person.display_name or 'their'}'s confirmed manager can decide this ask.")
 
 
-def log_outcome(session: Session, *, person: Person, ask_id: int, today: date, now: datetime) -> LoggedWin:
-    """One click: the approved ask's outcome becomes a win, marked as walked away with a win."""
+def log_outcome(session: Session, *, person: Person, ask_id: int, today: date, now: datetime) -> Changed:
+    """One click: the approved ask's outcome becomes a win, marked as walked away with a win, and shared
+    with the manager (and the mentors who see shared wins)."""
     found = parties(session, team_id=person.team_id, ask_id=ask_id)
     if found.ask.person_id != person.id:
         raise NotAllowed("Only the person who brought the ask can log its outcome.")
@@ -228,7 +245,7 @@ def log_outcome(session: Session, *, person: Person, ask_id: int, today: date, n
         raise GrowthError("Only an ask your manager said to try out can become a win.")
     ask = found.ask
     text = f"Walked away with a win: {ask.decision}. I recommended: {ask.recommendation}"
-    logged = log_win(
+    changed = log(
         session,
         person=person,
         details=Details(
@@ -243,9 +260,9 @@ def log_outcome(session: Session, *, person: Person, ask_id: int, today: date, n
         today=today,
         now=now,
     )
-    ask.outcome_win_id, ask.updated_at = logged.win.id, now
+    ask.outcome_win_id, ask.updated_at = changed.logged.win.id, now
     session.add(ask)
-    return logged
+    return changed
 
 
 def reminder_wanted(ask: Ask) -> bool:

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from growth import relationships
 from growth.errors import GrowthError, NotAllowed
 from growth.notices import Asked, Ended, LinkRemoved, LinkSet, Notice
-from growth.relationships import Answer, Kind, Status
+from growth.relationships import Answer, Status
 from storage.models import ManagerLink, Person
 
 __all__ = ["Link", "Status", "admin_set", "answer", "ask", "end", "manager_of", "manages", "reports_of"]
@@ -27,16 +27,6 @@ class Link:
     report: Person
     manager: Person
     status: Status
-    kind: Kind = Kind.MANAGER
-
-    @property
-    def person(self) -> Person:
-        """Whose growth it is."""
-        return self.report
-
-    @property
-    def asked(self) -> Person:
-        return self.manager
 
 
 @dataclass(frozen=True)
@@ -75,7 +65,7 @@ def reports_of(session: Session, *, manager: Person) -> list[Person]:
             ManagerLink.manager_id == manager.id,
             ManagerLink.status == Status.CONFIRMED.value,
         )
-        .order_by(Person.display_name)
+        .order_by(Person.display_name, Person.id)
     ).all()
     return list(rows)
 
@@ -86,7 +76,8 @@ def manages(session: Session, *, manager: Person, report: Person) -> bool:
 
 
 def ask(session: Session, *, report: Person, manager: Person, now: datetime) -> Changed:
-    """The report asks `manager` to confirm; asking again while pending asks once more with the same request."""
+    """The report asks `manager` to confirm. Asking again while it is pending is the same request (its DM
+    is not sent twice)."""
     relationships.check_asking(
         report, manager, yourself="You can't be your own manager. Mention the person you report to."
     )
@@ -140,7 +131,7 @@ def end(session: Session, *, report: Person, now: datetime) -> Changed:
     session.add(row)
     session.flush()
     link = _link(session, row)
-    return Changed(link, [Ended(link, by=report)])
+    return Changed(link, [Ended(link, told=link.manager)])
 
 
 def admin_set(

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from growth import relationships
 from growth.errors import GrowthError, NotAllowed
 from growth.notices import Asked, Ended, Notice, RoomArchived
-from growth.relationships import LIVE, Answer, Kind, Status
+from growth.relationships import LIVE, Answer, Status
 from growth.visibility import Sees
 from storage.models import MentorLink, Person
 
@@ -29,7 +29,6 @@ class Mentorship:
     link: MentorLink
     person: Person
     mentor: Person
-    kind: Kind = Kind.MENTOR
 
     @property
     def sees(self) -> frozenset[Sees]:
@@ -38,14 +37,6 @@ class Mentorship:
     @property
     def id(self) -> int:
         return self.link.id or 0
-
-    @property
-    def asked(self) -> Person:
-        return self.mentor
-
-    @property
-    def status(self) -> Status:
-        return Status(self.link.status)
 
 
 @dataclass(frozen=True)
@@ -62,7 +53,8 @@ def _load(session: Session, link: MentorLink) -> Mentorship:
 
 
 def ask(session: Session, *, person: Person, mentor: Person, now: datetime) -> Changed:
-    """The person asks `mentor`, who gets the request (asking again while pending asks once more)."""
+    """The person asks `mentor`, who gets the request. Asking again while it is pending is the same request
+    (its DM is not sent twice)."""
     relationships.check_asking(
         person, mentor, yourself="You can't mentor yourself. Mention the person you'd like as a mentor."
     )
@@ -115,7 +107,8 @@ def end(session: Session, *, who: Person, link_id: int, now: datetime) -> Change
     if not relationships.close(found.link, now=now):
         return Changed(found, changed=False)
     session.add(found.link)
-    notices: list[Notice] = [Ended(found, by=who)]
+    other = found.mentor if who.id == found.person.id else found.person
+    notices: list[Notice] = [Ended(found, told=other)]
     if found.link.room_channel_id:
         notices.append(RoomArchived(found.person, found.link.id or 0, found.link.room_channel_id))
     return Changed(found, notices=notices)

@@ -48,10 +48,10 @@ class Answered(Notice):
 
 @dataclass(frozen=True)
 class Ended(Notice):
-    """The other side hears that `by` ended it."""
+    """`told`, the other side, hears that it has ended."""
 
     relation: Relation
-    by: Person
+    told: Person
 
 
 @dataclass(frozen=True)

@@ -57,15 +57,23 @@ def request(
 ) -> Requested:
     """`viewer` asks for `subject`'s packet (their own, or a report's): it goes to the viewer's DM."""
     name = subject.display_name or "them"
-    seen = sight(session, viewer=viewer, person=subject)
-    if seen.role not in (Role.OWNER, Role.MANAGER):
-        raise NotAllowed(f"Only {name}'s confirmed manager can ask for {name}'s packet.")
+    seen = audience(session, viewer=viewer, subject=subject)
     cat, _ = workspace_catalogue(session, subject.team_id, defaults, now)
     if position(subject, cat) is None:
         if seen.own:
             raise NoLevelYet()
         raise GrowthError(f"{name} has not set a level and target yet, so there is no packet.")
     return Requested(seen, [PacketRequested(subject, viewer, seen, request)])
+
+
+def audience(session: Session, *, viewer: Person, subject: Person) -> Sight:
+    """What `viewer` may see in `subject`'s packet: all of it (their own), or what was shared with the
+    confirmed manager. Asked again just before the files go: a link may have ended meanwhile."""
+    seen = sight(session, viewer=viewer, person=subject)
+    if seen.role not in (Role.OWNER, Role.MANAGER):
+        name = subject.display_name or "them"
+        raise NotAllowed(f"Only {name}'s confirmed manager can ask for {name}'s packet.")
+    return seen
 
 
 def build_packet(

@@ -32,11 +32,6 @@ class Status(StrEnum):
 LIVE = (Status.PENDING.value, Status.CONFIRMED.value)
 
 
-class Kind(StrEnum):
-    MANAGER = "manager"
-    MENTOR = "mentor"
-
-
 class Linked(Protocol):
     """A manager link or a mentor link row."""
 

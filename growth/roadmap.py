@@ -124,3 +124,23 @@ def roadmap_view(session: Session, *, person: Person, defaults: tuple[Framework,
     names = names_in(cat)
     offered = suggestions(framework, level_id, order)
     return RoadmapView(where, offered, objectives(session, person=person), names, order)
+
+
+def propose(
+    session: Session,
+    *,
+    person: Person,
+    competency_id: str,
+    title: str,
+    suggestion: int | None,
+    due_on: date | None,
+    defaults: tuple[Framework, ...],
+    now: datetime,
+) -> Changed:
+    """The "add an objective" form: the person's own words, or else the framework's suggestion they
+    chose (its competency with it)."""
+    if not title.strip() and suggestion is not None:
+        offered = roadmap_view(session, person=person, defaults=defaults, now=now).suggestions
+        if 0 <= suggestion < len(offered):
+            title, competency_id = offered[suggestion].activity, offered[suggestion].competency_id
+    return add(session, person=person, competency_id=competency_id, title=title, due_on=due_on, now=now)

@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, select
 
 from growth.links import manages
+from growth.relationships import Status
 from storage.models import Checkin, MentorLink, Person, Win
 
 
@@ -99,7 +100,7 @@ def sight(session: Session, *, viewer: Person, person: Person) -> Sight:
             MentorLink.team_id == person.team_id,
             MentorLink.person_id == person.id,
             MentorLink.mentor_id == viewer.id,
-            MentorLink.status == "confirmed",
+            MentorLink.status == Status.CONFIRMED.value,
         )
     ).first()
     if mentorship is not None:

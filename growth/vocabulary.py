@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from sqlmodel import Session
 
 from growth.frameworks.model import Competency, Expectation, Framework
 from growth.levels import names_in, position, workspace_catalogue
+from growth.suggest import Suggestion, suggest
 from storage.models import Person
 
 
@@ -37,3 +39,10 @@ def win_vocabulary(
         level_ids.insert(0, where.level.id)
     offered = framework.expectations_at(where.target.level.id)
     return WinVocabulary(where.target.level.id, level_ids, offered, names, framework)
+
+
+def suggestions_for(vocabulary: WinVocabulary, text: str, *, tagged: Sequence[str]) -> list[Suggestion]:
+    """The competencies of the target level a win reads like, offered only while it has none tagged."""
+    if vocabulary.framework is None or tagged:
+        return []
+    return suggest(vocabulary.framework, vocabulary.level_ids, text)

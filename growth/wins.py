@@ -99,7 +99,8 @@ def log_win(
 ) -> LoggedWin:
     """Store a win at once. The same `request_key` (a Slack request, a modal) never stores it twice.
 
-    `logged_by` is a manager logging it for `person`; the caller checks the link is confirmed."""
+    `logged_by` is a manager logging it for `person` (`log_for` checks the link is confirmed). This only
+    stores: `log` and `log_for` also say where the win is shared."""
     details = clean(details)
     assert person.id is not None
     inserted = insert_ignore(

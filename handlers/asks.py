@@ -17,7 +17,6 @@ from blocks.wins import win_answer
 from growth import asks
 from growth.asks import AskInvalid, Door, Draft, Status
 from growth.errors import GrowthError
-from growth.links import manager_of
 from growth.people import local_today
 from growth.vocabulary import win_vocabulary
 from handlers.home import publish_home
@@ -30,22 +29,20 @@ def ask_command(ack: Ack, command: dict[str, Any], client: WebClient, context: B
     services, person = services_of(context), context[PERSON_KEY]
     now = services.clock()
     with services.db.session() as session:
-        manager = manager_of(session, report=person)
-        vocabulary = win_vocabulary(session, person=person, defaults=services.frameworks, now=now)
-    if manager is None:
-        ack(response_type="ephemeral", text=asks.NO_MANAGER)
-        return
+        offered = asks.form(session, person=person, defaults=services.frameworks, now=now)
     ack()
-    competencies = [(competency.id, competency.name) for competency, _ in vocabulary.offered]
-    view = ask_modal(competencies=competencies, manager_name=manager.display_name, today=local_today(person, now))
+    view = ask_modal(
+        competencies=offered.competencies, manager_name=offered.manager.display_name, today=local_today(person, now)
+    )
     client.views_open(trigger_id=command["trigger_id"], view=view.to_dict())
 
 
 def ask_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     services, person = services_of(context), context[PERSON_KEY]
-    now = services.clock()
+    work = services.work()
+    now = work.now  # one moment for the whole change
     try:
-        with services.work() as work:
+        with work:
             brought = asks.bring(
                 work.session,
                 person=person,
@@ -188,11 +185,12 @@ def _show_decision(
 def outcome_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
     services, person = services_of(context), context[PERSON_KEY]
-    now = services.clock()
-    with services.db.session() as session:
+    with services.work() as work:
         logged = asks.log_outcome(
-            session, person=person, ask_id=int(action["value"]), today=local_today(person, now), now=now
+            work.session, person=person, ask_id=int(action["value"]), today=local_today(person, work.now), now=work.now
         )
-        vocabulary = win_vocabulary(session, person=person, defaults=services.frameworks, now=now)
-    text, blocks = win_answer(logged, vocabulary)
-    respond(text=text, blocks=[b.to_dict() for b in blocks], replace_original=True)
+        work.notify(logged.notices)
+        vocabulary = win_vocabulary(work.session, person=person, defaults=services.frameworks, now=work.now)
+    with work.sending():
+        text, blocks = win_answer(logged.logged, vocabulary, note=logged.note)
+        respond(text=text, blocks=[b.to_dict() for b in blocks], replace_original=True)

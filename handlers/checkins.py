@@ -134,14 +134,15 @@ def remind_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: 
 def make_win_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
     services, person = services_of(context), context[PERSON_KEY]
-    now = services.clock()
-    with services.db.session() as session:
-        logged = checkins.make_win(
-            session, person=person, checkin_id=int(action["value"]), defaults=services.frameworks, now=now
+    with services.work() as work:
+        made = checkins.make_win(
+            work.session, person=person, checkin_id=int(action["value"]), defaults=services.frameworks, now=work.now
         )
-        vocabulary = win_vocabulary(session, person=person, defaults=services.frameworks, now=now)
-    text, blocks = win_answer(logged, vocabulary)
-    respond(text=text, blocks=[block.to_dict() for block in blocks], replace_original=True)
+        work.notify(made.notices)
+        vocabulary = win_vocabulary(work.session, person=person, defaults=services.frameworks, now=work.now)
+    with work.sending():
+        text, blocks = win_answer(made.logged, vocabulary, note=made.note)
+        respond(text=text, blocks=[block.to_dict() for block in blocks], replace_original=True)
 
 
 def page_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:

@@ -16,14 +16,15 @@ from growth import links
 from handlers.middleware import PERSON_KEY
 from handlers.parsing import mentioned, parse
 from handlers.people import person_for
-from handlers.services import Services, services_of
+from handlers.services import services_of
 from storage.models import Person
 
 
 def manager_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     services, person = services_of(context), context[PERSON_KEY]
     _, rest = parse(command.get("text"))
-    users, words = mentioned(rest), rest.casefold().split()
+    words = rest.casefold().split()
+    named = [person_for(client, services, asker=person, user_id=user) for user in mentioned(rest)[:2]]
     with services.work() as work:
         if not rest:
             text = link_status(links.manager_of(work.session, report=person))
@@ -31,29 +32,28 @@ def manager_command(ack: Ack, command: dict[str, Any], client: WebClient, contex
             ended = links.end(work.session, report=person, now=work.now)
             work.notify(ended.notices)
             text = outcome_for_report(ended.link)
-        elif len(users) == 1 and "none" not in words:
-            text = _ask(client, services, work, person, users[0])
-        elif len(users) == 2 or (len(users) == 1 and "none" in words):
-            text = _admin(client, services, work, person, users)
+        elif len(named) == 1 and "none" not in words:
+            text = _ask(work, person, named[0])
+        elif len(named) == 2 or (len(named) == 1 and "none" in words):
+            text = _admin(work, person, named)
         else:
             text = USAGE
     with work.sending():  # the answer first, then this change's own messages
         ack(response_type="ephemeral", text=text)
 
 
-def _ask(client: WebClient, services: Services, work: Work, person: Person, user_id: str) -> str:
-    manager = person_for(client, services, asker=person, user_id=user_id)
+def _ask(work: Work, person: Person, manager: Person) -> str:
     asked = links.ask(work.session, report=person, manager=manager, now=work.now)
     work.notify(asked.notices)
     return f"I've asked *{escape(manager.display_name)}* to confirm. I'll tell you in a DM when they answer."
 
 
-def _admin(client: WebClient, services: Services, work: Work, admin: Person, users: list[str]) -> str:
-    report = person_for(client, services, asker=admin, user_id=users[0])
-    if len(users) == 1:
+def _admin(work: Work, admin: Person, named: list[Person]) -> str:
+    report = named[0]
+    if len(named) == 1:
         work.notify(links.admin_remove(work.session, admin=admin, report=report, now=work.now))
         return f"Removed *{escape(report.display_name)}*'s manager link."
-    manager = person_for(client, services, asker=admin, user_id=users[1])
+    manager = named[1]
     changed = links.admin_set(work.session, admin=admin, report=report, manager=manager, now=work.now)
     assert changed is not None
     work.notify(changed.notices)

@@ -13,8 +13,7 @@ from slack_bolt import BoltContext, BoltResponse
 from slack_sdk import WebClient
 
 from delivery.profiles import slack_profile
-from growth.checkins import enrol
-from growth.people import ensure_person
+from growth.arrivals import arrive
 from handlers.services import SERVICES_KEY, Services, services_of
 from storage.events import record_delivery
 
@@ -65,7 +64,8 @@ def skip_repeated_events(
     if first:
         return next()
     logger.info("skipped a repeated delivery team=%s event_id=%s", team_id, body["event_id"])
-    # Decided here, before any listener: acted on once already, so Slack need not try again.
+    # Decided here, before any listener ran. Slack retries nothing answered 200; the header says the
+    # delivery was recognised as a repeat (logs, proxies and tests can see it).
     return BoltResponse(status=200, body="", headers={"X-Slack-No-Retry": "1"})
 
 
@@ -79,7 +79,7 @@ def attach_person(
     services = services_of(context)
     now = services.clock()
     with services.db.session() as session:
-        person = ensure_person(
+        context[PERSON_KEY] = arrive(
             session,
             team_id=team_id,
             user_id=user_id,
@@ -88,7 +88,4 @@ def attach_person(
             now=now,
             fallback_name=str(body.get("user_name") or (body.get("user") or {}).get("name") or ""),
         )
-        if person.profile_refreshed_at == now and not person.deleted:
-            enrol(session, person=person, now=now)  # weekly check-ins, in the time zone Slack just told us
-        context[PERSON_KEY] = person
     return next()

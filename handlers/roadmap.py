@@ -15,7 +15,7 @@ from blocks.ids import ActionId, BlockId
 from blocks.roadmap import objective_modal, roadmap_message
 from growth.errors import GrowthError
 from growth.levels import NoLevelYet
-from growth.roadmap import Status, add, roadmap_view, set_status
+from growth.roadmap import Status, propose, roadmap_view, set_status
 from handlers.middleware import PERSON_KEY
 from handlers.services import Services, services_of
 from storage.models import Person
@@ -65,16 +65,14 @@ def objective_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) ->
     idea = (chosen(BlockId.OBJECTIVE_SUGGESTION, ActionId.OBJECTIVE_SUGGESTION) or {}).get("value")
     try:
         with services.work() as work:
-            current = roadmap_view(work.session, person=person, defaults=services.frameworks, now=work.now)
-            if not title.strip() and idea is not None and str(idea).isdigit() and int(idea) < len(current.suggestions):
-                suggestion = current.suggestions[int(idea)]
-                title, competency = suggestion.activity, suggestion.competency_id
-            added = add(
+            added = propose(
                 work.session,
                 person=person,
                 competency_id=competency,
                 title=title,
+                suggestion=int(idea) if str(idea).isdigit() else None,
                 due_on=date.fromisoformat(due) if due else None,
+                defaults=services.frameworks,
                 now=work.now,
             )
             work.notify(added.notices)

@@ -29,12 +29,12 @@ def open_settings_clicked(ack: Ack, body: dict[str, Any], client: WebClient, con
 
 def _open(client: WebClient, services: Services, person: Person, trigger_id: str) -> None:
     with services.db.session() as session:
-        now = current(session, person=person, now=services.clock())
+        shown = current(session, person=person, now=services.clock())
     view = settings_modal(
         is_admin=person.is_admin,
-        growth_channel=now.growth_channel,
-        settings=now.checkin,
-        plan_line=now.plan_line,
+        growth_channel=shown.growth_channel,
+        settings=shown.checkin,
+        plan_line=shown.plan_line,
         time_zone=person.tz,
     )
     client.views_open(trigger_id=trigger_id, view=view.to_dict())

@@ -18,16 +18,15 @@ from blocks.text import escape, from_slack_markup
 from blocks.wins import WinForm, win_answer, win_modal
 from growth import wins
 from growth.errors import GrowthError
-from growth.links import manages, reports_of
 from growth.people import local_today
-from growth.roadmap import objectives
 from growth.visibility import Visibility
 from growth.vocabulary import win_vocabulary
+from growth.win_form import form_choices
 from growth.wins import Details, LoggedWin
 from handlers.middleware import PERSON_KEY
 from handlers.people import person_for
 from handlers.services import Services, services_of
-from storage.models import Objective, Person
+from storage.models import Person
 
 
 def log_as_win(ack: Ack, shortcut: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -66,9 +65,10 @@ def win_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
     if chosen and chosen != person.slack_user_id and form.win_id is None:
         _log_for_report(ack, client, services, person, form, values, chosen)
         return
-    now = services.clock()
+    work = services.work()
+    now = work.now  # one moment for the whole change
     try:
-        with services.work() as work:
+        with work:
             vocabulary = win_vocabulary(work.session, person=person, defaults=services.frameworks, now=now)
             if form.win_id is not None:
                 existing = wins.own_win(work.session, person=person, win_id=form.win_id)
@@ -106,9 +106,10 @@ def _log_for_report(
     user_id: str,
 ) -> None:
     report = person_for(client, services, asker=manager, user_id=user_id)
-    now = services.clock()
+    work = services.work()
+    now = work.now  # one moment for the whole change
     try:
-        with services.work() as work:
+        with work:
             changed = wins.log_for(
                 work.session,
                 manager=manager,
@@ -141,19 +142,14 @@ def whose_changed(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     """A manager chose whose win it is: offer that person's competencies and objectives (what was typed
-    stays), and only for someone they manage."""
+    stays)."""
     ack()
     services, person = services_of(context), context[PERSON_KEY]
-    chosen = (action.get("selected_option") or {}).get("value") or person.slack_user_id
-    subject = person
-    if chosen != person.slack_user_id:
-        report = person_for(client, services, asker=person, user_id=chosen)
-        with services.db.session() as session:
-            if manages(session, manager=person, report=report):
-                subject = report
+    user_id = (action.get("selected_option") or {}).get("value") or person.slack_user_id
+    chosen = person_for(client, services, asker=person, user_id=user_id) if user_id != person.slack_user_id else None
     view = body["view"]
     form = WinForm.load(view["private_metadata"])
-    updated = _modal(services, person, form, subject=subject).to_dict()
+    updated = _modal(services, person, form, chosen=chosen).to_dict()
     client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
 
 
@@ -165,30 +161,32 @@ def _modal(
     text: str = "",
     evidence_url: str | None = None,
     existing: LoggedWin | None = None,
-    subject: Person | None = None,
+    chosen: Person | None = None,
 ) -> View:
     """The win form; for a manager it asks whose win it is, and offers the competencies of that person."""
-    whom = subject or person
     now = services.clock()
     with services.db.session() as session:
-        vocabulary = win_vocabulary(session, person=whom, defaults=services.frameworks, now=now)
-        reports = reports_of(session, manager=person) if existing is None else []
-        plan = [(o.id, o.title) for o in objectives(session, person=whom, open_only=True) if o.id]
-        if existing is not None and existing.win.objective_id and existing.win.objective_id not in dict(plan):
-            kept = session.get(Objective, existing.win.objective_id)
-            plan += [(kept.id, kept.title)] if kept is not None and kept.id else []
+        choices = form_choices(
+            session,
+            author=person,
+            defaults=services.frameworks,
+            now=now,
+            chosen=chosen,
+            editing=existing.win if existing is not None else None,
+        )
+    reports = choices.reports
     whose = [(person.slack_user_id, "Me"), *((r.slack_user_id, r.display_name or r.slack_user_id) for r in reports)]
     return win_modal(
         form,
-        competencies=vocabulary.offered,
-        level_id=vocabulary.target_level,
-        today=local_today(whom, now),
+        competencies=choices.vocabulary.offered,
+        level_id=choices.vocabulary.target_level,
+        today=local_today(choices.subject, now),
         text=text,
         evidence_url=evidence_url,
         existing=existing,
         whose=whose if reports else (),
-        subject=whom.slack_user_id,
-        objectives=plan,
+        subject=choices.subject.slack_user_id,
+        objectives=[(o.id, o.title) for o in choices.objectives if o.id],
     )
 
 

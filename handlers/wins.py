@@ -4,6 +4,7 @@ The full form (`/win` alone, the "Log as a win" shortcut, Edit) is `handlers.win
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -30,9 +31,10 @@ def win_command(ack: Ack, command: dict[str, Any], client: WebClient, context: B
         form = WinForm(f"modal:{command['trigger_id']}", channel=command.get("channel_id"))
         open_form(client, services, person, form, trigger_id=command["trigger_id"])
         return
-    now = services.clock()
-    with services.work() as work:
-        vocabulary = vocabulary_of(services, work.session, person)
+    work = services.work()
+    now = work.now  # one moment for the whole change
+    with work:
+        vocabulary = vocabulary_of(services, work.session, person, work.now)
         logged = wins.log(
             work.session,
             person=person,
@@ -106,8 +108,8 @@ def see_all_clicked(
     client.views_open(trigger_id=body["trigger_id"], view=whole_text_view(text).to_dict())
 
 
-def vocabulary_of(services: Services, session: Any, person: Person) -> WinVocabulary:
-    return win_vocabulary(session, person=person, defaults=services.frameworks, now=services.clock())
+def vocabulary_of(services: Services, session: Any, person: Person, now: datetime) -> WinVocabulary:
+    return win_vocabulary(session, person=person, defaults=services.frameworks, now=now)
 
 
 def _change(respond: Respond, context: BoltContext, change: Any) -> None:
@@ -115,7 +117,7 @@ def _change(respond: Respond, context: BoltContext, change: Any) -> None:
     change shared."""
     services, person = services_of(context), context[PERSON_KEY]
     with services.work() as work:
-        vocabulary = vocabulary_of(services, work.session, person)
+        vocabulary = vocabulary_of(services, work.session, person, work.now)
         changed: wins.Changed = change(work.session, person, work.now)
         work.notify(changed.notices)
     with work.sending():  # the answer first, then this change's own messages

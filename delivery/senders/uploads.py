@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from delivery.dispatcher import Gone, Upload, UploadMaker
+from delivery.dispatcher import Gone, NothingToSend, Upload, UploadMaker
 from delivery.kinds import ASSESSMENT_CHART, PACKET
 from growth.charts import assessment_chart
+from growth.errors import NotAllowed
 from growth.frameworks.model import Framework
 from growth.levels import NoLevelYet
-from growth.packet import build_packet, to_html, to_markdown
-from growth.people import local_today
-from growth.visibility import MANAGER, OWNER
+from growth.packet import audience, build_packet, to_html, to_markdown
+from growth.people import find_person, local_today
 from storage.db import Database
 from storage.models import Person
 from storage.outbox import Claimed
@@ -32,14 +32,14 @@ def makers(db: Database, frameworks: tuple[Framework, ...], clock: Callable[[], 
             person = session.get(Person, int(row.payload["person_id"]))
             if person is None or person.team_id != row.team_id:
                 raise Gone(f"person {row.payload['person_id']}")
+            viewer = find_person(session, team_id=row.team_id, user_id=str(row.payload.get("to") or "")) or person
+            try:
+                seen = audience(session, viewer=viewer, subject=person)
+            except NotAllowed:
+                raise NothingToSend("the one who asked is no longer allowed to see it") from None
             try:
                 made = build_packet(
-                    session,
-                    person=person,
-                    defaults=frameworks,
-                    now=now,
-                    today=local_today(person, now),
-                    seen=MANAGER if row.payload.get("shared_only") else OWNER,
+                    session, person=person, defaults=frameworks, now=now, today=local_today(person, now), seen=seen
                 )
             except NoLevelYet:
                 raise Gone("no level set any more") from None

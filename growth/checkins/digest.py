@@ -12,8 +12,9 @@ from sqlmodel import Session, select
 
 from growth.asks import open_asks
 from growth.checkins.weeks import DIGEST_HOUR, DIGEST_WEEKDAY, QUIET_WEEKS, Status, monday_of_week, slot, zone_of
+from growth.links import reports_of
 from growth.visibility import MANAGER, entries_seen, wins_seen
-from storage.models import Ask, Checkin, ManagerLink, Person, Win
+from storage.models import Ask, Checkin, Person, Win
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,7 @@ def digest_since(manager: Person, week: str) -> datetime:
 
 def digest(session: Session, *, manager: Person, now: datetime, since: datetime | None = None) -> list[ReportWeek]:
     """What each confirmed report shared since `since` (default: a week ago), in a fixed number of queries."""
-    reports = session.exec(
-        select(Person)
-        .join(ManagerLink, ManagerLink.report_id == Person.id)  # type: ignore[arg-type]
-        .where(
-            ManagerLink.team_id == manager.team_id,
-            ManagerLink.manager_id == manager.id,
-            ManagerLink.status == "confirmed",
-            Person.deleted == False,  # noqa: E712
-        )
-        .order_by(Person.display_name, Person.id)
-    ).all()
+    reports = [report for report in reports_of(session, manager=manager) if not report.deleted]
     ids = [report.id for report in reports]
     if not ids:
         return []

@@ -15,10 +15,9 @@ from growth.checkins.weeks import ANSWER_LIMIT, REPLY_LIMIT, Status, local_today
 from growth.errors import GrowthError
 from growth.frameworks.model import Framework
 from growth.notices import CheckinReminderDue, Notice
-from growth.suggest import suggest
 from growth.visibility import Visibility
-from growth.vocabulary import win_vocabulary
-from growth.wins import TEXT_LIMIT, Details, LoggedWin, log_win
+from growth.vocabulary import suggestions_for, win_vocabulary
+from growth.wins import TEXT_LIMIT, Changed, Details, log
 from storage.models import Checkin, Objective, Person
 
 
@@ -164,7 +163,7 @@ def _settled(row: Checkin) -> str:
 
 def make_win(
     session: Session, *, person: Person, checkin_id: int, defaults: tuple[Framework, ...], now: datetime
-) -> LoggedWin:
+) -> Changed:
     """One click: the answer to "where I operated at the next level" becomes a win, tagged with the
     competencies it reads like, linked to the entry's objective. Clicking again finds the same win."""
     row = own_checkin(session, person=person, checkin_id=checkin_id)
@@ -173,7 +172,7 @@ def make_win(
     vocabulary = win_vocabulary(session, person=person, defaults=defaults, now=now)
     tags = []
     if vocabulary.framework is not None:
-        tags = [s.competency.id for s in suggest(vocabulary.framework, vocabulary.level_ids, row.operated)]
+        tags = [s.competency.id for s in suggestions_for(vocabulary, row.operated, tagged=())]
     objective = row.objective_id if row.objective_id and session.get(Objective, row.objective_id) else None
     today = local_today(person, now)
     details = Details(
@@ -183,7 +182,7 @@ def make_win(
         competencies=tags,
         objective_id=objective,
     )
-    logged = log_win(
+    changed = log(
         session,
         person=person,
         details=details,
@@ -192,6 +191,6 @@ def make_win(
         today=today,
         now=now,
     )
-    row.win_id, row.updated_at = logged.win.id, now
+    row.win_id, row.updated_at = changed.logged.win.id, now
     session.add(row)
-    return logged
+    return changed

@@ -21,6 +21,7 @@ from growth.checkins.weeks import (
     zone_of,
 )
 from growth.notices import CheckinDue, DigestDue
+from growth.relationships import Status as Link
 from storage.db import insert_many_ignore
 from storage.models import Checkin, CheckinPlan, ManagerLink, Person
 
@@ -100,7 +101,7 @@ def due_digests(session: Session, *, now: datetime) -> list[DigestDue]:
         select(Person)
         .where(
             Person.id.in_(  # type: ignore[union-attr]
-                select(ManagerLink.manager_id).where(ManagerLink.status == "confirmed")
+                select(ManagerLink.manager_id).where(ManagerLink.status == Link.CONFIRMED.value)
             ),
             Person.deleted == False,  # noqa: E712
         )

@@ -8,17 +8,22 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from bot.slack_client import SlackClients
+from delivery.dispatcher import Dispatcher
 from delivery.kinds import ASK_REMINDER, CHECKIN, PACKET
 from delivery.outbound import Outbound
+from delivery.senders import uploads
 from growth import asks, links
 from growth.asks import Draft, Parties
 from growth.frameworks.shipped import shipped
 from growth.notices import AskBrought, AskReminderDue, CheckinReminderDue, Notice, PacketRequested, WinWithdrawn
 from growth.people import Profile, ensure_person
 from growth.visibility import MANAGER, OWNER
+from slacksim import FakeSlack
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage, Person
+from tests.factories import maya_aiming_for_ic4
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 OUTBOUND = Outbound(shipped())
@@ -84,15 +89,36 @@ def test_an_asks_reminder_waits_until_it_is_due_and_its_text_is_composed_when_se
     assert reminder.key in [c.key for c in outbox.claim_due(db, now=remind, limit=10)]
 
 
-def test_a_packet_for_a_manager_is_marked_shared_only_and_goes_to_the_manager(db: Database) -> None:
-    maya, dev = _person(db, "U0MAYA"), _person(db, "U0DEV")
+def test_a_packet_goes_to_whoever_asked_and_what_it_shows_is_decided_when_it_is_made(
+    db: Database, slack: FakeSlack
+) -> None:
+    admin, dev = _person(db, "U0ADMIN", enterprise_id=None), _person(db, "U0DEV")
+    maya = maya_aiming_for_ic4(db)
+    with db.session() as session:
+        admin.is_admin = True
+        links.admin_set(session, admin=admin, report=maya, manager=dev, now=NOW)
     _queue(db, PacketRequested(maya, dev, MANAGER, "trigger-1"), PacketRequested(maya, maya, OWNER, "trigger-2"))
     payloads = [(row.method, json.loads(row.payload)) for row in _rows(db)]
-    assert [(method, p["to"], p["format"], p["shared_only"]) for method, p in payloads] == [
-        (PACKET, "U0DEV", "md", True),
-        (PACKET, "U0DEV", "html", True),
-        (PACKET, "U0MAYA", "md", False),
-        (PACKET, "U0MAYA", "html", False),
+    assert [(method, p["to"], p["format"]) for method, p in payloads] == [
+        (PACKET, "U0DEV", "md"),
+        (PACKET, "U0DEV", "html"),
+        (PACKET, "U0MAYA", "md"),
+        (PACKET, "U0MAYA", "html"),
+    ]
+    with db.session() as session:
+        links.end(session, report=maya, now=NOW)  # before the files were made
+    clients = SlackClients(slack.api_url)
+    dispatcher = Dispatcher(
+        db,
+        lambda team, enterprise: clients.for_outbox("xoxb-test"),
+        clock=lambda: NOW,
+        uploads=uploads.makers(db, shipped(), lambda: NOW),
+    )
+    report = dispatcher.drain()
+    assert (report.sent, report.unneeded) == (2, 2), "Maya's own packet goes; Dev is no longer her manager"
+    assert [call.args["filename"].startswith("packet-IC4") for call in slack.calls("files.getUploadURLExternal")] == [
+        True,
+        True,
     ]
 
 

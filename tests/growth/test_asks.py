@@ -158,8 +158,8 @@ def test_only_the_asker_logs_an_approved_outcome_as_a_walk_away_win(db: Database
     with db.session() as session, pytest.raises(NotAllowed):
         asks.log_outcome(session, person=dev, ask_id=ask_id, today=TODAY, now=NOW)
     with db.session() as session:
-        logged = asks.log_outcome(session, person=maya, ask_id=ask_id, today=TODAY, now=NOW)
-        again = asks.log_outcome(session, person=maya, ask_id=ask_id, today=TODAY, now=NOW)
+        logged = asks.log_outcome(session, person=maya, ask_id=ask_id, today=TODAY, now=NOW).logged
+        again = asks.log_outcome(session, person=maya, ask_id=ask_id, today=TODAY, now=NOW).logged
     assert logged.created and not again.created
     assert (logged.win.source, logged.win.visibility, logged.competencies) == ("wawaw", "shared", ("delivery",))
     with db.session() as session:

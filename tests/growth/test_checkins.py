@@ -194,8 +194,9 @@ def test_an_entry_is_written_edited_and_can_become_a_tagged_win(db: Database) ->
             now=MONDAY,
         )
     with db.session() as session:
-        logged = checkins.make_win(session, person=maya, checkin_id=first.checkin.id, defaults=shipped(), now=MONDAY)
+        made = checkins.make_win(session, person=maya, checkin_id=first.checkin.id, defaults=shipped(), now=MONDAY)
         twice = checkins.make_win(session, person=maya, checkin_id=first.checkin.id, defaults=shipped(), now=MONDAY)
+    logged, twice = made.logged, twice.logged
     assert logged.created and not twice.created and twice.win.id == logged.win.id
     assert logged.win.source == "checkin" and logged.win.visibility == "shared"
     assert logged.competencies, "tagged with the competencies it reads like"

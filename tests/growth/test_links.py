@@ -60,7 +60,7 @@ def test_a_new_confirmed_manager_replaces_the_old_and_a_report_can_end_it(db: Da
         assert reports_of(session, manager=dev) == []
         ended = end(session, report=maya, now=NOW)
         assert ended.link.status is Status.ENDED
-        assert ended.notices == [Ended(ended.link, by=maya)], "the manager is told"
+        assert ended.notices == [Ended(ended.link, told=sam)], "the manager is told"
         assert manager_of(session, report=maya) is None
         with pytest.raises(GrowthError, match="no confirmed manager"):
             end(session, report=maya, now=NOW)

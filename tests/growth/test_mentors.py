@@ -53,7 +53,7 @@ def test_either_side_ends_it_and_no_one_else(db: Database) -> None:
         again = mentors.end(session, who=maya, link_id=asked.link.id, now=NOW)
     assert ended.changed and not again.changed and ended.mentorship.link.status == Status.ENDED
     assert ended.notices == [
-        Ended(ended.mentorship, by=ada),
+        Ended(ended.mentorship, told=maya),
         RoomArchived(maya, asked.id, "G0ROOM"),
     ], "Maya is told, and the room is archived"
     assert again.notices == []

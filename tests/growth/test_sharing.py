@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from growth import checkins, links, mentors, roadmap, sharing, wins
+from growth import asks, checkins, links, mentors, roadmap, sharing, wins
 from growth.notices import EntryShared, RoomPost, WinLoggedFor, WinPublished, WinWithdrawn
 from growth.visibility import Sees, Visibility
 from growth.wins import Details
@@ -114,3 +114,19 @@ def test_roadmap_changes_go_to_the_rooms_that_see_the_roadmap_each_as_its_own_po
         )
     assert added.notices == [RoomPost(maya, link, "G0ROOM", added.objective)]
     assert moved.notices == [RoomPost(maya, link, "G0ROOM", moved.objective, f"done:{int(NOW.timestamp())}")]
+
+
+def test_a_walked_away_win_and_a_check_in_made_win_are_shared_like_any_other(db: Database) -> None:
+    maya, link = _with_a_mentor_room(db, {Sees.WINS})
+    admin, dev = person(db, "U0ADMIN", admin=True), person(db, "U0DEV")
+    with db.session() as session:
+        links.admin_set(session, admin=admin, report=maya, manager=dev, now=NOW)
+        ask, _, _ = asks.create(
+            session, person=maya, draft=asks.Draft("Decide", "Try it"), request_key="a", today=NOW.date(), now=NOW
+        )
+        asks.decide(session, ask_id=ask.id, manager=dev, verdict=asks.Status.APPROVED, note="", now=NOW)
+        outcome = asks.log_outcome(session, person=maya, ask_id=ask.id, today=NOW.date(), now=NOW)
+        entry = checkins.write_entry(session, person=maya, answers=checkins.Answers(operated="Led it"), now=NOW)
+        made = checkins.make_win(session, person=maya, checkin_id=entry.checkin.id, defaults=(), now=NOW)
+    assert RoomPost(maya, link, "G0ROOM", outcome.logged) in outcome.notices, "shared with the manager: the room too"
+    assert RoomPost(maya, link, "G0ROOM", made.logged) in made.notices

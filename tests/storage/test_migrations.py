@@ -1,8 +1,10 @@
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from storage import migrate
@@ -45,3 +47,36 @@ def test_the_models_and_the_migrations_agree(db: Database) -> None:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_object": include_object, "compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_people_and_queued_rows_of_a_grid_workspace_get_the_orgs_id_on_upgrade(tmp_path: Path) -> None:
+    db = Database.from_url(f"sqlite:///{tmp_path / 'grid.db'}")
+    config = migrate._config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0011")
+        connection.execute(
+            text("INSERT INTO workspaces (team_id, enterprise_id, created_at, updated_at) VALUES ('T1', 'E1', :t, :t)"),
+            {"t": "2026-11-01 00:00:00"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO people (team_id, slack_user_id, display_name, is_admin, deleted, created_at, updated_at)"
+                " VALUES ('T1', 'U0DEV', 'Dev', false, false, :t, :t)"
+            ),
+            {"t": "2026-11-01 00:00:00"},
+        )
+        for key, sent in (("due", None), ("sent", "2026-11-01 00:00:00")):
+            connection.execute(
+                text(
+                    "INSERT INTO outbox (team_id, key, method, payload, due_at, next_attempt_at, attempts, in_doubt,"
+                    " created_at, sent_at) VALUES ('T1', :k, 'chat.postMessage', '{}', :t, :t, 0, false, :t, :s)"
+                ),
+                {"k": key, "t": "2026-11-01 00:00:00", "s": sent},
+            )
+    migrate.upgrade(db)
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT enterprise_id FROM people")).scalar_one() == "E1"
+        rows = dict(connection.execute(text("SELECT key, enterprise_id FROM outbox")).all())
+    assert rows == {"due": "E1", "sent": None}, "only what is still to be sent"
+    db.dispose()
