@@ -24,6 +24,7 @@ from slack_sdk.models.views import View
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.text import SECTION_TEXT_LIMIT, escape, escape_within, one_line
 from growth.checkins import ANSWER_LIMIT, Delivery, Nudge, ReportWeek, Streak, monday_of_week
+from growth.feedback import Waiting
 from storage.models import Checkin, Objective
 
 PROMPTS = (
@@ -59,7 +60,7 @@ def checkin_message(delivery: Delivery) -> tuple[str, list[Block]]:
     again = "A reminder, as you asked. " if delivery.reminder else ""
     if delivery.nudge is Nudge.LIGHT:
         wins = f"{delivery.wins_this_week} win{'s' if delivery.wins_this_week != 1 else ''}"
-        text = f"{again}You logged {wins} this {week_label(row.week)}. Anything to add to your growth thread?"
+        text = f"{again}You logged {wins} in {week_label(row.week)}. Anything to add to your growth thread?"
         return text, [SectionBlock(text=MarkdownTextObject(text=text)), _buttons(row.id)]
     prompts = "\n".join(f"• *{label}*" for _, label, _ in PROMPTS)
     text = (
@@ -220,8 +221,9 @@ def shared_entry(row: Checkin) -> str:
     return f"*{week_label(row.week).capitalize()}*\n{entry_lines(row)}"
 
 
-def digest_message(reports: Sequence[ReportWeek]) -> tuple[str, list[Block]]:
-    """One DM a week for a manager: for each report, only what they chose to share."""
+def digest_message(reports: Sequence[ReportWeek], feedback: Sequence[Waiting] = ()) -> tuple[str, list[Block]]:
+    """One DM a week for a manager: for each report, only what they chose to share; and the feedback they
+    were asked for and have not given yet."""
     text = f"Your weekly Trellis digest: {len(reports)} report{'s' if len(reports) != 1 else ''}."
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{text}*"))]
     quiet = [r for r in reports if r.quiet_weeks]
@@ -242,6 +244,21 @@ def digest_message(reports: Sequence[ReportWeek]) -> tuple[str, list[Block]]:
     if quiet:
         names = ", ".join(f"{escape(one_line(r.person.display_name, 40))} ({r.quiet_weeks} weeks)" for r in quiet)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Gone quiet: {names}. Worth a word?")]))
+    if feedback:
+        owed = "\n".join(
+            f"• {escape(one_line(w.person.display_name, 60) or 'Someone')} asks for your feedback"
+            for w in feedback[:10]
+        )
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*Feedback waiting for your answer*\n{owed}")))
+        buttons = [
+            ButtonElement(
+                text=f"Give {one_line(w.person.display_name, 30) or 'them'} feedback",
+                action_id=ActionId.FEEDBACK_GIVE,
+                value=str(w.request.id),
+            )
+            for w in feedback[:5]
+        ]
+        blocks.append(ActionsBlock(elements=buttons))
     return text, blocks
 
 

@@ -24,6 +24,7 @@ AVAILABLE: Sequence[CommandHelp] = (
     CommandHelp("/trellis manager @name", "ask the person you report to to confirm it"),
     CommandHelp("/trellis ask", "bring your manager a decision with your recommendation: walk away with a win"),
     CommandHelp("/trellis mentor [@name]", "ask someone to mentor you; choose what they see; open a mentorship room"),
+    CommandHelp("/trellis feedback [@report]", "ask for feedback against your next level, named or anonymous"),
     CommandHelp("/trellis team", "your reports: level, target, last check-in, wins this month, open asks"),
     CommandHelp("/trellis 1on1 [@report]", "prepare a 1:1 from evidence: since the last one, and what to ask"),
     CommandHelp("/trellis roadmap", "objectives that close your largest gaps, with dates and status"),

@@ -15,6 +15,7 @@ from slack_sdk.models.views import View
 
 from blocks.career import home_section
 from blocks.checkins import home_section as thread_section
+from blocks.feedback import home_section as feedback_section
 from blocks.flags import flags_section
 from blocks.help import INTRO, CommandHelp, command_lines
 from blocks.ids import BlockId
@@ -44,6 +45,8 @@ def home_view(person: Person, commands: Sequence[CommandHelp], home: Home) -> Vi
             *home_wins_section(summary),
             DividerBlock(),
             *thread_section(thread.plan_line, thread.streak, thread.latest),
+            DividerBlock(),
+            *feedback_section(home.feedback.open, home.feedback.waiting, home.feedback.last, person),
             DividerBlock(),
             *flags_section(summary.flags),
             SectionBlock(block_id=BlockId.HOME_COMMANDS, text=MarkdownTextObject(text=start)),

@@ -25,6 +25,11 @@ class CallbackId(StrEnum):
     ASK = "ask"
     ASK_TALK = "ask_talk"
     ASK_DECLINE = "ask_decline"
+    FEEDBACK_ASK = "feedback_ask"
+    FEEDBACK_ASKED = "feedback_asked"
+    FEEDBACK_ANSWER = "feedback_answer"
+    FEEDBACK_MORE = "feedback_more"
+    FEEDBACK_RESULTS = "feedback_results"
 
 
 class ActionId(StrEnum):
@@ -67,6 +72,15 @@ class ActionId(StrEnum):
     ASK_TALK = "ask_talk"
     ASK_DECLINE = "ask_decline"
     ASK_OUTCOME = "ask_outcome"
+    FEEDBACK_OPEN = "feedback_open"  # the asking form (value: whose; empty for one's own)
+    FEEDBACK_GIVE = "feedback_give"
+    FEEDBACK_DECLINE = "feedback_decline"
+    FEEDBACK_CLOSE = "feedback_close"
+    FEEDBACK_EXTEND = "feedback_extend"
+    FEEDBACK_ADD = "feedback_add"
+    FEEDBACK_SHARE = "feedback_share"
+    FEEDBACK_SEE = "feedback_see"
+    FEEDBACK_FIELD = "fb"  # every input of the feedback forms; the block id says which
     ASK_FIELD = "ask"  # every input of the ask and note modals; the block id says which
     CHECKIN_FIELD = "answer"  # every input of the entry and settings modals; the block id says which
     WIN_FIELD = "value"  # the action id of every input in the win modal; its block id says which field
@@ -116,6 +130,17 @@ class BlockId(StrEnum):
     ASK_NEEDED_BY = "needed_by"
     ASK_COMPETENCY = "competency"
     ASK_NOTE = "note"
+    HOME_FEEDBACK = "home_feedback"
+    FEEDBACK_SUGGESTED = "suggested"  # the names growth.feedback.FeedbackInvalid reports, or their inputs
+    FEEDBACK_PEOPLE = "people"
+    FEEDBACK_COMPETENCIES = "competencies"
+    FEEDBACK_MODE = "mode"
+    FEEDBACK_DUE = "due"
+    FEEDBACK_NOTE = "fb_note"
+    FEEDBACK_GAP = "gap"
+    FEEDBACK_NEXT = "next"
 
 
 GAP_BLOCK_PREFIX = "gap:"  # + the competency's position at the target level
+RATING_BLOCK_PREFIX = "rating:"  # + a competency id: the choice in the feedback form
+EXAMPLE_BLOCK_PREFIX = "example:"  # + a competency id: the example given with it

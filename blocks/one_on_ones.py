@@ -11,6 +11,7 @@ from blocks.checkins import entry_lines, week_label
 from blocks.ids import ActionId
 from blocks.text import SECTION_TEXT_LIMIT, escape, escape_within, one_line
 from growth.asks import Status as AskStatus
+from growth.feedback import Summary
 from growth.one_on_ones import Prep
 
 LISTED = 8
@@ -27,6 +28,17 @@ def _section(title: str, lines: list[str], empty: str) -> SectionBlock:
     if len(text) > SECTION_TEXT_LIMIT:
         text = text[: text.rfind("\n", 0, SECTION_TEXT_LIMIT - 2)] + "\n…"
     return SectionBlock(text=MarkdownTextObject(text=text))
+
+
+def _round_line(made: Summary) -> str:
+    closed = f"{made.round.closed_at:%-d %b}"
+    line = f"• Against {escape(made.level.id)}, closed {closed}: {made.answered} of {made.asked} answered"
+    largest = made.largest
+    if largest is not None:
+        line += f"; the largest gap named: {escape(largest.name)}"
+    elif not made.released:
+        line += " (too few to show anonymously)"
+    return line
 
 
 def prep_message(prep: Prep, *, for_manager: bool) -> tuple[str, list[Block]]:
@@ -51,6 +63,9 @@ def prep_message(prep: Prep, *, for_manager: bool) -> tuple[str, list[Block]]:
         _section("Asks and their outcomes", asks, "no asks"),
         _section("Largest gaps", gaps, "no self-assessment yet (`/trellis gaps`)"),
         _section("Roadmap due", due, "nothing due in the next three weeks"),
+        _section(
+            "Feedback received", [_round_line(made) for made in prep.feedback[:LISTED]], "no round closed since then"
+        ),
         _section("Questions to start with", questions, "none"),
         ActionsBlock(
             elements=[

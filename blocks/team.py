@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import Block, ButtonElement, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
 from blocks.asks import decision_buttons
 from blocks.checkins import week_label
-from blocks.ids import BlockId
+from blocks.ids import ActionId, BlockId
 from blocks.text import escape, escape_within, one_line
 from growth.team import Member, Team
 
@@ -37,7 +37,13 @@ def team_message(team: Team) -> tuple[str, list[Block]]:
         return text, [SectionBlock(text=MarkdownTextObject(text=text))]
     text = f"Your team: {len(team.members)} report{'s' if len(team.members) != 1 else ''}."
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{text}*"))]
-    blocks += [SectionBlock(text=MarkdownTextObject(text=_line(m))) for m in team.members[:MAX_LISTED]]
+    blocks += [
+        SectionBlock(
+            text=MarkdownTextObject(text=_line(m)),
+            accessory=ButtonElement(text="Ask for feedback", action_id=ActionId.FEEDBACK_OPEN, value=str(m.person.id)),
+        )
+        for m in team.members[:MAX_LISTED]
+    ]
     if len(team.members) > MAX_LISTED:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"… and {len(team.members) - MAX_LISTED} more.")]))
     return text, blocks

@@ -19,7 +19,7 @@ from bot.settings import WHERE, Settings, SettingsError
 from bot.slack_client import SlackClients
 from delivery.dispatcher import ClientForTeam, Dispatcher
 from delivery.outbound import Outbound
-from delivery.senders import asks, checkins, uploads
+from delivery.senders import asks, checkins, feedback, uploads
 from growth.frameworks.loader import FrameworkInvalid
 from growth.frameworks.model import Framework
 from growth.frameworks.shipped import defaults
@@ -63,8 +63,8 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         db,
         _outbox_clients(clients, token_for_team),
         clock=clock,
-        uploads=uploads.makers(db, frameworks, clock),
-        senders={**checkins.senders(db, clock), **asks.senders(db, frameworks, clock)},
+        uploads={**uploads.makers(db, frameworks, clock), **feedback.makers(db)},
+        senders={**checkins.senders(db, clock), **asks.senders(db, frameworks, clock), **feedback.senders(db)},
     )
     app = App(
         signing_secret=settings.slack_signing_secret or "",
@@ -82,6 +82,7 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         clock=clock,
         frameworks=frameworks,
         ask_follow_up=timedelta(days=settings.ask_follow_up_days),
+        anonymity_min=settings.anonymity_min,
     )
     routes.register(app, services)
     return Bot(settings=settings, db=db, clients=clients, dispatcher=dispatcher, outbound=outbound, app=app)

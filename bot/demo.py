@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -24,16 +24,16 @@ from sqlmodel import select
 from bot.app import build_bot
 from bot.http import EVENTS_PATH, TrellisWSGI
 from bot.settings import Mode, Settings
-from delivery.dispatcher import Dispatcher
-from delivery.senders.checkins import senders
 from growth.checkins import plan_of
-from schedules.checkins import queue_checkins
+from schedules.jobs import JOBS
+from schedules.scheduler import run_job
 from slacksim import FakeSlack, SlackSender
 from storage import migrate
 from storage.db import Database
-from storage.models import Person
+from storage.models import FeedbackRound, Person
 
 SIGNING_SECRET = "demo-signing-secret"
+PEERS = {"U0SAM": "Sam", "U0PRIYA": "Priya", "U0RAY": "Ray"}
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -99,6 +99,19 @@ def _after(fake: Any, method: str, step: Any) -> dict[str, Any]:
     return next((v for v in views if v["id"] == view_id), views[-1])
 
 
+class DemoClock:
+    """The bot's clock in the demo: real time, moved forward when the story skips to Friday or next week."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def move_to(self, moment: datetime) -> None:
+        self.offset = moment - datetime.now(UTC)
+
+
 class Transcript:
     def __init__(self, out: Any = None) -> None:
         self.out = out or sys.stdout
@@ -129,15 +142,18 @@ def run_demo(out: Any = None) -> int:
         )
         db = Database.from_url(settings.database_url)
         migrate.upgrade(db)
-        bot = build_bot(settings, db=db)
+        clock = DemoClock()
+        bot = build_bot(settings, db=db, clock=clock)
         team = fake.team_id
         fake.add_user(team, "U0MAYA", name="Maya", real_name="Maya Lin", tz="Europe/Paris", tz_offset=3600)
         fake.add_user(team, "U0DEV", name="Dev", real_name="Dev Patel", tz="America/New_York", tz_offset=-18000)
+        for user, name in PEERS.items():
+            fake.add_user(team, user, name=name, real_name=f"{name} (Payments)", tz="Europe/London")
         try:
             with serving(TrellisWSGI(bot)) as base:
                 slack = SlackSender(base + EVENTS_PATH, SIGNING_SECRET, fake)
                 _story(story, slack, fake)
-                _week(story, slack, fake, bot)
+                _week(story, slack, fake, bot, clock)
         finally:
             bot.close()
     return 0
@@ -224,12 +240,12 @@ def _story(story: Transcript, slack: Any, fake: Any) -> None:
     story.shown("Trellis", [f"published Dev's home {len(fake.calls('views.publish')) - before} time(s): acted once"])
 
 
-def _dm(fake: Any, user: str, before: int) -> dict[str, Any]:
-    """The first DM to `user` after the first `before` chat.postMessage calls (waits for it)."""
+def _dm(fake: Any, user: str, before: int, containing: str = "") -> dict[str, Any]:
+    """The first DM to `user` (containing `containing`) after the first `before` chat.postMessage calls."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         for call in fake.calls("chat.postMessage")[before:]:
-            if call.args.get("channel") in (user, "D" + user[1:]):
+            if call.args.get("channel") in (user, "D" + user[1:]) and containing in call.args.get("text", ""):
                 return call.args
         time.sleep(0.02)
     raise RuntimeError(f"no DM to {user}")
@@ -246,8 +262,9 @@ def _press(slack: Any, user: str, message: dict[str, Any], action_id: str) -> No
     slack.block_action(user_id=user, action={**element, "block_id": block_id})
 
 
-def _week(story: Transcript, slack: Any, fake: Any, bot: Any) -> None:
-    """Wednesday to Friday: a manager link, an ask walked away with, and the weekly check-in."""
+def _week(story: Transcript, slack: Any, fake: Any, bot: Any, clock: DemoClock) -> None:
+    """Wednesday to the next week: a manager link, an ask walked away with, feedback asked, the weekly
+    check-in, and the feedback round's close."""
     story.scene("Wednesday: Maya asks Dev to confirm he is her manager")
     story.said("Maya", "/trellis manager @Dev")
     before = len(fake.calls("chat.postMessage"))
@@ -276,18 +293,16 @@ def _week(story: Transcript, slack: Any, fake: Any, bot: Any) -> None:
     _press(slack, "U0DEV", ask, "ask_approve")
     story.shown("Trellis (DM to Maya)", [html.unescape(_dm(fake, "U0MAYA", before)["text"])])
 
+    _feedback_asked(story, slack, fake)
+
     story.scene("Friday, 15:00 in Paris: the weekly check-in")
     with bot.db.session() as session:
         maya = session.exec(select(Person).where(Person.slack_user_id == "U0MAYA")).one()
         friday = plan_of(session, maya).next_at
-    offset = friday - datetime.now(UTC)
-
-    def clock() -> datetime:
-        return datetime.now(UTC) + offset
-
+    clock.move_to(friday)
     before = len(fake.calls("chat.postMessage"))
-    queue_checkins(bot.db, bot.outbound, friday)
-    Dispatcher(bot.db, bot.dispatcher.client_for_team, clock=clock, senders=senders(bot.db, clock)).drain()
+    run_job(JOBS["checkins"], bot.db, bot.dispatcher, bot.outbound, clock())
+    bot.dispatcher.drain()
     checkin = _dm(fake, "U0MAYA", before)
     story.shown("Trellis (DM to Maya)", render(checkin["blocks"]))
     story.said("Maya", "replies in the thread: “Learned that a small, reversible change gets a yes fast.”")
@@ -305,3 +320,70 @@ def _week(story: Transcript, slack: Any, fake: Any, bot: Any) -> None:
         }
     )
     story.shown("Trellis (in the thread)", [_dm(fake, "U0MAYA", before)["text"]])
+
+    _feedback_closed(story, fake, bot, clock)
+
+
+def _feedback_asked(story: Transcript, slack: Any, fake: Any) -> None:
+    """Thursday: Maya asks Dev and three peers, anonymously; each answers from their DM."""
+    story.scene("Thursday: feedback against IC4, anonymous")
+    story.said("Maya", "/trellis feedback")
+    form = _after(fake, "views.open", lambda: slack.command("/trellis", "feedback", user_id="U0MAYA"))
+    asked = [line for line in render(form["blocks"]) if line.startswith(("(Ask for", "[What", "(Anonymous"))]
+    story.shown("Trellis (modal)", asked)
+    story.said("Maya", "ticks Dev, adds Sam, Priya and Ray, keeps it anonymous and due in a week")
+    values: dict[str, Any] = {
+        "suggested": {"fb": {"type": "checkboxes", "selected_options": [{"value": "U0DEV"}]}},
+        "people": {"fb": {"type": "multi_users_select", "selected_users": list(PEERS)}},
+    }
+    for block in form["blocks"]:
+        element = block.get("element") or {}
+        if block.get("block_id") == "competencies":
+            values["competencies"] = {"fb": {"type": element["type"], "selected_options": element["initial_options"]}}
+        if block.get("block_id") == "mode":
+            values["mode"] = {"fb": {"type": element["type"], "selected_option": element["initial_option"]}}
+    before = len(fake.calls("chat.postMessage"))
+    shown = slack.view_submission(user_id="U0MAYA", view=form, values=values).json()["view"]
+    story.shown("Trellis (modal)", render(shown["blocks"]))
+    request = _dm(fake, "U0SAM", before)
+    story.shown("Trellis (DM to Sam)", render(request["blocks"]))
+    said = {
+        "U0SAM": ("sometimes", "Ran the incident review for three teams", "Own one cross-team RFC this quarter"),
+        "U0PRIYA": (
+            "sometimes",
+            "Brought Payments and Ledger to one plan",
+            "Write the direction doc, not just the fix",
+        ),
+        "U0RAY": ("not_yet", "Decisions still go through Dev", "Lead the next planning session"),
+        "U0DEV": ("sometimes", "Strong in the room; the written direction is missing", "Draft the Q1 tech plan"),
+    }
+    for user, (choice, example, step) in said.items():
+        message = _dm(fake, user, before)
+        give = next(e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"])
+        answer = _after(fake, "views.open", lambda g=give, u=user: slack.block_action(user_id=u, action=g))
+        values = {}
+        for block in answer["blocks"]:
+            if block.get("block_id", "").startswith("rating:"):
+                values[block["block_id"]] = {"fb": _chosen(choice, "radio_buttons")}
+            elif block.get("block_id", "") == "example:technical-direction":  # one example: the rest, a choice
+                values[block["block_id"]] = {"fb": {"type": "plain_text_input", "value": example}}
+        values["next"] = {"fb": {"type": "plain_text_input", "value": step}}
+        thanks = slack.view_submission(user_id=user, view=answer, values=values).json()["view"]
+        if user == "U0SAM":
+            story.said("Sam", "taps “Give feedback” and answers each competency, with an example")
+            story.shown("Trellis (modal)", render(thanks["blocks"]))
+    story.said("Priya, Ray and Dev", "answer too; Maya hears nothing until the round closes")
+
+
+def _feedback_closed(story: Transcript, fake: Any, bot: Any, clock: DemoClock) -> None:
+    story.scene("A week later: the round closes and the answers arrive together")
+    with bot.db.session() as session:
+        due = session.exec(select(FeedbackRound.due_at)).one()
+    clock.move_to(due + timedelta(minutes=1))
+    before = len(fake.calls("chat.postMessage"))
+    run_job(JOBS["feedback"], bot.db, bot.dispatcher, bot.outbound, clock())
+    bot.dispatcher.drain()
+    results = _dm(fake, "U0MAYA", before, "Your feedback against")
+    story.shown("Trellis (DM to Maya)", render(results["blocks"]))
+    upload = fake.wait_for("files.getUploadURLExternal")[-1]
+    story.shown("Trellis (DM to Maya)", [f"📎 {upload.args['filename']}: the answers beside her self-assessment"])

@@ -65,6 +65,7 @@ class Settings:
     framework: str
     port: int
     ask_follow_up_days: int = 7
+    anonymity_min: int = 3
 
     @property
     def oauth_enabled(self) -> bool:
@@ -92,6 +93,7 @@ class Settings:
             framework=get("TRELLIS_FRAMEWORK") or DEFAULT_FRAMEWORK,
             port=_port(get("PORT")),
             ask_follow_up_days=_days(get("TRELLIS_ASK_FOLLOW_UP_DAYS")),
+            anonymity_min=_anonymity_min(get("TRELLIS_ANONYMITY_MIN")),
         )
         settings._require(mode)
         return settings
@@ -168,6 +170,19 @@ def _days(value: str | None) -> int:
         return 7
     if not value.isdigit() or not 1 <= int(value) <= 90:
         raise SettingsError("TRELLIS_ASK_FOLLOW_UP_DAYS", f"must be a number of days from 1 to 90, not {value!r}")
+    return int(value)
+
+
+def _anonymity_min(value: str | None) -> int:
+    """At least 3: with fewer anonymous answers, people can tell who said what."""
+    if value is None:
+        return 3
+    if not value.isdigit() or not 3 <= int(value) <= 20:
+        raise SettingsError(
+            "TRELLIS_ANONYMITY_MIN",
+            f"must be a whole number from 3 to 20, not {value!r}: with fewer than 3 anonymous answers, "
+            "people can tell who said what",
+        )
     return int(value)
 
 

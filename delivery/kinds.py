@@ -10,3 +10,6 @@ ASK_REMINDER = "trellis.askReminder"  # payload: {"ask_id": int}
 ASK_FOLLOW_UP = "trellis.askFollowUp"  # payload: {"ask_id": int}
 ASSESSMENT_CHART = "trellis.assessmentChart"  # payload: {"assessment_id": int}
 PACKET = "trellis.packet"  # payload: {"person_id": int, "format": "md" | "html", "to": the asker's user id}
+FEEDBACK_REMINDER = "trellis.feedbackReminder"  # payload: {"request_id": int, "which": "soon" | "today"}
+FEEDBACK_RESULTS = "trellis.feedbackResults"  # payload: {"round_id": int, "to": user id}
+FEEDBACK_CHART = "trellis.feedbackChart"  # payload: {"round_id": int, "to": user id}

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from blocks.asks import ask_for_manager, decided_for_person
 from blocks.career import result_message
 from blocks.checkins import shared_entry
+from blocks.feedback import asked_message, started_for_you
 from blocks.links import outcome_for_manager, outcome_for_report
 from blocks.links import request_message as link_request
 from blocks.mentors import outcome_for_mentor, outcome_for_person
@@ -29,7 +30,18 @@ from blocks.mentors import request_message as mentor_request
 from blocks.roadmap import roadmap_change
 from blocks.text import escape, escape_within, one_line
 from blocks.wins import public_post, win_answer
-from delivery.kinds import ASK_FOLLOW_UP, ASK_REMINDER, ASSESSMENT_CHART, CHECKIN, DIGEST, PACKET, SHARE
+from delivery.kinds import (
+    ASK_FOLLOW_UP,
+    ASK_REMINDER,
+    ASSESSMENT_CHART,
+    CHECKIN,
+    DIGEST,
+    FEEDBACK_CHART,
+    FEEDBACK_REMINDER,
+    FEEDBACK_RESULTS,
+    PACKET,
+    SHARE,
+)
 from growth.frameworks.model import Framework
 from growth.levels import competency_names
 from growth.links import Link
@@ -46,6 +58,11 @@ from growth.notices import (
     DigestDue,
     Ended,
     EntryShared,
+    FeedbackAsked,
+    FeedbackClosed,
+    FeedbackReminderDue,
+    FeedbackShared,
+    FeedbackStarted,
     LinkRemoved,
     LinkSet,
     Notice,
@@ -301,3 +318,51 @@ def _digest(notice: DigestDue, writing: Writing) -> list[Row]:
     key = f"digest:{notice.manager_id}:{notice.week}"
     payload = {"manager_id": notice.manager_id, "week": notice.week}
     return [Row(notice.team_id, notice.enterprise_id, key, DIGEST, payload)]
+
+
+# -- feedback ------------------------------------------------------------------------------------
+
+
+@rows_of.register
+def _feedback_asked(notice: FeedbackAsked, writing: Writing) -> list[Row]:
+    round, request = notice.round, notice.request
+    person = writing.session.get(Person, round.person_id)
+    assert person is not None and request.id is not None
+    text, blocks = asked_message(round, request.id, person=person, asker=notice.asker, manager=request.is_manager)
+    return [_dm(notice.responder, f"feedback-ask:{request.id}", text, blocks)]
+
+
+@rows_of.register
+def _feedback_reminder(notice: FeedbackReminderDue, writing: Writing) -> list[Row]:
+    request = notice.request
+    payload = {"request_id": request.id, "which": notice.which}
+    row = _post(
+        notice.responder, f"feedback-remind:{request.id}:{notice.at:%Y-%m-%d}", payload, method=FEEDBACK_REMINDER
+    )
+    return [replace(row, due_at=notice.at)]
+
+
+@rows_of.register
+def _feedback_started(notice: FeedbackStarted, writing: Writing) -> list[Row]:
+    text = started_for_you(notice.round, notice.person, notice.manager, notice.asked)
+    return [_dm(notice.person, f"feedback-started:{notice.round.id}", text)]
+
+
+def _results(round_id: int | None, stamp: datetime | None, to: Person) -> list[Row]:
+    """The results (and their picture) for `to`, composed when sent: the round may have opened again."""
+    key = f"{round_id}:{int(stamp.timestamp()) if stamp else 0}:{to.slack_user_id}"
+    payload = {"round_id": round_id, "to": to.slack_user_id}
+    return [
+        _post(to, f"feedback-results:{key}", payload, method=FEEDBACK_RESULTS),
+        _post(to, f"feedback-chart:{key}", payload, method=FEEDBACK_CHART),
+    ]
+
+
+@rows_of.register
+def _feedback_closed(notice: FeedbackClosed, writing: Writing) -> list[Row]:
+    return _results(notice.round.id, notice.round.closed_at, notice.person)
+
+
+@rows_of.register
+def _feedback_shared(notice: FeedbackShared, writing: Writing) -> list[Row]:
+    return _results(notice.round.id, notice.round.closed_at, notice.manager)

@@ -42,6 +42,7 @@ def profile_from_user(user: dict[str, Any]) -> Profile:
         status_text=str(profile.get("status_text") or ""),
         status_emoji=str(profile.get("status_emoji") or ""),
         status_expiration=_whole(profile.get("status_expiration")),
+        is_bot=bool(user.get("is_bot")) or user.get("id") == "USLACKBOT",
     )
 
 

@@ -1,15 +1,19 @@
-"""The picture of a self-assessment: where a person puts themselves against what the target level expects."""
+"""Pictures: a self-assessment against what the target level expects, and a feedback round's answers beside it."""
 
 from __future__ import annotations
 
 import io
 import textwrap
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from growth.assessments import assessment
 from growth.gaps import Delta
+
+if TYPE_CHECKING:
+    from growth.feedback.results import Summary as FeedbackSummary
 
 YOU = "#2f5d50"
 EXPECTED = "#c9d8d2"
@@ -92,3 +96,65 @@ def assessment_chart(session: Session, *, team_id: str, assessment_id: int) -> C
     png = gap_chart(recorded.delta, framework.scale, title)
     filename = f"gaps-{recorded.delta.target_level}-{recorded.assessment_id}.png"
     return Chart(filename, title, alt_text(recorded.delta, recorded.delta.target_level), png, person.slack_user_id)
+
+
+CHOICE_COLOURS = ("#2f5d50", "#8fb8a8", "#e07a1f", "#cccccc")  # consistently, sometimes, not yet, not seen
+
+
+def feedback_chart(made: FeedbackSummary) -> Chart | None:
+    """A PNG of a round's results: per competency the spread of answers, beside the latest self-assessment
+    against what the level expects. None when nothing may be shown (anonymous, too few answers)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    from growth.feedback.rules import CHOICE_WORDS, Choice
+
+    rows = [result for result in reversed(made.competencies) if result.spread is not None]
+    if not made.released or not rows:
+        return None
+    with_self = any(result.self_rated is not None for result in rows)
+    height = 1.4 + 0.55 * len(rows)
+    figure, axes = pyplot.subplots(
+        1, 2 if with_self else 1, figsize=(10 if with_self else 8, height), dpi=110, squeeze=False, sharey=True
+    )
+    try:
+        spread, positions = axes[0][0], range(len(rows))
+        left = [0.0] * len(rows)
+        for choice, colour in zip(Choice, CHOICE_COLOURS, strict=True):
+            counts = [float((result.spread or {}).get(choice, 0)) for result in rows]
+            spread.barh(positions, counts, left=left, color=colour, label=CHOICE_WORDS[choice], height=0.6)
+            left = [a + b for a, b in zip(left, counts, strict=True)]
+        spread.set_yticks(list(positions), ["\n".join(textwrap.wrap(result.name, 24)) for result in rows])
+        spread.set_xlabel("answers", fontsize=8)
+        spread.spines[["top", "right"]].set_visible(False)
+        spread.legend(loc="lower right", fontsize=7, frameon=False)
+        spread.set_title(f"Feedback against {made.level.id}", fontsize=11, loc="left")
+        if with_self:
+            own = axes[0][1]
+            scale = made.framework.scale
+            own.barh(positions, [r.expected or 0 for r in rows], height=0.6, color=EXPECTED, label="what it expects")
+            own.barh(positions, [r.self_rated or 0 for r in rows], height=0.3, color=YOU, label="self-assessment")
+            own.set_xticks(range(1, len(scale) + 1), [label.capitalize() for label in scale], fontsize=7)
+            own.set_xlim(0, len(scale) + 0.2)
+            own.spines[["top", "right"]].set_visible(False)
+            own.legend(loc="lower right", fontsize=7, frameon=False)
+            own.set_title("Beside the self-assessment", fontsize=11, loc="left")
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+    finally:
+        pyplot.close(figure)
+    described = "; ".join(
+        f"{result.name}: " + ", ".join(f"{CHOICE_WORDS[c].lower()} {n}" for c, n in (result.spread or {}).items())
+        for result in reversed(rows)
+    )
+    who = made.person.display_name or "You"
+    return Chart(
+        f"feedback-{made.level.id}-{made.round.id}.png",
+        f"{who}: feedback against {made.level.id}",
+        f"Feedback against {made.level.id}. {described}",
+        buffer.getvalue(),
+        made.person.slack_user_id,
+    )

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from growth.assessments import Recorded, TrendPoint, latest, trend
 from growth.checkins import HomeThread, home_thread
+from growth.feedback import LastRound, OpenRound, Waiting, last_round, open_rounds, waiting_for
 from growth.frameworks.flags import FlaggedExpectation, flagged
 from growth.frameworks.model import Framework
 from growth.levels import Position, names_in, position, workspace_catalogue
@@ -57,13 +58,26 @@ def home_summary(
 
 
 @dataclass(frozen=True)
+class HomeFeedback:
+    open: list[OpenRound]  # the person's own rounds still collecting answers
+    waiting: list[Waiting]  # rounds of others that wait for the person's answer
+    last: LastRound | None  # their latest closed round
+
+
+@dataclass(frozen=True)
 class Home:
     summary: HomeSummary
     thread: HomeThread
     team: Team  # empty unless the person is someone's confirmed manager
+    feedback: HomeFeedback = field(default_factory=lambda: HomeFeedback([], [], None))
 
 
 def home_of(session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime) -> Home:
     """Everything the person's App Home tab shows, as of `now`."""
     summary = home_summary(session, person=person, defaults=defaults, now=now, today=local_today(person, now))
-    return Home(summary, home_thread(session, person=person, now=now), team_of(session, manager=person, now=now))
+    asked = HomeFeedback(
+        open_rounds(session, person=person),
+        waiting_for(session, responder_ids=[person.id])[person.id or 0],
+        last_round(session, person=person),
+    )
+    return Home(summary, home_thread(session, person=person, now=now), team_of(session, manager=person, now=now), asked)

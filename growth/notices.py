@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from storage.models import Checkin, Objective, Person
+from storage.models import Checkin, FeedbackRequest, FeedbackRound, Objective, Person
 
 if TYPE_CHECKING:
     from growth.asks import Parties
@@ -212,3 +212,54 @@ class DigestDue(Notice):
     enterprise_id: str | None
     manager_id: int
     week: str
+
+
+# -- feedback ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedbackAsked(Notice):
+    """The person asked gets a DM with one sentence of context, Give feedback and Can't this time."""
+
+    round: FeedbackRound
+    request: FeedbackRequest
+    responder: Person
+    asker: Person
+
+
+@dataclass(frozen=True)
+class FeedbackReminderDue(Notice):
+    """At `at`, a reminder, unless they answered or declined, or the round closed (composed when sent)."""
+
+    round: FeedbackRound
+    request: FeedbackRequest
+    responder: Person
+    at: datetime
+    which: str  # soon, today
+
+
+@dataclass(frozen=True)
+class FeedbackStarted(Notice):
+    """A manager started a round for their report: the report is told (the results are theirs)."""
+
+    round: FeedbackRound
+    person: Person
+    manager: Person
+    asked: int
+
+
+@dataclass(frozen=True)
+class FeedbackClosed(Notice):
+    """The results go to the person's DM, with their picture (both composed when sent)."""
+
+    round: FeedbackRound
+    person: Person
+
+
+@dataclass(frozen=True)
+class FeedbackShared(Notice):
+    """The person shared a round's results with their confirmed manager."""
+
+    round: FeedbackRound
+    person: Person
+    manager: Person

@@ -7,7 +7,7 @@ what the report shared with the manager (`growth.visibility.MANAGER`), and the a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
@@ -17,6 +17,7 @@ from growth.assessments import latest
 from growth.checkins import Status as CheckinStatus
 from growth.checkins import local_today
 from growth.errors import GrowthError, NotAllowed
+from growth.feedback import Summary, closed_rounds
 from growth.frameworks.model import Framework
 from growth.levels import competency_names
 from growth.links import confirmed_row, manager_of
@@ -40,6 +41,7 @@ class Prep:
     gaps: list[tuple[str, int]]  # the three largest: competency name, levels short
     due: list[Objective]  # open objectives due soon or overdue
     questions: list[str]
+    feedback: list[Summary] = field(default_factory=list)  # rounds closed since, that the manager may see
 
 
 def pair(session: Session, *, viewer: Person, report: Person | None) -> tuple[Person, Person]:
@@ -102,8 +104,18 @@ def prepare(
     )
     today = local_today(report, now)
     due = [o for o in objectives(session, person=report, open_only=True) if o.due_on and o.due_on <= today + DUE_WITHIN]
+    received = closed_rounds(session, person=report, seen=MANAGER, since=since)
     return Prep(
-        report, manager, since, wins, entries, asks, gaps, due, questions(asks, entries, gaps, due, wins, today)
+        report,
+        manager,
+        since,
+        wins,
+        entries,
+        asks,
+        gaps,
+        due,
+        questions(asks, entries, gaps, due, wins, today),
+        received,
     )
 
 

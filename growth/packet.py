@@ -8,12 +8,13 @@ from __future__ import annotations
 import csv
 import html
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel import Session
 
 from growth.errors import GrowthError, NotAllowed
+from growth.feedback import Said, closed_rounds, quotes
 from growth.frameworks.model import Framework
 from growth.levels import NoLevelYet, names_in, position, workspace_catalogue
 from growth.notices import Notice, PacketRequested
@@ -28,6 +29,7 @@ class Section:
     competency: str
     expectation: str
     wins: list[LoggedWin]
+    quotes: list[Said] = field(default_factory=list)  # from feedback rounds (named, or anonymous and shown)
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,14 @@ def build_packet(
     log = log_of(session, person=person, seen=seen)
     expected = target.framework.expectations_at(target.level.id)
     ids = {competency.id for competency, _ in expected}
+    said = quotes(closed_rounds(session, person=person, seen=seen))
     sections = [
-        Section(competency.name, expectation.text, [w for w in log if competency.id in w.competencies])
+        Section(
+            competency.name,
+            expectation.text,
+            [w for w in log if competency.id in w.competencies],
+            said.get(competency.id, []),
+        )
         for competency, expectation in expected
     ]
     untagged = [w for w in log if not ids.intersection(w.competencies)]
@@ -139,6 +147,7 @@ def to_markdown(packet: Packet) -> str:
             out += ["_No evidence yet: a gap._", ""]
         for logged in section.wins:
             out += _markdown_win(logged)
+        out += _markdown_quotes(section.quotes)
     if packet.untagged:
         out += ["## Other wins", "", "_Not tagged with a competency of the target level._", ""]
         for logged in packet.untagged:
@@ -150,6 +159,14 @@ def to_markdown(packet: Packet) -> str:
             for title, competency, status, due in packet.roadmap
         ]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _markdown_quotes(said: list[Said]) -> list[str]:
+    if not said:
+        return []
+    lines = ["**What others said:**", ""]
+    lines += [f"> “{_one_line(s.text)}”" + (f" — {s.by}" if s.by else "") for s in said[:12]]
+    return [*lines, ""]
 
 
 def _markdown_win(logged: LoggedWin) -> list[str]:
@@ -193,6 +210,14 @@ def to_html(packet: Packet) -> str:
             parts.append('<p class="gap">No evidence yet: a gap.</p>')
         else:
             parts.append("<ul>" + "".join(_html_win(w) for w in section.wins) + "</ul>")
+        if section.quotes:
+            parts.append(
+                '<p class="detail">What others said:</p>'
+                + "".join(
+                    f"<blockquote>“{e(s.text)}”" + (f" — {e(s.by)}" if s.by else "") + "</blockquote>"
+                    for s in section.quotes[:12]
+                )
+            )
     if packet.untagged:
         parts.append("<h2>Other wins</h2><ul>" + "".join(_html_win(w) for w in packet.untagged) + "</ul>")
     if packet.roadmap:

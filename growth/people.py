@@ -28,6 +28,7 @@ class Profile:
     status_text: str = ""
     status_emoji: str = ""
     status_expiration: int = 0
+    is_bot: bool = False
 
 
 ProfileLoader = Callable[[], Profile | None]
@@ -87,6 +88,7 @@ def ensure_person(
                 "slack_user_id": user_id,
                 "display_name": fallback_name[:DISPLAY_NAME_LIMIT],
                 "is_admin": False,
+                "is_bot": False,
                 "deleted": False,
                 "created_at": now,
                 "updated_at": now,
@@ -105,6 +107,7 @@ def apply_profile(person: Person, profile: Profile, *, now: datetime) -> None:
     person.display_name = profile.display_name[:DISPLAY_NAME_LIMIT] or person.display_name
     person.tz = valid_time_zone(profile.tz) or person.tz
     person.is_admin = profile.is_admin
+    person.is_bot = profile.is_bot
     person.deleted = profile.deleted
     person.status_text = profile.status_text[:150] or None
     person.status_emoji = profile.status_emoji[:100] or None

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
 from blocks.help import AVAILABLE, help_blocks, help_text
-from handlers import asks, career, checkins, links, mentors, one_on_ones, packet, roadmap, settings, team
+from handlers import asks, career, checkins, feedback, links, mentors, one_on_ones, packet, roadmap, settings, team
 from handlers.parsing import parse
 
 SUBCOMMANDS: dict[str, Callable[..., None]] = {
@@ -25,11 +25,8 @@ SUBCOMMANDS: dict[str, Callable[..., None]] = {
     "team": team.team_command,
     "1on1": one_on_ones.one_on_one_command,
     "mentor": mentors.mentor_command,
+    "feedback": feedback.feedback_command,
 }
-
-
-# Named in the manifest's usage hint, served by a later version: say so instead of "I don't know".
-PLANNED = frozenset({"feedback"})
 
 
 def trellis(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -40,10 +37,6 @@ def trellis(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltC
         return
     if word.casefold() in ("", "help"):
         _ack_ephemeral(ack, help_text(), help_blocks(AVAILABLE))
-        return
-    if word.casefold() in PLANNED:
-        coming = f"`/trellis {word.casefold()}` isn't available in this version of Trellis yet."
-        _ack_ephemeral(ack, coming, help_blocks(AVAILABLE, preface=coming))
         return
     _ack_ephemeral(ack, help_text(unknown=word), help_blocks(AVAILABLE, unknown=word))
 

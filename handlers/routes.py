@@ -21,6 +21,7 @@ from handlers import (
     errors,
     events,
     fallbacks,
+    feedback,
     flags,
     mentors,
     one_on_ones,
@@ -105,6 +106,18 @@ ROUTES: tuple[Route, ...] = (
     Route(V, CallbackId.ASK_TALK, asks.note_submitted),
     Route(V, CallbackId.ASK_DECLINE, asks.note_submitted),
     Route(A, ActionId.ASK_OUTCOME, asks.outcome_clicked),
+    # Feedback against the next level
+    Route(A, ActionId.FEEDBACK_OPEN, feedback.open_clicked),
+    Route(V, CallbackId.FEEDBACK_ASK, feedback.ask_submitted),
+    Route(A, ActionId.FEEDBACK_GIVE, feedback.give_clicked),
+    Route(V, CallbackId.FEEDBACK_ANSWER, feedback.answer_submitted),
+    Route(A, ActionId.FEEDBACK_DECLINE, feedback.decline_clicked),
+    Route(A, ActionId.FEEDBACK_CLOSE, feedback.close_clicked),
+    Route(A, ActionId.FEEDBACK_EXTEND, feedback.extend_clicked),
+    Route(A, ActionId.FEEDBACK_ADD, feedback.add_clicked),
+    Route(V, CallbackId.FEEDBACK_MORE, feedback.more_submitted),
+    Route(A, ActionId.FEEDBACK_SHARE, feedback.share_clicked),
+    Route(A, ActionId.FEEDBACK_SEE, feedback.see_clicked),
     # 1:1s
     Route(A, ActionId.ONE_ON_ONE_HELD, one_on_ones.held_clicked),
     # The App Home

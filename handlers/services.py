@@ -25,6 +25,7 @@ class Services:
     clock: Callable[[], datetime]
     frameworks: tuple[Framework, ...]  # what a workspace starts on (TRELLIS_FRAMEWORK first)
     ask_follow_up: timedelta = timedelta(days=7)  # after "Try it out", when the person is asked how it went
+    anonymity_min: int = 3  # anonymous feedback is shown only when at least this many answered
 
     def work(self) -> Work:
         """A unit of work for one change: `with services.work() as work: ...`, then the answer to the

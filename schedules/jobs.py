@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from delivery.dispatcher import Dispatcher
 from delivery.outbound import Outbound
+from growth import feedback
 from schedules.checkins import queue_checkins
 from schedules.directory import refresh_directories
 from storage.db import Database
@@ -38,6 +39,14 @@ def send_outbox(context: JobContext) -> str:
     return context.dispatcher.drain(wait_for_rate_limits=context.wait_for_rate_limits).summary()
 
 
+def close_feedback(context: JobContext) -> str:
+    """Feedback rounds whose due date has ended: closed, their results queued for the person."""
+    with context.db.session() as session:
+        notices = feedback.due_to_close(session, now=context.now)
+        context.outbound.queue(session, notices, now=context.now)
+    return f"closed {len(notices)} feedback rounds"
+
+
 def queue_weekly_checkins(context: JobContext) -> str:
     return queue_checkins(context.db, context.outbound, context.now)
 
@@ -65,6 +74,7 @@ JOBS: dict[str, Job] = {
             timedelta(minutes=1),
             refresh_people,
         ),
+        Job("feedback", "close the feedback rounds due and send their results", timedelta(minutes=1), close_feedback),
         Job("prune", "forget old Events API receipts", timedelta(hours=1), prune_event_receipts),
     )
 }

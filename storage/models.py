@@ -38,6 +38,7 @@ class Person(SQLModel, table=True):
     display_name: str = Field(default="", max_length=255)
     tz: str | None = Field(default=None, max_length=64)
     is_admin: bool = False
+    is_bot: bool = False  # Slack says it is an app's user: never asked for anything
     deleted: bool = False
     profile_refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     status_text: str | None = Field(default=None, max_length=150)  # their Slack status, as last seen
@@ -311,3 +312,77 @@ class MentorLink(SQLModel, table=True):
     created_at: datetime = _timestamp()
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class FeedbackRound(SQLModel, table=True):
+    """A request for feedback against the target level, about one person, to the people they asked.
+
+    Kept with the framework version it asked against; anonymous answers are released only when it
+    closes, and only when at least `min_answers` people (the manager apart) answered."""
+
+    __tablename__ = "feedback_rounds"
+    __table_args__ = (UniqueConstraint("team_id", "request_key", name="uq_feedback_rounds_team_request"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    person_id: int = Field(foreign_key="people.id", index=True)  # whose growth it is about
+    asked_by_id: int = Field(foreign_key="people.id")  # the person, or their confirmed manager
+    framework_version_id: int = Field(foreign_key="framework_versions.id")
+    target_ref: str = Field(max_length=100)
+    competencies: str = Field(sa_column=Column(Text, nullable=False))  # ids, comma-separated, in order
+    anonymous: bool = False
+    min_answers: int = 3  # TRELLIS_ANONYMITY_MIN when it was asked
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    due_at: datetime = Field(sa_type=UTCDateTime, index=True)  # the end of the due date, the person's time
+    status: str = Field(default="open", max_length=16)  # open, closed
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    shared_with_manager: bool = False  # the manager sees the results only once the person shares them
+    request_key: str = Field(max_length=128)  # the modal it came from: a retry never asks twice
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class FeedbackRequest(SQLModel, table=True):
+    """One person asked in a round: only for reminders and their own "answered / not yet"."""
+
+    __tablename__ = "feedback_requests"
+    __table_args__ = (UniqueConstraint("round_id", "responder_id", name="uq_feedback_requests_round_responder"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    round_id: int = Field(foreign_key="feedback_rounds.id", index=True)
+    responder_id: int = Field(foreign_key="people.id", index=True)
+    is_manager: bool = False  # the person's confirmed manager when asked: never pooled with peers
+    status: str = Field(default="asked", max_length=16)  # asked, answered, declined
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class FeedbackAnswer(SQLModel, table=True):
+    """What one responder said. In an anonymous round the link to its request (so to its author) is cut
+    when the round closes, for everyone but the manager."""
+
+    __tablename__ = "feedback_answers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    round_id: int = Field(foreign_key="feedback_rounds.id", index=True)
+    request_id: int | None = Field(default=None, foreign_key="feedback_requests.id", unique=True)
+    from_manager: bool = False
+    biggest_gap: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    next_step: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class FeedbackRating(SQLModel, table=True):
+    """One competency in an answer: how consistently the person operates at what the level expects."""
+
+    __tablename__ = "feedback_ratings"
+    __table_args__ = (UniqueConstraint("answer_id", "competency_id", name="uq_feedback_ratings_competency"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="feedback_answers.id", index=True)
+    competency_id: str = Field(max_length=64)
+    rating: str | None = Field(default=None, max_length=16)  # consistently, sometimes, not_yet, not_seen
+    example: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

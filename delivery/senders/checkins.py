@@ -104,10 +104,10 @@ def senders(db: Database, clock: Callable[[], datetime]) -> dict[str, Sender]:
             if manager is None or manager.team_id != row.team_id or manager.deleted:
                 raise Gone(f"manager {row.payload['manager_id']}")
             week = row.payload.get("week") or checkins.week_key(checkins.local_today(manager, now))
-            reports = checkins.digest(session, manager=manager, now=now, since=checkins.digest_since(manager, week))
-        if not reports:
+            made = checkins.digest_of(session, manager=manager, now=now, since=checkins.digest_since(manager, week))
+        if not made.reports:
             raise NothingToSend("no confirmed reports any more")
-        text, blocks = digest_message(reports)
+        text, blocks = digest_message(made.reports, made.feedback)
         payload = {"channel": manager.slack_user_id, "text": text, "blocks": [block.to_dict() for block in blocks]}
         return post_once(client, row.key, payload, in_doubt=row.in_doubt)
 

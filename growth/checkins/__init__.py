@@ -16,7 +16,7 @@ The rules, in one place (each module below holds its part):
   a confirmed manager's Monday digest, with only what their reports shared, is `digest`.
 """
 
-from growth.checkins.digest import ReportWeek, digest, digest_since, last_activity
+from growth.checkins.digest import Digest, ReportWeek, digest, digest_of, digest_since, last_activity
 from growth.checkins.entries import (
     Answers,
     Reminder,
@@ -76,6 +76,7 @@ __all__ = [
     "WEEKDAYS",
     "Answers",
     "Delivery",
+    "Digest",
     "HomeThread",
     "Nudge",
     "Reminder",
@@ -91,6 +92,7 @@ __all__ = [
     "delivery",
     "describe_plan",
     "digest",
+    "digest_of",
     "digest_since",
     "due_checkins",
     "due_digests",

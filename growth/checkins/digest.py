@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from growth.asks import open_asks
 from growth.checkins.weeks import DIGEST_HOUR, DIGEST_WEEKDAY, QUIET_WEEKS, Status, monday_of_week, slot, zone_of
+from growth.feedback import Waiting, waiting_for
 from growth.links import reports_of
 from growth.visibility import MANAGER, entries_seen, wins_seen
 from storage.models import Ask, Checkin, Person, Win
@@ -96,3 +97,15 @@ def last_activity(session: Session, ids: Sequence[int | None]) -> dict[int, date
         when = when if when.tzinfo else when.replace(tzinfo=UTC)
         last[person_id] = max(last.get(person_id, when), when)
     return last
+
+
+@dataclass(frozen=True)
+class Digest:
+    reports: list[ReportWeek]
+    feedback: list[Waiting]  # feedback rounds asking for the manager's own answer, not given yet
+
+
+def digest_of(session: Session, *, manager: Person, now: datetime, since: datetime | None = None) -> Digest:
+    """The whole digest: the reports' week, and the feedback the manager still owes."""
+    waiting = waiting_for(session, responder_ids=[manager.id])[manager.id or 0]
+    return Digest(digest(session, manager=manager, now=now, since=since), waiting)

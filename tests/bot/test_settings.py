@@ -17,6 +17,8 @@ def test_defaults_follow_the_design() -> None:
     assert settings.ask_follow_up_days == 7
     assert not settings.oauth_enabled
     assert Settings.load(Mode.HTTP, {**HTTP, "TRELLIS_ASK_FOLLOW_UP_DAYS": "14"}).ask_follow_up_days == 14
+    assert settings.anonymity_min == 3
+    assert Settings.load(Mode.HTTP, {**HTTP, "TRELLIS_ANONYMITY_MIN": "5"}).anonymity_min == 5
 
 
 @pytest.mark.parametrize(
@@ -59,6 +61,8 @@ def test_a_missing_setting_names_the_variable_and_where_to_find_it(
         ({**HTTP, "TRELLIS_ASK_FOLLOW_UP_DAYS": "0"}, "TRELLIS_ASK_FOLLOW_UP_DAYS", "from 1 to 90"),
         ({**HTTP, "TRELLIS_ASK_FOLLOW_UP_DAYS": "a week"}, "TRELLIS_ASK_FOLLOW_UP_DAYS", "from 1 to 90"),
         ({**HTTP, "SLACK_CLIENT_ID": "123.456"}, "SLACK_CLIENT_SECRET", "OAuth needs both"),
+        ({**HTTP, "TRELLIS_ANONYMITY_MIN": "2"}, "TRELLIS_ANONYMITY_MIN", "fewer than 3 anonymous answers"),
+        ({**HTTP, "TRELLIS_ANONYMITY_MIN": "three"}, "TRELLIS_ANONYMITY_MIN", "from 3 to 20"),
     ],
 )
 def test_a_malformed_setting_is_refused_with_one_clear_line(

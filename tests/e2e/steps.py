@@ -94,9 +94,9 @@ def next_dm(slack: FakeSlack, user: str, containing: str) -> dict[str, Any]:
 
 
 def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
-    """The button (or menu) `action_id` of a message or view, with the block it sits in."""
+    """The button (or menu) `action_id` of a message or view, in a row or beside a section, with its block."""
     for block in message["blocks"]:
-        for element in block.get("elements", []):
+        for element in [*block.get("elements", []), *([block["accessory"]] if "accessory" in block else [])]:
             if element.get("action_id") == action_id:
                 return {**element, "block_id": block.get("block_id") or "b"}
     raise AssertionError(f"no {action_id} button in {text_of(message)}")

@@ -67,6 +67,13 @@ def test_a_broken_trellis_framework_file_stops_start_up_before_any_worker(tmp_pa
     )
 
 
+def test_an_anonymity_threshold_below_three_stops_start_up(tmp_path: Path, slack: FakeSlack) -> None:
+    env = bot_environment(f"sqlite:///{tmp_path}/t.db", slack, TRELLIS_ANONYMITY_MIN="2")
+    result = trellis("serve", "--http", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "TRELLIS_ANONYMITY_MIN must be a whole number from 3 to 20" in _one_line_error(result)
+
+
 def test_an_unreachable_database_stops_start_up(tmp_path: Path, slack: FakeSlack) -> None:
     env = bot_environment("postgresql://trellis:hunter2@127.0.0.1:1/trellis", slack)
     for args in (("serve", "--http"), ("worker",), ("db", "upgrade")):
@@ -125,6 +132,11 @@ def test_serve_without_any_slack_tokens_runs_the_demo(tmp_path: Path, slack: Fak
     assert "(Tagged: Operational ownership, Cross-team leadership, Engineering craft)" in result.stdout
     assert "HTTP 401: refused" in result.stdout
     assert "acted once" in result.stdout
+    assert "📨 Asked 4 people." in result.stdout and "Maya hears nothing until the round closes" in result.stdout
+    assert "*Your feedback against IC4: 4 of 4 answered.*" in result.stdout
+    assert "Consistently 0 · Sometimes 2 · Not yet 1 · Haven't seen it 0" in result.stdout
+    assert "*Dev, the manager* (shown apart, with their name)" in result.stdout
+    assert "📎 feedback-IC4-1.png" in result.stdout
 
 
 def test_http_mode_serves_with_several_workers(tmp_path: Path, slack: FakeSlack, database_url: str) -> None:
@@ -138,7 +150,7 @@ def test_http_mode_serves_with_several_workers(tmp_path: Path, slack: FakeSlack,
 def test_jobs_list_names_every_job(tmp_path: Path, slack: FakeSlack) -> None:
     result = trellis("jobs", "list", env=bot_environment("sqlite://", slack), cwd=tmp_path)
     assert result.returncode == 0
-    assert "outbox" in result.stdout and "prune" in result.stdout
+    assert all(name in result.stdout for name in ("outbox", "checkins", "directory", "feedback", "prune"))
 
 
 def _queue(db: Database, key: str) -> None:

@@ -59,12 +59,6 @@ def test_an_unknown_subcommand_answers_with_help_not_silence(sender: SlackSender
     assert "/trellis help" in json.dumps(body["blocks"])
 
 
-def test_a_planned_subcommand_says_it_is_coming(sender: SlackSender, db: Database) -> None:
-    body = sender.command("/trellis", "Feedback", user_id="U0MAYA").json()
-    assert body["text"] == "`/trellis feedback` isn't available in this version of Trellis yet."
-    assert "/trellis level" in json.dumps(body["blocks"])
-
-
 def test_a_command_this_version_does_not_serve_says_so(sender: SlackSender, db: Database) -> None:
     body = sender.command("/growth", "Led the incident review", user_id="U0MAYA").json()
     assert body["response_type"] == "ephemeral"

@@ -19,9 +19,10 @@ FORM_FIELDS = {
     ActionId.ASK_FIELD,
     ActionId.CHECKIN_FIELD,
     ActionId.WIN_FIELD,
+    ActionId.FEEDBACK_FIELD,
 }
 # Modals that only show something: closing them sends nothing.
-READ_ONLY = {CallbackId.LEVEL_SAVED, CallbackId.WIN_TEXT}
+READ_ONLY = {CallbackId.LEVEL_SAVED, CallbackId.WIN_TEXT, CallbackId.FEEDBACK_ASKED, CallbackId.FEEDBACK_RESULTS}
 
 
 def _routed(surface: Surface) -> list[str]:

@@ -1,0 +1,258 @@
+"""`/trellis feedback [@report]`: ask for feedback against the next level; the DM's Give feedback and
+Can't this time; the answer form; closing early, extending, asking someone more, sharing, the results."""
+
+from __future__ import annotations
+
+import json
+from contextlib import suppress
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from blocks.feedback import (
+    ANONYMOUS,
+    Asking,
+    answer_modal,
+    answered_message,
+    ask_more_modal,
+    asked_view,
+    asking_modal,
+    declined_text,
+    results_view,
+    thanks_view,
+)
+from blocks.ids import EXAMPLE_BLOCK_PREFIX, RATING_BLOCK_PREFIX, ActionId, BlockId
+from growth import feedback
+from growth.feedback import Draft, FeedbackInvalid, Given
+from growth.links import manager_of
+from handlers.middleware import PERSON_KEY
+from handlers.parsing import mentioned, parse
+from handlers.people import person_for
+from handlers.services import Services, services_of
+from storage.models import Person
+
+FIELDS = {"note": BlockId.FEEDBACK_NOTE}  # growth's field names where they differ from the form's blocks
+
+
+def feedback_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    services, asker = services_of(context), context[PERSON_KEY]
+    users = mentioned(parse(command.get("text"))[1])
+    person = person_for(client, services, asker=asker, user_id=users[0]) if users else asker
+    view = _asking(services, asker, person)
+    ack()
+    client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def open_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """From the App Home (one's own) or `/trellis team` (a report's: the value is their person id)."""
+    ack()
+    services, asker = services_of(context), context[PERSON_KEY]
+    value = str(action.get("value") or "")
+    person = asker
+    if value.isdigit() and int(value) != asker.id:
+        with services.db.session() as session:
+            found = session.get(Person, int(value))
+        person = found if found is not None and found.team_id == asker.team_id else asker
+    client.views_open(trigger_id=body["trigger_id"], view=_asking(services, asker, person))
+
+
+def _asking(services: Services, asker: Person, person: Person) -> dict[str, Any]:
+    with services.db.session() as session:
+        form = feedback.asking_form(
+            session,
+            asker=asker,
+            person=person,
+            defaults=services.frameworks,
+            anonymity_min=services.anonymity_min,
+            now=services.clock(),
+        )
+    return asking_modal(form, for_report=person.id != asker.id).to_dict()
+
+
+def ask_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    services, asker = services_of(context), context[PERSON_KEY]
+    asking = Asking.load(view["private_metadata"])
+    values = view["state"]["values"]
+    chosen = [o["value"] for o in _field(values, BlockId.FEEDBACK_SUGGESTED).get("selected_options") or []]
+    chosen += list(_field(values, BlockId.FEEDBACK_PEOPLE).get("selected_users") or [])
+    people = [person_for(client, services, asker=asker, user_id=user) for user in dict.fromkeys(chosen)]
+    due = _field(values, BlockId.FEEDBACK_DUE).get("selected_date")
+    mode = (_field(values, BlockId.FEEDBACK_MODE).get("selected_option") or {}).get("value") or ANONYMOUS
+    try:
+        with services.work() as work:
+            person = work.session.get(Person, asking.person_id)
+            if person is None or person.team_id != asker.team_id:
+                raise FeedbackInvalid("people", "That person is not in Trellis any more.")
+            draft = Draft(
+                responders=people,
+                competency_ids=[
+                    o["value"] for o in _field(values, BlockId.FEEDBACK_COMPETENCIES).get("selected_options") or []
+                ],
+                anonymous=mode == ANONYMOUS,
+                due_on=date.fromisoformat(due) if due else None,
+                note=_field(values, BlockId.FEEDBACK_NOTE).get("value") or "",
+            )
+            started = feedback.start(
+                work.session,
+                asker=asker,
+                person=person,
+                draft=draft,
+                version_id=asking.version_id,
+                target_ref=asking.target_ref,
+                request_key=f"view:{view['id']}",
+                anonymity_min=services.anonymity_min,
+                now=work.now,
+            )
+            work.notify(started.notices)
+    except FeedbackInvalid as invalid:
+        ack(response_action="errors", errors={_block(invalid.field, values): str(invalid)})
+        return
+    shown = asked_view(
+        started.round, person, len(started.requests), too_few=started.too_few, for_report=person.id != asker.id
+    )
+    with work.sending():
+        ack(response_action="update", view=shown.to_dict())
+
+
+def give_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Only the person asked opens the form; a closed round says so (through the error handler)."""
+    ack()
+    services, responder = services_of(context), context[PERSON_KEY]
+    value = str(action.get("value") or "")
+    with services.db.session() as session:
+        form = feedback.answer_form(session, responder=responder, request_id=int(value) if value.isdigit() else 0)
+    container = body.get("container") or {}
+    where = f"{container.get('channel_id')}/{container.get('message_ts')}" if container.get("message_ts") else ""
+    client.views_open(trigger_id=body["trigger_id"], view=answer_modal(form, where=where).to_dict())
+
+
+def answer_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    services, responder = services_of(context), context[PERSON_KEY]
+    meta = json.loads(view.get("private_metadata") or "{}")
+    values = view["state"]["values"]
+    ratings: dict[str, tuple[str | None, str | None]] = {}
+    for block_id in values:
+        if block_id.startswith(RATING_BLOCK_PREFIX):
+            competency_id = block_id.removeprefix(RATING_BLOCK_PREFIX)
+            choice = (_field(values, block_id).get("selected_option") or {}).get("value")
+            example = _field(values, f"{EXAMPLE_BLOCK_PREFIX}{competency_id}").get("value")
+            ratings[competency_id] = (choice, example)
+    given = Given(
+        ratings,
+        _field(values, BlockId.FEEDBACK_GAP).get("value"),
+        _field(values, BlockId.FEEDBACK_NEXT).get("value"),
+    )
+    try:
+        with services.db.session() as session:
+            answered = feedback.answer(
+                session, responder=responder, request_id=int(meta.get("r") or 0), given=given, now=services.clock()
+            )
+            person = session.get(Person, answered.round.person_id)
+    except FeedbackInvalid as invalid:
+        ack(response_action="errors", errors={_block(invalid.field, values): str(invalid)})
+        return
+    assert person is not None and answered.request.id is not None
+    ack(response_action="update", view=thanks_view(answered.round, person, first=answered.first).to_dict())
+    channel, _, ts = str(meta.get("w") or "").partition("/")
+    if channel and ts:  # the DM it came from: answered, and still editable
+        text, blocks = answered_message(answered.round, answered.request.id, person)
+        with suppress(SlackApiError):
+            client.chat_update(channel=channel, ts=ts, text=text, blocks=[b.to_dict() for b in blocks])
+
+
+def decline_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    ack()
+    services, responder = services_of(context), context[PERSON_KEY]
+    value = str(action.get("value") or "")
+    with services.db.session() as session:
+        declined = feedback.decline(
+            session, responder=responder, request_id=int(value) if value.isdigit() else 0, now=services.clock()
+        )
+    if declined.answered_before:
+        respond(text="You answered already: your answer stands.", response_type="ephemeral", replace_original=False)
+        return
+    respond(text=declined_text(declined.person), replace_original=True)
+
+
+def close_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    _change(ack, action, respond, context, feedback.close_early, "Closed. The results are on their way to your DM.")
+
+
+def extend_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    _change(
+        ack, action, respond, context, feedback.extend, "Extended by a week; those who have not answered are reminded."
+    )
+
+
+def share_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+    done = "Shared with your manager: the results are on their way to them."
+    _change(ack, action, respond, context, feedback.share_with_manager, done)
+
+
+def _change(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext, change: Any, done: str) -> None:
+    """A button on the person's own round: the change, then what was queued (results, reminders)."""
+    ack()
+    services, person = services_of(context), context[PERSON_KEY]
+    value = str(action.get("value") or "")
+    with services.work() as work:
+        changed = change(work.session, person=person, round_id=int(value) if value.isdigit() else 0, now=work.now)
+        work.notify(changed.notices)
+    with work.sending():
+        respond(text=done, response_type="ephemeral", replace_original=False)
+
+
+def add_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    services, person = services_of(context), context[PERSON_KEY]
+    value = str(action.get("value") or "")
+    with services.db.session() as session:
+        round = feedback.owned(session, person=person, round_id=int(value) if value.isdigit() else 0)
+    client.views_open(trigger_id=body["trigger_id"], view=ask_more_modal(round).to_dict())
+
+
+def more_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    services, person = services_of(context), context[PERSON_KEY]
+    users = list(_field(view["state"]["values"], BlockId.FEEDBACK_PEOPLE).get("selected_users") or [])
+    people = [person_for(client, services, asker=person, user_id=user) for user in users]
+    round_id = int(view.get("private_metadata") or 0)
+    try:
+        with services.work() as work:
+            more = feedback.ask_more(work.session, person=person, round_id=round_id, responders=people, now=work.now)
+            work.notify(more.notices)
+    except feedback.FeedbackInvalid as invalid:
+        ack(response_action="errors", errors={BlockId.FEEDBACK_PEOPLE: str(invalid)})
+        return
+    shown = asked_view(more.round, person, len(people), too_few=False, for_report=False)
+    with work.sending():
+        ack(response_action="update", view=shown.to_dict())
+
+
+def see_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    ack()
+    services, viewer = services_of(context), context[PERSON_KEY]
+    value = str(action.get("value") or "")
+    with services.db.session() as session:
+        made = feedback.summary(session, viewer=viewer, round_id=int(value) if value.isdigit() else 0)
+        manager = manager_of(session, report=made.person)
+    client.views_open(trigger_id=body["trigger_id"], view=results_view(made, viewer=viewer, manager=manager).to_dict())
+
+
+def _field(values: dict[str, Any], block: str) -> dict[str, Any]:
+    return (values.get(block) or {}).get(ActionId.FEEDBACK_FIELD) or {}
+
+
+def _block(field: str, values: dict[str, Any]) -> str:
+    """The form's block for a field growth named, else the first block (an error is always shown)."""
+    block = FIELDS.get(field, field)
+    return block if block in values else next(iter(values), block)
