@@ -1,4 +1,5 @@
-"""The baseline: a Bolt app that verifies the signature and only acknowledges, on the same WSGI server."""
+"""The baseline: a Bolt app that verifies the signature and only acknowledges (commands and modal
+submissions), on the same WSGI server."""
 
 import os
 import re
@@ -16,6 +17,11 @@ app = App(
 
 @app.command(re.compile(r".*"))
 def acknowledge(ack: Ack) -> None:
+    ack()
+
+
+@app.view(re.compile(r".*"))
+def acknowledge_submission(ack: Ack) -> None:
     ack()
 
 

@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.ids import ActionId, BlockId, CallbackId
-from blocks.text import SECTION_TEXT_LIMIT, escape, escape_within, one_line
+from blocks.text import SECTION_TEXT_LIMIT, escape, escape_within, fit, one_line
 from growth.checkins import ANSWER_LIMIT, Delivery, Nudge, ReportWeek, Streak, monday_of_week
 from growth.feedback import Waiting
 from storage.models import Checkin, Objective
@@ -240,7 +240,7 @@ def digest_message(reports: Sequence[ReportWeek], feedback: Sequence[Waiting] = 
             lines.append(f"🚪 Waiting for your decision: {escape_within(one_line(ask.decision, 200), 300)}")
         if not report.entries and not report.wins and not report.open_asks:
             lines.append("Nothing shared this week.")
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_fit("\n".join(lines)))))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=fit("\n".join(lines)))))
     if quiet:
         names = ", ".join(f"{escape(one_line(r.person.display_name, 40))} ({r.quiet_weeks} weeks)" for r in quiet)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Gone quiet: {names}. Worth a word?")]))
@@ -260,17 +260,6 @@ def digest_message(reports: Sequence[ReportWeek], feedback: Sequence[Waiting] = 
         ]
         blocks.append(ActionsBlock(elements=buttons))
     return text, blocks
-
-
-def _fit(text: str) -> str:
-    """Cut already-escaped text to a section's limit, never inside an entity such as `&amp;`."""
-    if len(text) <= SECTION_TEXT_LIMIT:
-        return text
-    cut = text[: SECTION_TEXT_LIMIT - 1]
-    amp = cut.rfind("&")
-    if amp != -1 and ";" not in cut[amp:]:
-        cut = cut[:amp]
-    return cut + "…"
 
 
 def reminder_set(local: datetime) -> str:

@@ -28,7 +28,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.ids import EXAMPLE_BLOCK_PREFIX, RATING_BLOCK_PREFIX, ActionId, BlockId, CallbackId
-from blocks.text import escape, escape_within, one_line, shorten
+from blocks.text import escape, escape_within, fit, one_line, shorten
 from growth.feedback import CHOICE_WORDS, AnswerForm, AskingForm, Choice, LastRound, OpenRound, Summary, Waiting
 from growth.feedback.rules import MAX_ASKED, MAX_COMPETENCIES, NOTE_LIMIT, TEXT_LIMIT, zone
 from storage.models import FeedbackRound, Person
@@ -48,6 +48,12 @@ def due_day(round: FeedbackRound, person: Person) -> str:
     """The due date as the person it is about reads it (the round is open all of that day)."""
     local = round.due_at.astimezone(zone(person))
     return f"{date.fromordinal(local.date().toordinal() - 1):%A %-d %B}"
+
+
+def _due_for(round: FeedbackRound, person: Person, reader: Person) -> str:
+    """The end of the due date, saying whose day it is when the reader's clock shows another time."""
+    theirs, yours = (round.due_at.astimezone(zone(p)).utcoffset() for p in (person, reader))
+    return f"the end of {due_day(round, person)}" + ("" if theirs == yours else f" ({_name(person)}'s time)")
 
 
 @dataclass(frozen=True)
@@ -199,10 +205,11 @@ def asked_view(round: FeedbackRound, person: Person, asked: int, *, too_few: boo
 def _buttons(request_id: int) -> ActionsBlock:
     value = str(request_id)
     return ActionsBlock(
+        block_id=BlockId.FEEDBACK_REQUEST,
         elements=[
             ButtonElement(text="Give feedback", action_id=ActionId.FEEDBACK_GIVE, value=value, style="primary"),
             ButtonElement(text="Can't this time", action_id=ActionId.FEEDBACK_DECLINE, value=value),
-        ]
+        ],
     )
 
 
@@ -218,13 +225,20 @@ def _privacy(round: FeedbackRound, person: Person, *, manager: bool) -> str:
 
 
 def asked_message(
-    round: FeedbackRound, request_id: int, *, person: Person, asker: Person, manager: bool, reminder: str | None = None
+    round: FeedbackRound,
+    request_id: int,
+    *,
+    person: Person,
+    asker: Person,
+    responder: Person,
+    manager: bool,
+    reminder: str | None = None,
 ) -> tuple[str, list[Block]]:
     """The DM to someone asked: one sentence of context, and the two buttons."""
     who, level = _name(person), _level(round.target_ref)
     by = "" if asker.id == person.id else f" (asked by {_name(asker)}, their manager)"
     head = {"soon": "A reminder: two days left. ", "today": "A reminder: the last day. "}.get(reminder or "", "")
-    text = f"{head}{who}{by} asks for your feedback against {level}, by the end of {due_day(round, person)}."
+    text = f"{head}{who}{by} asks for your feedback against {level}, by {_due_for(round, person, responder)}."
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
     if round.note:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=f">{escape_within(round.note, 1200)}")))
@@ -255,9 +269,7 @@ def answer_modal(form: AnswerForm, *, where: str = "") -> View:
         blocks += [
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=shorten(
-                        f"*{escape(competency.name)}*\n{escape(level.id)} expects: {escape(expectation.text)}", 3000
-                    )
+                    text=fit(f"*{escape(competency.name)}*\n{escape(level.id)} expects: {escape(expectation.text)}")
                 )
             ),
             InputBlock(
@@ -305,11 +317,11 @@ def answer_modal(form: AnswerForm, *, where: str = "") -> View:
     )
 
 
-def thanks_view(round: FeedbackRound, person: Person, *, first: bool) -> View:
+def thanks_view(round: FeedbackRound, person: Person, responder: Person, *, first: bool) -> View:
     done = "Thank you" if first else "Updated"
     text = (
-        f"✅ {done}. {_name(person)} sees the answers together when the round closes, at the end of "
-        f"{due_day(round, person)}. Until then you can change yours from the same button."
+        f"✅ {done}. {_name(person)} sees the answers together when the round closes, at "
+        f"{_due_for(round, person, responder)}. Until then you can change yours from the same button."
     )
     return View(
         type="modal",
@@ -320,14 +332,27 @@ def thanks_view(round: FeedbackRound, person: Person, *, first: bool) -> View:
     )
 
 
-def answered_message(round: FeedbackRound, request_id: int, person: Person) -> tuple[str, list[Block]]:
+def answered_message(
+    round: FeedbackRound, request_id: int, person: Person, responder: Person
+) -> tuple[str, list[Block]]:
     """The DM once answered: it stays editable until the round closes."""
     text = (
-        f"✅ You gave {_name(person)} feedback against {_level(round.target_ref)}. You can change it until the end "
-        f"of {due_day(round, person)}."
+        f"✅ You gave {_name(person)} feedback against {_level(round.target_ref)}. You can change it until "
+        f"{_due_for(round, person, responder)}."
     )
     button = ButtonElement(text="Change my answer", action_id=ActionId.FEEDBACK_GIVE, value=str(request_id))
-    return text, [SectionBlock(text=MarkdownTextObject(text=text), accessory=button)]
+    return text, [SectionBlock(block_id=BlockId.FEEDBACK_REQUEST, text=MarkdownTextObject(text=text), accessory=button)]
+
+
+def notice_view(text: str) -> View:
+    """A modal's answer to one of its buttons: what happened."""
+    return View(
+        type="modal",
+        callback_id=CallbackId.FEEDBACK_ASKED,
+        title="Feedback",
+        close="Done",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
+    )
 
 
 def declined_text(person: Person) -> str:
@@ -378,14 +403,14 @@ def results_message(made: Summary, *, viewer: Person, manager: Person | None) ->
             f"• “{escape_within(one_line(s.text, 400), 500)}”" + (f" — {escape(s.by)}" if s.by else "")
             for s in result.examples[:8]
         ]
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=shorten("\n".join(lines), 3000))))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=fit("\n".join(lines)))))
     for title, said in (("The biggest gaps named", made.gaps), ("One thing to try next", made.next_steps)):
         if said:
             lines = [
                 f"• “{escape_within(one_line(s.text, 400), 500)}”" + (f" — {escape(s.by)}" if s.by else "")
                 for s in said[:10]
             ]
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=shorten(f"*{title}*\n" + "\n".join(lines), 3000))))
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=fit(f"*{title}*\n" + "\n".join(lines)))))
     if made.manager is not None:
         names = {r.competency_id: r.name for r in made.competencies}
         lines = [f"*{escape(made.manager.name)}, the manager* (shown apart, with their name)"]
@@ -398,16 +423,17 @@ def results_message(made: Summary, *, viewer: Person, manager: Person | None) ->
         for label, value in (("Biggest gap", made.manager.biggest_gap), ("Try next", made.manager.next_step)):
             if value:
                 lines.append(f"• {label}: “{escape_within(one_line(value, 300), 400)}”")
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=shorten("\n".join(lines), 3000))))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=fit("\n".join(lines)))))
     largest = made.largest
     if largest is not None and made.suggestions:
         ideas = "\n".join(f"• {escape_within(one_line(idea, 300), 400)}" for idea in made.suggestions[:3])
+        own = viewer.id == made.person.id  # a manager reading shared results has no roadmap of theirs to add to
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=shorten(f"*The largest gap: {escape(largest.name)}.* Objectives to try:\n{ideas}", 3000)
+                    text=fit(f"*The largest gap: {escape(largest.name)}.* Objectives to try:\n{ideas}")
                 ),
-                accessory=ButtonElement(text="Add to my roadmap", action_id=ActionId.OBJECTIVE_ADD),
+                accessory=ButtonElement(text="Add to my roadmap", action_id=ActionId.OBJECTIVE_ADD) if own else None,
             )
         )
     if viewer.id == made.person.id:
@@ -419,7 +445,7 @@ def results_message(made: Summary, *, viewer: Person, manager: Person | None) ->
                 ),
                 ButtonElement(text="Ask someone more", action_id=ActionId.FEEDBACK_ADD, value=str(round.id)),
             ]
-        elif manager is not None and not round.shared_with_manager:
+        elif manager is not None and round.shared_with_id != manager.id:
             buttons.append(
                 ButtonElement(
                     text=f"Share with {shorten(manager.display_name or 'my manager', 30)}",
@@ -495,7 +521,7 @@ def home_section(
     blocks: list[Block] = [
         SectionBlock(
             block_id=BlockId.HOME_FEEDBACK,
-            text=MarkdownTextObject(text=shorten(f"*Feedback*\n{body}", 3000)),
+            text=MarkdownTextObject(text=fit(f"*Feedback*\n{body}")),
             accessory=ButtonElement(text="Ask for feedback", action_id=ActionId.FEEDBACK_OPEN, value=""),
         )
     ]

@@ -137,6 +137,7 @@ class BlockId(StrEnum):
     FEEDBACK_MODE = "mode"
     FEEDBACK_DUE = "due"
     FEEDBACK_NOTE = "fb_note"
+    FEEDBACK_REQUEST = "fb_request"  # the buttons of the DM asking someone: answering updates that DM
     FEEDBACK_GAP = "gap"
     FEEDBACK_NEXT = "next"
 

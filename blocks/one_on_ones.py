@@ -12,6 +12,7 @@ from blocks.ids import ActionId
 from blocks.text import SECTION_TEXT_LIMIT, escape, escape_within, one_line
 from growth.asks import Status as AskStatus
 from growth.feedback import Summary
+from growth.feedback.rules import zone
 from growth.one_on_ones import Prep
 
 LISTED = 8
@@ -31,7 +32,7 @@ def _section(title: str, lines: list[str], empty: str) -> SectionBlock:
 
 
 def _round_line(made: Summary) -> str:
-    closed = f"{made.round.closed_at:%-d %b}"
+    closed = f"{made.round.closed_at.astimezone(zone(made.person)):%-d %b}" if made.round.closed_at else "—"
     line = f"• Against {escape(made.level.id)}, closed {closed}: {made.answered} of {made.asked} answered"
     largest = made.largest
     if largest is not None:

@@ -67,3 +67,14 @@ def escape_within(text: str, limit: int) -> str:
     if len(escaped) <= limit:
         return escaped
     return escaped_chunks(text, limit - 1)[0].rstrip() + "…"
+
+
+def fit(text: str, limit: int = SECTION_TEXT_LIMIT) -> str:
+    """Cut already-escaped text to `limit` (a section's, by default), never inside an entity such as `&amp;`."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"

@@ -135,12 +135,14 @@ class Dispatcher:
         self.batch = batch
         self.uploads = uploads or {}
         self.senders = senders or {}
-        self._paused: dict[str, datetime] = {}  # workspace -> until when Slack asked us to wait
+        # (workspace, method) -> until when Slack asked us to wait: Slack's limits are per method, so a
+        # spent chat.update (Tier 3) holds back no chat.postMessage
+        self._paused: dict[tuple[str, str], datetime] = {}
 
     def run_once(self) -> Report:
         """Claim one batch of due rows and send it (the worker's work: a request sends only its own)."""
         paused_until = self._still_paused()
-        claimed = outbox.claim_due(self.db, now=self.clock(), limit=self.batch, skip_teams=list(paused_until))
+        claimed = outbox.claim_due(self.db, now=self.clock(), limit=self.batch, skip=list(paused_until))
         return self._send_all(claimed, paused_until)
 
     def send_rows(self, ids: Sequence[int], *, at_most: int = INLINE) -> Report:
@@ -150,34 +152,31 @@ class Dispatcher:
         if not ids:
             return Report()
         paused_until = self._still_paused()
-        claimed = outbox.claim_due(
-            self.db, now=self.clock(), limit=at_most, ids=list(ids), skip_teams=list(paused_until)
-        )
+        claimed = outbox.claim_due(self.db, now=self.clock(), limit=at_most, ids=list(ids), skip=list(paused_until))
         return self._send_all(claimed, paused_until)
 
-    def _still_paused(self) -> dict[str, datetime]:
+    def _still_paused(self) -> dict[tuple[str, str], datetime]:
         now = self.clock()
-        self._paused = {team: until for team, until in list(self._paused.items()) if until > now}
+        self._paused = {key: until for key, until in list(self._paused.items()) if until > now}
         return dict(self._paused)
 
-    def _send_all(self, claimed: list[outbox.Claimed], paused_until: dict[str, datetime]) -> Report:
+    def _send_all(self, claimed: list[outbox.Claimed], paused_until: dict[tuple[str, str], datetime]) -> Report:
         report = Report()
         for row in claimed:
-            if row.team_id in paused_until:
-                outbox.mark_retry(
-                    self.db, row.id, at=paused_until[row.team_id], error="ratelimited", count_attempt=False
-                )
+            key = (row.team_id, row.method)
+            if key in paused_until:
+                outbox.mark_retry(self.db, row.id, at=paused_until[key], error="ratelimited", count_attempt=False)
                 report.retried += 1
                 continue
             pause = self._send(row, report)
             if pause is not None:
-                paused_until[row.team_id] = self._paused[row.team_id] = pause
+                paused_until[key] = self._paused[key] = pause
                 report.pauses.append(pause)
         return report
 
     def drain(self, *, wait_for_rate_limits: float = 0.0) -> Report:
         """Send until nothing is due. With `wait_for_rate_limits`, wait out 429s' Retry-After (up to that
-        many seconds in all), each workspace as soon as its own pause ends; rows backing off after a 5xx
+        many seconds in all), each workspace and method as soon as its own pause ends; rows backing off after a 5xx
         stay queued for a later tick."""
         total = Report()
         deadline = time.monotonic() + wait_for_rate_limits
@@ -201,7 +200,7 @@ class Dispatcher:
             time.sleep(delay + 0.01)
 
     def _send(self, row: outbox.Claimed, report: Report) -> datetime | None:
-        """Send one row; returns a time until which its workspace is paused (after a 429)."""
+        """Send one row; returns a time until which its workspace and method are paused (after a 429)."""
         now = self.clock()
         client = self.client_for_team(row.team_id, row.enterprise_id)
         if client is None:

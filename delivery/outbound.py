@@ -22,7 +22,7 @@ from sqlmodel import Session
 from blocks.asks import ask_for_manager, decided_for_person
 from blocks.career import result_message
 from blocks.checkins import shared_entry
-from blocks.feedback import asked_message, started_for_you
+from blocks.feedback import answered_message, asked_message, started_for_you
 from blocks.links import outcome_for_manager, outcome_for_report
 from blocks.links import request_message as link_request
 from blocks.mentors import outcome_for_mentor, outcome_for_person
@@ -58,6 +58,7 @@ from growth.notices import (
     DigestDue,
     Ended,
     EntryShared,
+    FeedbackAnswered,
     FeedbackAsked,
     FeedbackClosed,
     FeedbackReminderDue,
@@ -328,18 +329,28 @@ def _feedback_asked(notice: FeedbackAsked, writing: Writing) -> list[Row]:
     round, request = notice.round, notice.request
     person = writing.session.get(Person, round.person_id)
     assert person is not None and request.id is not None
-    text, blocks = asked_message(round, request.id, person=person, asker=notice.asker, manager=request.is_manager)
+    text, blocks = asked_message(
+        round, request.id, person=person, asker=notice.asker, responder=notice.responder, manager=request.is_manager
+    )
     return [_dm(notice.responder, f"feedback-ask:{request.id}", text, blocks)]
 
 
 @rows_of.register
 def _feedback_reminder(notice: FeedbackReminderDue, writing: Writing) -> list[Row]:
-    request = notice.request
-    payload = {"request_id": request.id, "which": notice.which}
-    row = _post(
-        notice.responder, f"feedback-remind:{request.id}:{notice.at:%Y-%m-%d}", payload, method=FEEDBACK_REMINDER
-    )
+    request, due = notice.request, notice.round.due_at
+    payload = {"request_id": request.id, "which": notice.which, "due_at": due.isoformat()}
+    key = f"feedback-remind:{request.id}:{due:%Y%m%d%H%M}:{notice.which}"  # a new date: new reminders
+    row = _post(notice.responder, key, payload, method=FEEDBACK_REMINDER)
     return [replace(row, due_at=notice.at)]
+
+
+@rows_of.register
+def _feedback_answered(notice: FeedbackAnswered, writing: Writing) -> list[Row]:
+    assert notice.request.id is not None
+    text, blocks = answered_message(notice.round, notice.request.id, notice.person, notice.responder)
+    payload = {"channel": notice.channel, "ts": notice.ts, "text": text, "blocks": [b.to_dict() for b in blocks]}
+    key = f"feedback-answered:{notice.request.id}:{int(notice.at.timestamp() * 1000)}"
+    return [_post(notice.responder, key, payload, method="chat.update")]
 
 
 @rows_of.register

@@ -239,6 +239,20 @@ class FeedbackReminderDue(Notice):
 
 
 @dataclass(frozen=True)
+class FeedbackAnswered(Notice):
+    """The DM the answer came from (the responder's own) says it was answered, and can still be changed.
+    Through the outbox: under a Friday's many answers, `chat.update` (Tier 3) waits its turn there."""
+
+    round: FeedbackRound
+    request: FeedbackRequest
+    person: Person
+    responder: Person
+    channel: str
+    ts: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class FeedbackStarted(Notice):
     """A manager started a round for their report: the report is told (the results are theirs)."""
 

@@ -104,7 +104,7 @@ def prepare(
     )
     today = local_today(report, now)
     due = [o for o in objectives(session, person=report, open_only=True) if o.due_on and o.due_on <= today + DUE_WITHIN]
-    received = closed_rounds(session, person=report, seen=MANAGER, since=since)
+    received = closed_rounds(session, person=report, seen=MANAGER, viewer=manager, since=since)
     return Prep(
         report,
         manager,

@@ -86,8 +86,10 @@ def build_packet(
     now: datetime,
     today: date,
     seen: Sight = OWNER,
+    viewer: Person | None = None,
 ) -> Packet:
-    """Everything the log proves about the target level, as far as `seen` shows it."""
+    """Everything the log proves about the target level, as far as `seen` shows it (to `viewer`, when
+    it is not the person's own: feedback they were shown)."""
     cat, stored = workspace_catalogue(session, person.team_id, defaults, now)
     where = position(person, cat)
     if where is None:
@@ -97,7 +99,7 @@ def build_packet(
     log = log_of(session, person=person, seen=seen)
     expected = target.framework.expectations_at(target.level.id)
     ids = {competency.id for competency, _ in expected}
-    said = quotes(closed_rounds(session, person=person, seen=seen))
+    said = quotes(closed_rounds(session, person=person, seen=seen, viewer=viewer))
     sections = [
         Section(
             competency.name,

@@ -4,23 +4,21 @@ Can't this time; the answer form; closing early, extending, asking someone more,
 from __future__ import annotations
 
 import json
-from contextlib import suppress
 from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from blocks.feedback import (
-    ANONYMOUS,
+    NAMED,
     Asking,
     answer_modal,
-    answered_message,
     ask_more_modal,
     asked_view,
     asking_modal,
     declined_text,
+    notice_view,
     results_view,
     thanks_view,
 )
@@ -28,6 +26,7 @@ from blocks.ids import EXAMPLE_BLOCK_PREFIX, RATING_BLOCK_PREFIX, ActionId, Bloc
 from growth import feedback
 from growth.feedback import Draft, FeedbackInvalid, Given
 from growth.links import manager_of
+from handlers.home import publish_home
 from handlers.middleware import PERSON_KEY
 from handlers.parsing import mentioned, parse
 from handlers.people import person_for
@@ -53,11 +52,8 @@ def open_clicked(
     ack()
     services, asker = services_of(context), context[PERSON_KEY]
     value = str(action.get("value") or "")
-    person = asker
-    if value.isdigit() and int(value) != asker.id:
-        with services.db.session() as session:
-            found = session.get(Person, int(value))
-        person = found if found is not None and found.team_id == asker.team_id else asker
+    with services.db.session() as session:
+        person = feedback.about(session, asker=asker, person_id=int(value) if value.isdigit() else None)
     client.views_open(trigger_id=body["trigger_id"], view=_asking(services, asker, person))
 
 
@@ -82,18 +78,16 @@ def ask_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
     chosen += list(_field(values, BlockId.FEEDBACK_PEOPLE).get("selected_users") or [])
     people = [person_for(client, services, asker=asker, user_id=user) for user in dict.fromkeys(chosen)]
     due = _field(values, BlockId.FEEDBACK_DUE).get("selected_date")
-    mode = (_field(values, BlockId.FEEDBACK_MODE).get("selected_option") or {}).get("value") or ANONYMOUS
+    mode = (_field(values, BlockId.FEEDBACK_MODE).get("selected_option") or {}).get("value")
     try:
         with services.work() as work:
-            person = work.session.get(Person, asking.person_id)
-            if person is None or person.team_id != asker.team_id:
-                raise FeedbackInvalid("people", "That person is not in Trellis any more.")
+            person = feedback.about(work.session, asker=asker, person_id=asking.person_id)
             draft = Draft(
                 responders=people,
                 competency_ids=[
                     o["value"] for o in _field(values, BlockId.FEEDBACK_COMPETENCIES).get("selected_options") or []
                 ],
-                anonymous=mode == ANONYMOUS,
+                anonymous=mode != NAMED,
                 due_on=date.fromisoformat(due) if due else None,
                 note=_field(values, BlockId.FEEDBACK_NOTE).get("value") or "",
             )
@@ -129,7 +123,8 @@ def give_clicked(
     with services.db.session() as session:
         form = feedback.answer_form(session, responder=responder, request_id=int(value) if value.isdigit() else 0)
     container = body.get("container") or {}
-    where = f"{container.get('channel_id')}/{container.get('message_ts')}" if container.get("message_ts") else ""
+    from_the_dm = action.get("block_id") == BlockId.FEEDBACK_REQUEST and container.get("message_ts")
+    where = f"{container.get('channel_id')}/{container.get('message_ts')}" if from_the_dm else ""  # not a digest
     client.views_open(trigger_id=body["trigger_id"], view=answer_modal(form, where=where).to_dict())
 
 
@@ -149,22 +144,24 @@ def answer_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context:
         _field(values, BlockId.FEEDBACK_GAP).get("value"),
         _field(values, BlockId.FEEDBACK_NEXT).get("value"),
     )
+    channel, _, ts = str(meta.get("w") or "").partition("/")
     try:
-        with services.db.session() as session:
+        with services.work() as work:
             answered = feedback.answer(
-                session, responder=responder, request_id=int(meta.get("r") or 0), given=given, now=services.clock()
+                work.session,
+                responder=responder,
+                request_id=int(meta.get("r") or 0),
+                given=given,
+                now=work.now,
+                from_message=(channel, ts) if channel and ts else None,
             )
-            person = session.get(Person, answered.round.person_id)
+            work.notify(answered.notices)
     except FeedbackInvalid as invalid:
         ack(response_action="errors", errors={_block(invalid.field, values): str(invalid)})
         return
-    assert person is not None and answered.request.id is not None
-    ack(response_action="update", view=thanks_view(answered.round, person, first=answered.first).to_dict())
-    channel, _, ts = str(meta.get("w") or "").partition("/")
-    if channel and ts:  # the DM it came from: answered, and still editable
-        text, blocks = answered_message(answered.round, answered.request.id, person)
-        with suppress(SlackApiError):
-            client.chat_update(channel=channel, ts=ts, text=text, blocks=[b.to_dict() for b in blocks])
+    thanks = thanks_view(answered.round, answered.person, responder, first=answered.first)
+    with work.sending():  # the thanks first; then the DM it came from says it was answered
+        ack(response_action="update", view=thanks.to_dict())
 
 
 def decline_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
@@ -181,23 +178,39 @@ def decline_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context:
     respond(text=declined_text(declined.person), replace_original=True)
 
 
-def close_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    _change(ack, action, respond, context, feedback.close_early, "Closed. The results are on their way to your DM.")
+def close_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    done = "Closed. The results are on their way to your DM."
+    _change(ack, body, action, client, respond, context, feedback.close_early, done)
 
 
-def extend_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-    _change(
-        ack, action, respond, context, feedback.extend, "Extended by a week; those who have not answered are reminded."
-    )
+def extend_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    done = "Extended by a week; those who have not answered are reminded."
+    _change(ack, body, action, client, respond, context, feedback.extend, done)
 
 
-def share_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+def share_clicked(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
     done = "Shared with your manager: the results are on their way to them."
-    _change(ack, action, respond, context, feedback.share_with_manager, done)
+    _change(ack, body, action, client, respond, context, feedback.share_with_manager, done)
 
 
-def _change(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext, change: Any, done: str) -> None:
-    """A button on the person's own round: the change, then what was queued (results, reminders)."""
+def _change(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+    change: Any,
+    done: str,
+) -> None:
+    """A button on the person's own round: the change, what was queued (results, reminders), and where
+    the button was, the word that it happened (a message in place, the App Home redrawn, a modal)."""
     ack()
     services, person = services_of(context), context[PERSON_KEY]
     value = str(action.get("value") or "")
@@ -205,7 +218,13 @@ def _change(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltCon
         changed = change(work.session, person=person, round_id=int(value) if value.isdigit() else 0, now=work.now)
         work.notify(changed.notices)
     with work.sending():
-        respond(text=done, response_type="ephemeral", replace_original=False)
+        view = body.get("view") or {}
+        if context.response_url:
+            respond(text=done, response_type="ephemeral", replace_original=False)
+        elif view.get("type") == "home":
+            publish_home(client, services, person)
+        elif view.get("id"):
+            client.views_update(view_id=view["id"], view=notice_view(done).to_dict())
 
 
 def add_clicked(
@@ -231,7 +250,7 @@ def more_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: B
     except feedback.FeedbackInvalid as invalid:
         ack(response_action="errors", errors={BlockId.FEEDBACK_PEOPLE: str(invalid)})
         return
-    shown = asked_view(more.round, person, len(people), too_few=False, for_report=False)
+    shown = asked_view(more.round, person, more.added, too_few=False, for_report=False)
     with work.sending():
         ack(response_action="update", view=shown.to_dict())
 

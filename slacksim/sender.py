@@ -103,7 +103,8 @@ class SlackSender:
     def block_action(
         self, *, user_id: str, action: dict[str, Any], view: dict[str, Any] | None = None, **extra: Any
     ) -> Reply:
-        """A click or a selection. In a modal or the App Home, `view` is the view as Slack holds it."""
+        """A click or a selection. In a modal or the App Home, `view` is the view as Slack holds it; in a
+        message, `container` (extra) names the message, else a DM's placeholder."""
         payload: dict[str, Any] = {
             "type": "block_actions",
             "user": self._user(user_id),
@@ -116,7 +117,7 @@ class SlackSender:
             payload["container"] = {"type": "view", "view_id": view.get("id")}
         else:
             payload["response_url"] = self.fake.response_url()
-            payload["container"] = {"type": "message", "channel_id": "D" + user_id[1:], "message_ts": "1.2"}
+            payload.setdefault("container", {"type": "message", "channel_id": "D" + user_id[1:], "message_ts": "1.2"})
         return self.interactive(payload)
 
     def view_submission(self, *, user_id: str, view: dict[str, Any], values: dict[str, dict[str, Any]]) -> Reply:

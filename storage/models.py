@@ -336,7 +336,8 @@ class FeedbackRound(SQLModel, table=True):
     due_at: datetime = Field(sa_type=UTCDateTime, index=True)  # the end of the due date, the person's time
     status: str = Field(default="open", max_length=16)  # open, closed
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    shared_with_manager: bool = False  # the manager sees the results only once the person shares them
+    shared_with_id: int | None = Field(default=None, foreign_key="people.id")  # the manager it was shared with
+    opened_again: bool = False  # closed once with too few answers, then extended or someone more asked
     request_key: str = Field(max_length=128)  # the modal it came from: a retry never asks twice
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()

@@ -85,12 +85,12 @@ def claim_due(
     *,
     now: datetime,
     limit: int,
-    skip_teams: Sequence[str] = (),
+    skip: Sequence[tuple[str, str]] = (),
     ids: Sequence[int] | None = None,
 ) -> list[Claimed]:
-    """Take the lease on up to `limit` due rows, oldest first, and return them. `skip_teams`: workspaces
-    Slack told this sender to wait for (their rows stay for later, the others go now). `ids`: only
-    these rows (a request sends the rows it wrote itself, nothing else)."""
+    """Take the lease on up to `limit` due rows, oldest first, and return them. `skip`: the (workspace,
+    method) pairs Slack told this sender to wait for (Slack limits each method apart: their rows stay
+    for later, the others go now). `ids`: only these rows (a request sends the rows it wrote itself)."""
     owner = uuid.uuid4().hex
     table = OutboxMessage.__table__
     due = (
@@ -104,8 +104,8 @@ def claim_due(
         .order_by(table.c.next_attempt_at, table.c.id)
         .limit(limit)
     )
-    if skip_teams:
-        due = due.where(table.c.team_id.not_in(list(skip_teams)))
+    for team_id, method in skip:
+        due = due.where(or_(table.c.team_id != team_id, table.c.method != method))
     if ids is not None:
         due = due.where(table.c.id.in_(list(ids)))
     if db.is_postgres:

@@ -4,6 +4,7 @@ and results are made only for someone still allowed to see them, of a round stil
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -14,32 +15,34 @@ from delivery.kinds import FEEDBACK_CHART, FEEDBACK_REMINDER, FEEDBACK_RESULTS
 from growth import feedback
 from growth.charts import feedback_chart
 from growth.errors import GrowthError
-from growth.feedback.rules import RequestStatus, RoundStatus
+from growth.feedback.rules import RoundStatus
 from growth.links import manager_of
 from growth.people import find_person
 from storage.db import Database
-from storage.models import FeedbackRequest, FeedbackRound, Person
+from storage.models import FeedbackRound, Person
 from storage.outbox import Claimed
 
 
 def senders(db: Database) -> dict[str, Sender]:
     def remind(client: WebClient, row: Claimed) -> dict[str, Any]:
+        due = row.payload.get("due_at")
         with db.session() as session:
-            request = session.get(FeedbackRequest, int(row.payload["request_id"]))
-            round = session.get(FeedbackRound, request.round_id) if request is not None else None
-            if request is None or round is None or round.team_id != row.team_id:
-                raise NothingToSend("the request is gone")
-            if request.status != RequestStatus.ASKED or round.status != RoundStatus.OPEN:
-                raise NothingToSend("answered, declined or closed before the reminder")
-            person, responder = session.get(Person, round.person_id), session.get(Person, request.responder_id)
-            asker = session.get(Person, round.asked_by_id)
-            assert person is not None and responder is not None and asker is not None and request.id is not None
+            found = feedback.reminder_due(
+                session,
+                team_id=row.team_id,
+                request_id=int(row.payload["request_id"]),
+                due_at=datetime.fromisoformat(due) if due else None,
+            )
+            if found is None:
+                raise NothingToSend("answered, declined, closed or moved before the reminder")
+            responder = found.responder
             text, blocks = asked_message(
-                round,
-                request.id,
-                person=person,
-                asker=asker,
-                manager=request.is_manager,
+                found.round,
+                found.request.id or 0,
+                person=found.person,
+                asker=found.asker,
+                responder=responder,
+                manager=found.request.is_manager,
                 reminder=str(row.payload.get("which") or "soon"),
             )
         payload = {"channel": responder.slack_user_id, "text": text, "blocks": [b.to_dict() for b in blocks]}

@@ -39,7 +39,13 @@ def makers(db: Database, frameworks: tuple[Framework, ...], clock: Callable[[], 
                 raise NothingToSend("the one who asked is no longer allowed to see it") from None
             try:
                 made = build_packet(
-                    session, person=person, defaults=frameworks, now=now, today=local_today(person, now), seen=seen
+                    session,
+                    person=person,
+                    defaults=frameworks,
+                    now=now,
+                    today=local_today(person, now),
+                    seen=seen,
+                    viewer=viewer,
                 )
             except NoLevelYet:
                 raise Gone("no level set any more") from None

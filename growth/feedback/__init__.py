@@ -21,7 +21,7 @@ The rules, in one place (each module holds its part):
 """
 
 from growth.feedback.answering import Answered, AnswerForm, Declined, Given, answer, answer_form, decline
-from growth.feedback.asking import AskingForm, Draft, Started, asking_form, start
+from growth.feedback.asking import AskingForm, Draft, Reminder, Started, about, asking_form, reminder_due, start
 from growth.feedback.closing import ask_more, close_early, due_to_close, extend, owned, share_with_manager
 from growth.feedback.results import (
     CompetencyResult,
@@ -54,10 +54,12 @@ __all__ = [
     "LastRound",
     "ManagerAnswer",
     "OpenRound",
+    "Reminder",
     "Said",
     "Started",
     "Summary",
     "Waiting",
+    "about",
     "answer",
     "answer_form",
     "ask_more",
@@ -71,6 +73,7 @@ __all__ = [
     "open_rounds",
     "owned",
     "quotes",
+    "reminder_due",
     "share_with_manager",
     "start",
     "summary",

@@ -4,7 +4,7 @@ like (each save replaces their answer). Nobody is told that someone answered: ti
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete
@@ -14,6 +14,7 @@ from growth.errors import GrowthError, NotAllowed
 from growth.feedback.rules import Choice, FeedbackInvalid, RequestStatus, RoundStatus, checked_text
 from growth.frameworks.model import Competency, Expectation, Level
 from growth.frameworks.versions import by_id
+from growth.notices import FeedbackAnswered, Notice
 from storage.models import FeedbackAnswer, FeedbackRating, FeedbackRequest, FeedbackRound, Person
 
 CLOSED = "This feedback round has closed, so it takes no more answers. Thank you all the same."
@@ -46,7 +47,9 @@ class AnswerForm:
 class Answered:
     round: FeedbackRound
     request: FeedbackRequest
+    person: Person  # whom the feedback is about
     first: bool  # not an edit
+    notices: list[Notice] = field(default_factory=list)
 
 
 def request_for(session: Session, *, responder: Person, request_id: int) -> tuple[FeedbackRound, FeedbackRequest]:
@@ -87,7 +90,17 @@ def _previous(session: Session, request: FeedbackRequest) -> Given | None:
     return Given({r.competency_id: (r.rating, r.example) for r in ratings}, answer.biggest_gap, answer.next_step)
 
 
-def answer(session: Session, *, responder: Person, request_id: int, given: Given, now: datetime) -> Answered:
+def answer(
+    session: Session,
+    *,
+    responder: Person,
+    request_id: int,
+    given: Given,
+    now: datetime,
+    from_message: tuple[str, str] | None = None,
+) -> Answered:
+    """Save (or replace) the answer. `from_message`: the (channel, ts) of the DM that asked, which then
+    says it was answered; nothing goes to anyone else."""
     round, request = request_for(session, responder=responder, request_id=request_id)
     asked = round.competencies.split(",")
     ratings: dict[str, tuple[str | None, str | None]] = {}
@@ -124,7 +137,12 @@ def answer(session: Session, *, responder: Person, request_id: int, given: Given
         session.add(FeedbackRating(answer_id=answer.id or 0, competency_id=competency_id, rating=rating, example=text))
     request.status, request.updated_at = RequestStatus.ANSWERED.value, now
     session.add(request)
-    return Answered(round, request, first)
+    person = session.get(Person, round.person_id)
+    assert person is not None
+    notices: list[Notice] = []
+    if from_message is not None:
+        notices.append(FeedbackAnswered(round, request, person, responder, *from_message, at=now))
+    return Answered(round, request, person, first, notices)
 
 
 @dataclass(frozen=True)

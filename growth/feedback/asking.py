@@ -18,6 +18,7 @@ from growth.assessments import latest
 from growth.errors import GrowthError, NotAllowed
 from growth.feedback.rules import (
     DEFAULT_DAYS,
+    LAST_CALL,
     LONGEST_DAYS,
     MAX_ASKED,
     MAX_COMPETENCIES,
@@ -80,6 +81,18 @@ def may_ask(session: Session, *, asker: Person, person: Person) -> None:
         raise NotAllowed(f"Only {name} or their confirmed manager can ask for feedback on {name}'s growth.")
 
 
+def about(session: Session, *, asker: Person, person_id: int | None) -> Person:
+    """Whose growth a round `asker` starts is about: their own (None), or someone of their workspace
+    they may ask for (a report); a button or form from before that person left is refused."""
+    if person_id is None or person_id == asker.id:
+        return asker
+    person = session.get(Person, person_id)
+    if person is None or person.team_id != asker.team_id or person.deleted:
+        raise GrowthError("That person is not in Trellis any more.")
+    may_ask(session, asker=asker, person=person)
+    return person
+
+
 def asking_form(
     session: Session,
     *,
@@ -100,6 +113,8 @@ def asking_form(
         raise GrowthError(f"{name} has not set a level and target yet, so there is nothing to ask against.")
     target = where.target
     expected = target.framework.expectations_at(target.level.id)
+    if not expected:
+        raise GrowthError(f"The framework names no expectations at {target.level.id}: there is nothing to ask about.")
     recent = latest(session, person=person)
     gaps = []
     if recent is not None and recent.delta.target_level == target.level.id:
@@ -171,7 +186,8 @@ def start(
             "note": note,
             "due_at": end_of(due_on, person),
             "status": RoundStatus.OPEN.value,
-            "shared_with_manager": False,
+            "shared_with_id": None,
+            "opened_again": False,
             "request_key": request_key[:128],
             "created_at": now,
             "updated_at": now,
@@ -247,10 +263,11 @@ def asked_notices(
 def reminders(
     round: FeedbackRound, request: FeedbackRequest, due_on: date, responder: Person, now: datetime
 ) -> list[Notice]:
-    """Two days before the due date and on the day, at 09:00 where the person asked is: those still ahead."""
+    """Two days before the due date and on the day, at 09:00 where the person asked is (but while the
+    round is still open: far west of the person, that 09:00 comes after the end): those still ahead."""
     found: list[Notice] = []
     for which, day in (("soon", due_on - timedelta(days=2)), ("today", due_on)):
-        at = at_nine(day, responder)
+        at = min(at_nine(day, responder), round.due_at - LAST_CALL)
         if at > now + timedelta(hours=1):
             found.append(FeedbackReminderDue(round, request, responder, at, which))
     return found
@@ -260,3 +277,29 @@ def requests_of(session: Session, round: FeedbackRound) -> list[FeedbackRequest]
     return list(
         session.exec(select(FeedbackRequest).where(FeedbackRequest.round_id == round.id).order_by(FeedbackRequest.id))
     )
+
+
+@dataclass(frozen=True)
+class Reminder:
+    round: FeedbackRound
+    request: FeedbackRequest
+    person: Person  # whom the feedback is about
+    responder: Person
+    asker: Person
+
+
+def reminder_due(session: Session, *, team_id: str, request_id: int, due_at: datetime | None) -> Reminder | None:
+    """The reminder queued for `request_id`, if it is still wanted: not answered or declined, the round
+    open, and still due when it was when the reminder was queued (extended or moved: newer ones go)."""
+    request = session.get(FeedbackRequest, request_id)
+    round = session.get(FeedbackRound, request.round_id) if request is not None else None
+    if request is None or round is None or round.team_id != team_id:
+        return None
+    if request.status != RequestStatus.ASKED or round.status != RoundStatus.OPEN:
+        return None
+    if due_at is not None and round.due_at != due_at:
+        return None
+    person, responder = session.get(Person, round.person_id), session.get(Person, request.responder_id)
+    asker = session.get(Person, round.asked_by_id)
+    assert person is not None and responder is not None and asker is not None
+    return Reminder(round, request, person, responder, asker)

@@ -30,6 +30,7 @@ from storage.models import FeedbackAnswer, FeedbackRating, FeedbackRequest, Feed
 class Changed:
     round: FeedbackRound
     notices: list[Notice] = field(default_factory=list)
+    added: int = 0  # people newly asked
 
 
 def answered_counts(session: Session, round: FeedbackRound) -> tuple[int, int, bool]:
@@ -71,6 +72,11 @@ def close_early(session: Session, *, person: Person, round_id: int, now: datetim
     round = owned(session, person=person, round_id=round_id)
     if round.status != RoundStatus.OPEN:
         return Changed(round)
+    if round.anonymous and round.opened_again:
+        raise GrowthError(
+            f"This round opened again after its first close, so it closes only on its date, "
+            f"{_on(round, person)}: closing it the moment enough answered would tell you who answered last."
+        )
     _, peers, manager = answered_counts(session, round)
     if round.anonymous and peers < round.min_answers:
         raise GrowthError(
@@ -83,8 +89,15 @@ def close_early(session: Session, *, person: Person, round_id: int, now: datetim
 
 
 def _close(session: Session, round: FeedbackRound, now: datetime) -> list[Notice]:
-    round.status, round.closed_at, round.updated_at = RoundStatus.CLOSED.value, now, now
-    session.add(round)
+    """Closed once: the job and a "Close it now" at the same moment cannot both send the results."""
+    closing = session.execute(
+        update(FeedbackRound)
+        .where(FeedbackRound.id == round.id, FeedbackRound.status == RoundStatus.OPEN.value)  # type: ignore[arg-type]
+        .values(status=RoundStatus.CLOSED.value, closed_at=now, updated_at=now)
+    )
+    if closing.rowcount != 1:  # type: ignore[attr-defined]
+        return []
+    session.refresh(round)
     if round.anonymous:
         _pool(session, round, now)
     person = session.get(Person, round.person_id)
@@ -141,6 +154,8 @@ def extend(session: Session, *, person: Person, round_id: int, now: datetime, da
     those not yet answered are reminded again."""
     round = owned(session, person=person, round_id=round_id)
     _still_hidden(session, round)
+    if round.status == RoundStatus.OPEN:
+        raise GrowthError(f"It is open already, until {_on(round, person).removeprefix('at ')}.")
     today = now.astimezone(zone(person)).date()
     due_on = max(round.due_at.astimezone(zone(person)).date() - timedelta(days=1), today) + timedelta(days=days)
     return Changed(round, _reopen(session, round, person, due_on, now))
@@ -160,12 +175,12 @@ def ask_more(
     due_on = round.due_at.astimezone(zone(person)).date() - timedelta(days=1)
     notices: list[Notice] = []
     if round.status != RoundStatus.OPEN or due_on < today + timedelta(days=3):
-        due_on = today + timedelta(days=3)
-        notices = _reopen(session, round, person, due_on, now, remind=False)
+        due_on = today + timedelta(days=3)  # the reminders already queued were for the old date: new ones
+        notices = _reopen(session, round, person, due_on, now)
     requests = add_requests(session, round=round, person=person, responders=added, now=now)
     for request, responder in zip(requests, added, strict=True):
         notices += asked_notices(round, request, due_on=due_on, responder=responder, asker=person, now=now)
-    return Changed(round, notices)
+    return Changed(round, notices, added=len(added))
 
 
 def _still_hidden(session: Session, round: FeedbackRound) -> None:
@@ -174,14 +189,14 @@ def _still_hidden(session: Session, round: FeedbackRound) -> None:
         raise GrowthError("These results are out already. To hear more, start a new round: `/trellis feedback`.")
 
 
-def _reopen(
-    session: Session, round: FeedbackRound, person: Person, due_on: date, now: datetime, *, remind: bool = True
-) -> list[Notice]:
+def _reopen(session: Session, round: FeedbackRound, person: Person, due_on: date, now: datetime) -> list[Notice]:
+    """Open until the end of `due_on`; those not answered yet are reminded for the new date (the
+    reminders queued for the old one find it changed, and are not sent)."""
+    if round.status != RoundStatus.OPEN:
+        round.opened_again = True
     round.due_at, round.status, round.closed_at = end_of(due_on, person), RoundStatus.OPEN.value, None
     round.updated_at = now
     session.add(round)
-    if not remind:
-        return []
     waiting = session.exec(
         select(FeedbackRequest, Person)
         .join(Person, Person.id == FeedbackRequest.responder_id)  # type: ignore[arg-type]
@@ -198,9 +213,9 @@ def share_with_manager(session: Session, *, person: Person, round_id: int, now: 
     manager = manager_of(session, report=person)
     if manager is None:
         raise GrowthError("You have no confirmed manager in Trellis to share them with.")
-    if round.shared_with_manager:
+    if round.shared_with_id == manager.id:
         return Changed(round)
-    round.shared_with_manager, round.updated_at = True, now
+    round.shared_with_id, round.updated_at = manager.id, now  # this manager: a later one does not inherit it
     session.add(round)
     return Changed(round, [FeedbackShared(round, person, manager)])
 

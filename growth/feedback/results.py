@@ -94,8 +94,8 @@ def may_see(session: Session, *, viewer: Person, round: FeedbackRound) -> None:
     if viewer.id == round.person_id:
         return
     person = session.get(Person, round.person_id)
-    if person is not None and round.shared_with_manager and manages(session, manager=viewer, report=person):
-        return
+    if person is not None and round.shared_with_id == viewer.id and manages(session, manager=viewer, report=person):
+        return  # shared with this manager, who still is
     raise NotAllowed("Only the person the feedback is about sees its results, and their manager once shared.")
 
 
@@ -217,16 +217,23 @@ def _beside_self(
 
 
 def closed_rounds(
-    session: Session, *, person: Person, seen: Sight, since: datetime | None = None, limit: int | None = None
+    session: Session,
+    *,
+    person: Person,
+    seen: Sight,
+    viewer: Person | None = None,
+    since: datetime | None = None,
+    limit: int | None = None,
 ) -> list[Summary]:
-    """The person's closed rounds, newest first, as `seen` may see them (a manager: only shared ones)."""
+    """The person's closed rounds, newest first, as `seen` may see them: their own, all; their manager
+    (`viewer`), those shared with them."""
     query = select(FeedbackRound).where(
         FeedbackRound.team_id == person.team_id,
         FeedbackRound.person_id == person.id,
         FeedbackRound.status == RoundStatus.CLOSED.value,
     )
     if not seen.own:
-        query = query.where(FeedbackRound.shared_with_manager == True)  # noqa: E712
+        query = query.where(FeedbackRound.shared_with_id == (viewer.id if viewer is not None else -1))
     if since is not None:
         query = query.where(FeedbackRound.closed_at >= since)  # type: ignore[operator]
     query = query.order_by(FeedbackRound.closed_at.desc(), FeedbackRound.id.desc())  # type: ignore[union-attr]
@@ -253,7 +260,7 @@ class OpenRound:
     round: FeedbackRound
     asked: int
     answered: int | None  # None in an anonymous round: counts while it is open would say who, and when
-    can_close: bool  # enough answered to close it early
+    can_close: bool  # enough answered to close it early (never for an anonymous round opened again)
 
 
 @dataclass(frozen=True)
@@ -293,7 +300,9 @@ def open_rounds(session: Session, *, person: Person) -> list[OpenRound]:
     found = []
     for round in rounds:
         asked, peers, manager = answered_counts(session, round)
-        enough = peers >= round.min_answers if round.anonymous else bool(peers or manager)
+        # An anonymous round opened again waits for its date: closing it early would tell who answered last.
+        anonymous_enough = peers >= round.min_answers and not round.opened_again
+        enough = anonymous_enough if round.anonymous else bool(peers or manager)
         found.append(OpenRound(round, asked, None if round.anonymous else peers + manager, enough))
     return found
 

@@ -17,6 +17,7 @@ MAX_COMPETENCIES = 12
 TEXT_LIMIT = 2_000  # an example, the biggest gap, one thing to try next
 NOTE_LIMIT = 1_000
 REMIND_HOUR = 9  # where the person asked is
+LAST_CALL = timedelta(hours=3)  # the latest a reminder goes before the round closes
 ANONYMITY_FLOOR = 3  # below this many answers, anonymity does not hold
 
 

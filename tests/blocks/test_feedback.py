@@ -88,7 +88,7 @@ TYPED = st.lists(st.one_of(TRICKS, st.text(max_size=40)), max_size=6).map("".joi
 def test_nothing_typed_into_feedback_reaches_slack_as_a_control_sequence(text: str) -> None:
     _, blocks = results_message(_summary(text, answers=3), viewer=MAYA, manager=DEV)
     rendered = json.dumps([b.to_dict() for b in blocks], ensure_ascii=False)
-    _, asked = asked_message(_round(["delivery"], note=text), 9, person=MAYA, asker=MAYA, manager=False)
+    _, asked = asked_message(_round(["delivery"], note=text), 9, person=MAYA, asker=MAYA, responder=DEV, manager=False)
     rendered += json.dumps([b.to_dict() for b in asked], ensure_ascii=False)
     for sequence in ("<!", "<@", "<#", "<http"):
         assert sequence not in rendered

@@ -102,6 +102,44 @@ def test_a_429_pauses_only_that_workspace(db: Database, slack: FakeSlack, clock:
     assert len(slack.calls("chat.postMessage")) == 2, "the paused workspace's second row was not tried"
 
 
+def test_a_429_on_one_method_holds_back_no_other(db: Database, slack: FakeSlack, clock: Clock) -> None:
+    """Slack limits each method apart: a spent chat.update (Tier 3) leaves chat.postMessage free."""
+    with db.session() as session:
+        outbox.enqueue(
+            session,
+            team_id="T1",
+            key="post",
+            method="chat.postMessage",
+            payload={"channel": "U0MAYA", "text": "first"},
+            now=clock(),
+        )
+    sent = _dispatcher(db, slack, clock)
+    sent.drain()
+    message = slack.posted("D0MAYA")[-1]
+    with db.session() as session:
+        for key in ("update-a", "update-b"):
+            outbox.enqueue(
+                session,
+                team_id="T1",
+                key=key,
+                method="chat.update",
+                payload={"channel": "D0MAYA", "ts": message["ts"], "text": key},
+                now=clock(),
+            )
+        outbox.enqueue(
+            session,
+            team_id="T1",
+            key="post-2",
+            method="chat.postMessage",
+            payload={"channel": "U0MAYA", "text": "second"},
+            now=clock(),
+        )
+    slack.fail("chat.update", status=429, retry_after=30, times=1)
+    report = sent.run_once()
+    assert (report.sent, report.retried) == (1, 2), "the second post went; both updates wait their turn"
+    assert len(slack.calls("chat.update")) == 1 and _rows(db)["post-2"].sent_at is not None
+
+
 def test_server_errors_back_off_and_the_row_survives_until_sent(db: Database, slack: FakeSlack, clock: Clock) -> None:
     slack.fail("chat.postMessage", status=500, times=2)
     _queue(db, "a")

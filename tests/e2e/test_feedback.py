@@ -107,9 +107,25 @@ def _requests(db: Database) -> dict[str, int]:
     return dict(rows)  # type: ignore[arg-type]
 
 
-def _answer_form(sender: SlackSender, slack: FakeSlack, user: str, request_id: int) -> dict[str, Any]:
-    give = {"action_id": "feedback_give", "block_id": "b", "type": "button", "value": str(request_id)}
-    return then_view(slack, "views.open", "feedback_answer", lambda: sender.block_action(user_id=user, action=give))
+def _answer_form(
+    sender: SlackSender, slack: FakeSlack, user: str, request_id: int, dm: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The answer form `user` opens: from the Give button of the DM `dm` (the message as Slack holds
+    it), else from a button elsewhere."""
+    if dm is None:
+        give = {"action_id": "feedback_give", "block_id": "b", "type": "button", "value": str(request_id)}
+        return then_view(slack, "views.open", "feedback_answer", lambda: click(sender, user, give))
+    channel = "D" + user[1:]
+    held = next(m for m in reversed(slack.posted(channel)) if m["text"] == dm["text"])
+    element = button(dm, "feedback_give")
+    action = {key: element[key] for key in ("action_id", "block_id", "type", "value")}
+    container = {"type": "message", "channel_id": channel, "message_ts": held["ts"]}
+    return then_view(
+        slack,
+        "views.open",
+        "feedback_answer",
+        lambda: sender.block_action(user_id=user, action=action, container=container),
+    )
 
 
 def _give(
@@ -122,9 +138,10 @@ def _give(
     *,
     gap: str = "",
     next_step: str = "",
+    dm: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """`user` opens the form from their DM and answers every competency with `choice`: Trellis's answer."""
-    form = _answer_form(sender, slack, user, request_id)
+    """`user` opens the form (from the DM `dm`, if given) and answers every competency with `choice`."""
+    form = _answer_form(sender, slack, user, request_id, dm)
     values = _state(form)
     for block_id in values:
         if block_id.startswith("rating:"):
@@ -266,6 +283,13 @@ def test_an_anonymous_round_of_four_crosses_the_threshold_at_close_and_names_no_
         lambda: sender.block_action(user_id="U0MAYA", view={**home_view, "type": "home"}, action=see),
     )
     assert "Sometimes 2" in text_of(seen)
+    share = button(seen, "feedback_share")
+    confirmed = then_view(
+        slack, "views.update", "feedback_asked", lambda: sender.block_action(user_id="U0MAYA", view=seen, action=share)
+    )
+    assert "Shared with your manager" in text_of(confirmed), "a button in a modal answers in the modal"
+    assert next_dm(slack, "U0DEV", "Maya's feedback")["text"] == "Maya's feedback against IC4: 3 of 4 answered."
+    slack.wait_for("files.completeUploadExternal", 3)  # the gaps chart, then the results' for Maya and for Dev
 
 
 def test_the_same_round_with_two_answers_shows_nothing_of_them_and_offers_more_time(
@@ -320,7 +344,7 @@ def test_the_same_round_with_two_answers_shows_nothing_of_them_and_offers_more_t
 
 
 def test_a_named_round_keeps_the_managers_answer_apart_and_an_answer_is_edited_until_close(
-    sender: SlackSender, slack: FakeSlack, db: Database
+    sender: SlackSender, slack: FakeSlack, db: Database, database_url: str, tmp_path: Path
 ) -> None:
     _team(sender, slack)
     asked = _ask(sender, _asking_form(sender, slack), ["U0SAM", "U0DEV"], suggested=["U0DEV"], named=True)
@@ -329,20 +353,31 @@ def test_a_named_round_keeps_the_managers_answer_apart_and_an_answer_is_edited_u
     assert "Named: Maya will see your name" in text_of(next_dm(slack, "U0SAM", "asks")["blocks"])
     _give(sender, slack, "U0DEV", requests["U0DEV"], "not_yet", "Needs a bigger scope", gap="Scope")
     first = next_dm(slack, "U0SAM", "asks")
-    _give(sender, slack, "U0SAM", requests["U0SAM"], "sometimes", "First thought")
-    updated = slack.wait_for("chat.update")[-1].args
-    assert updated["text"].startswith("✅ You gave Maya feedback against IC4") and updated["ts"] == "1.2"
+    assert "(Maya's time)" in first["text"], "Sam's clock and Maya's disagree on when the day ends"
+    slack.fail("chat.update", status=429, retry_after=30)  # a Friday: Tier 3 is spent
+    thanks = _give(sender, slack, "U0SAM", requests["U0SAM"], "sometimes", "First thought", dm=first)
+    assert "Thank you" in text_of(thanks["view"]), "the answer is saved and thanked whatever Slack says"
+    slack.wait_for("chat.update", 1)
+    printed = _run("outbox", slack, database_url, tmp_path, datetime.now(PARIS) + timedelta(seconds=40))
+    assert "sent 1" in printed, printed
+    updated = slack.wait_for("chat.update", 2)[-1].args
+    assert updated["text"].startswith("✅ You gave Maya feedback against IC4") and updated["channel"] == "D0SAM"
+    (shown,) = [m for m in slack.posted("D0SAM") if m["text"] == updated["text"]]
+    assert shown["blocks"][0]["accessory"]["text"]["text"] == "Change my answer", "the DM itself now says so"
     form = _answer_form(sender, slack, "U0SAM", requests["U0SAM"])
     preset = [b["element"].get("initial_value") for b in form["blocks"] if b.get("block_id", "").startswith("example:")]
     assert "First thought" in preset, "the form opens with the answer given"
     edited = _give(sender, slack, "U0SAM", requests["U0SAM"], "consistently", "Clear design docs")
-    assert "Updated" in text_of(edited["view"]) and first
+    assert "Updated" in text_of(edited["view"])
+    assert len(slack.calls("chat.update")) == 2, "answered from elsewhere: the DM is left as it was"
 
     sender.app_home_opened(user_id="U0MAYA")
     home = slack.wait_for_home("U0MAYA", "answered 2 of 2")
     close = button({"blocks": [b for b in home["blocks"] if b["type"] == "actions"]}, "feedback_close")
     sender.block_action(user_id="U0MAYA", view={**home, "type": "home"}, action=close)
+    slack.wait_for_home("U0MAYA", "Last results: against IC4, 2 of 2 answered")  # the App Home redrawn
     results = next_dm(slack, "U0MAYA", "Your feedback against IC4")
+    assert not [t for t in _posted_to(slack, "U0MAYA") if "went wrong" in t]
     said = text_of(results["blocks"])
     assert "Consistently 1 · Sometimes 0 · Not yet 0" in said, "the manager is not in the spread"
     assert "Clear design docs” — Sam" in said and "First thought" not in said
@@ -414,6 +449,8 @@ def test_the_managers_digest_lists_the_feedback_waiting_for_their_answer(
     _run("checkins", slack, database_url, tmp_path, at)
     digest = next_dm(slack, "U0DEV", "digest")
     assert "Maya asks for your feedback" in text_of(digest["blocks"])
+    _give(sender, slack, "U0DEV", _requests(db)["U0DEV"], "sometimes", "Solid", dm=digest)
+    assert slack.calls("chat.update") == [], "answering from the digest leaves the digest as it was"
 
 
 def test_bad_input_in_the_asking_form_gets_a_sentence_on_its_field_and_asks_no_one(

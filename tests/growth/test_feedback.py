@@ -10,18 +10,20 @@ from sqlmodel import select
 from growth import checkins, feedback, links, mentors
 from growth.assessments import record_assessment
 from growth.errors import GrowthError, NotAllowed
-from growth.feedback import Choice, Draft, FeedbackInvalid, Given
+from growth.feedback import Choice, Draft, FeedbackInvalid, Given, closing
 from growth.frameworks.loader import parse
 from growth.frameworks.shipped import path_of, shipped
 from growth.frameworks.versions import by_id, import_framework
-from growth.levels import NoLevelYet, position, workspace_catalogue
+from growth.levels import NoLevelYet, choose_level, position, workspace_catalogue
 from growth.notices import FeedbackAsked, FeedbackClosed, FeedbackReminderDue, FeedbackShared, FeedbackStarted
 from growth.people import Profile, ensure_person
+from growth.visibility import MANAGER, OWNER
 from storage.db import Database
-from storage.models import FeedbackAnswer, FeedbackRating, FeedbackRequest, Person
+from storage.models import FeedbackAnswer, FeedbackRating, FeedbackRequest, FeedbackRound, Person
 from tests.factories import maya_aiming_for_ic4, person
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
+SE = "software-engineering"
 GAPS = {"cross-team-leadership": 1, "technical-direction": 1, "mentoring": 2}  # Maya's self-assessment, at IC4
 
 
@@ -280,7 +282,28 @@ def test_the_same_round_with_two_answers_shows_nothing_of_them_not_even_counts(d
         feedback.answer_form(session, responder=people["sam"], request_id=sams)
     with db.session() as session, pytest.raises(GrowthError, match="pooled anonymously"):
         feedback.answer(session, responder=people["sam"], request_id=sams, given=Given({}, "Again"), now=NOW)
+    with db.session() as session, pytest.raises(GrowthError, match="open already"):
+        feedback.extend(session, person=people["maya"], round_id=started.round.id, now=NOW + timedelta(days=8))
+    old_due = started.round.due_at
+    with db.session() as session:
+        assert (
+            feedback.reminder_due(
+                session, team_id="T1", request_id=_request(db, started, people["ray"]), due_at=old_due
+            )
+            is None
+        ), "moved: the old reminders stay quiet"
+        assert (
+            feedback.reminder_due(
+                session, team_id="T1", request_id=_request(db, started, people["ray"]), due_at=extended.round.due_at
+            )
+            is not None
+        )
     _answer(db, started, people["ray"], Choice.SOMETIMES, "Late but here")
+    with db.session() as session:
+        (listed,) = feedback.open_rounds(session, person=people["maya"])
+        assert not listed.can_close, "opened again: closing the moment the third answered would name them"
+        with pytest.raises(GrowthError, match="closes only on its date"):
+            feedback.close_early(session, person=people["maya"], round_id=started.round.id, now=NOW + timedelta(days=9))
     _close(db, NOW + timedelta(days=16))
     with db.session() as session:
         made = feedback.summary(session, viewer=people["maya"], round_id=started.round.id)
@@ -363,6 +386,19 @@ def test_results_are_the_persons_and_their_managers_once_shared(db: Database) ->
     assert shared.notices == [FeedbackShared(shared.round, people["maya"], people["dev"])]
     with db.session() as session:
         assert feedback.summary(session, viewer=people["dev"], round_id=started.round.id).released
+        mine = feedback.closed_rounds(session, person=people["maya"], seen=OWNER)
+        devs = feedback.closed_rounds(session, person=people["maya"], seen=MANAGER, viewer=people["dev"])
+        assert len(mine) == len(devs) == 1
+    admin = person(db, "U0ADMIN", admin=True, now=NOW)
+    with db.session() as session:
+        links.admin_set(session, admin=admin, report=people["maya"], manager=people["ray"], now=NOW)
+    for viewer in ("dev", "ray"):
+        with db.session() as session, pytest.raises(NotAllowed):
+            feedback.summary(session, viewer=people[viewer], round_id=started.round.id)
+    with db.session() as session:
+        assert feedback.closed_rounds(session, person=people["maya"], seen=MANAGER, viewer=people["ray"]) == [], (
+            "a new manager does not inherit what was shared with the previous one"
+        )
 
 
 def test_a_closed_round_takes_no_answers_and_asking_more_opens_it_again(db: Database) -> None:
@@ -417,3 +453,49 @@ def test_the_managers_digest_lists_the_requests_waiting_for_their_own_answer(db:
     _answer(db, started, people["dev"], Choice.SOMETIMES, "Fine")
     with db.session() as session:
         assert checkins.digest_of(session, manager=people["dev"], now=NOW).feedback == [], "answered: not waiting"
+
+
+def test_the_close_happens_once_even_when_the_job_and_the_person_close_it_together(db: Database) -> None:
+    people = _team(db)
+    started = _start(db, people, ["sam"], anonymous=False)
+    _answer(db, started, people["sam"], Choice.SOMETIMES, "ok")
+    with db.session() as late:
+        stale = late.get(FeedbackRound, started.round.id)  # the job read it open
+        with db.session() as session:
+            assert feedback.close_early(session, person=people["maya"], round_id=started.round.id, now=NOW).notices
+        assert closing._close(late, stale, NOW + timedelta(days=8)) == [], "one results DM, not two"
+
+
+def test_a_reminder_far_west_of_the_person_still_comes_before_the_round_closes(db: Database) -> None:
+    ken = person(db, "U0KEN", tz="Asia/Tokyo", now=NOW)
+    with db.session() as session:
+        choose_level(session, person=ken, level_ref=f"{SE}/IC3", target_ref=f"{SE}/IC4", defaults=shipped(), now=NOW)
+    lee = person(db, "U0LEE", tz="America/Los_Angeles", now=NOW)
+    with db.session() as session:
+        form = feedback.asking_form(session, asker=ken, person=ken, defaults=shipped(), anonymity_min=3, now=NOW)
+        started = feedback.start(
+            session,
+            asker=ken,
+            person=ken,
+            draft=Draft([lee], form.chosen, False, date(2026, 11, 30)),
+            version_id=form.version_id,
+            target_ref=form.target.ref,
+            request_key="ken",
+            anonymity_min=3,
+            now=NOW,
+        )
+    today = next(n for n in started.notices if isinstance(n, FeedbackReminderDue) and n.which == "today")
+    assert started.round.due_at == datetime(2026, 11, 30, 15, 0, tzinfo=UTC), "midnight in Tokyo"
+    assert today.at == datetime(2026, 11, 30, 12, 0, tzinfo=UTC), "09:00 in LA would be after the close"
+
+
+def test_a_stale_form_for_someone_gone_or_elsewhere_is_refused(db: Database) -> None:
+    people = _team(db)
+    stranger = person(db, "U0FAR", team="T2", now=NOW)
+    with db.session() as session:
+        assert feedback.about(session, asker=people["maya"], person_id=None) == people["maya"]
+        with pytest.raises(GrowthError, match="not in Trellis any more"):
+            feedback.about(session, asker=people["dev"], person_id=stranger.id)
+        with pytest.raises(NotAllowed):
+            feedback.about(session, asker=people["sam"], person_id=people["maya"].id)
+        assert feedback.about(session, asker=people["dev"], person_id=people["maya"].id).id == people["maya"].id
