@@ -15,7 +15,7 @@ from slack_sdk.models.views import View
 
 from blocks.career import home_section
 from blocks.checkins import home_section as thread_section
-from blocks.feedback import home_section as feedback_section
+from blocks.feedback_results import home_section as feedback_section
 from blocks.flags import flags_section
 from blocks.help import INTRO, CommandHelp, command_lines
 from blocks.ids import BlockId

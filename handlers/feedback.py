@@ -14,14 +14,13 @@ from blocks.feedback import (
     NAMED,
     Asking,
     answer_modal,
-    ask_more_modal,
     asked_view,
     asking_modal,
     declined_text,
     notice_view,
-    results_view,
     thanks_view,
 )
+from blocks.feedback_results import ask_more_modal, results_view
 from blocks.ids import EXAMPLE_BLOCK_PREFIX, RATING_BLOCK_PREFIX, ActionId, BlockId
 from growth import feedback
 from growth.feedback import Draft, FeedbackInvalid, Given

@@ -9,7 +9,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from blocks.feedback import asked_message, results_message
+from blocks.feedback import asked_message
+from blocks.feedback_results import results_message
 from delivery.dispatcher import NothingToSend, Sender, Upload, UploadMaker, post_once
 from delivery.kinds import FEEDBACK_CHART, FEEDBACK_REMINDER, FEEDBACK_RESULTS
 from growth import feedback

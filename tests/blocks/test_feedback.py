@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blocks.feedback import answer_modal, asked_message, results_message
+from blocks.feedback import answer_modal, asked_message
+from blocks.feedback_results import results_message
 from growth.feedback import AnswerForm, Choice, CompetencyResult, Given, ManagerAnswer, Said, Summary
 from growth.feedback.rules import MAX_COMPETENCIES, TEXT_LIMIT
 from growth.frameworks.shipped import shipped

@@ -13,12 +13,13 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select as query
 
 from slacksim import FakeSlack, SlackSender, http
 from storage.db import Database
-from storage.models import CheckinPlan, Person
+from storage.models import CheckinPlan, FeedbackRequest, FeedbackRound, OutboxMessage, Person
 from tests.e2e.conftest import RunningBot, bot_environment, trellis
 
 SE = "software-engineering"
@@ -209,3 +210,147 @@ def eventually(check: Callable[[], Any], timeout: float = 10.0) -> None:
     while not check():
         assert time.monotonic() < deadline, "the change never showed"
         time.sleep(0.02)
+
+
+# -- feedback ------------------------------------------------------------------------------------
+
+PARIS = ZoneInfo("Europe/Paris")
+PEERS = {"U0SAM": "Sam", "U0PRIYA": "Priya", "U0RAY": "Ray", "U0ADA": "Ada"}
+LARGEST = ["technical-direction", "cross-team-leadership", "mentoring"]  # Maya's self-assessment, below
+
+
+def feedback_team(sender: SlackSender, slack: FakeSlack, *, assessed: bool = True) -> None:
+    """Maya (IC3, heading for IC4, her manager Dev) and four peers; her self-assessment, if `assessed`."""
+    for user, name in PEERS.items():
+        slack.add_user(slack.team_id, user, name=name)
+    link_maya_to_dev(sender, slack)
+    set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    if assessed:
+        view = open_modal(sender, slack, "gaps")
+        ratings = {"Mentoring": 2, "Technical direction": 1, "Cross-team leadership": 1}
+        answer_page(sender, view, ratings, default=4)
+        next_dm(slack, "U0MAYA", "Your biggest gaps to IC4")
+
+
+def form_state(view: dict[str, Any]) -> dict[str, Any]:
+    """The form's state as Slack sends it untouched: each input's initial value."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        state: dict[str, Any] = {"type": element["type"]}
+        if "initial_options" in element:
+            state["selected_options"] = element["initial_options"]
+        if "initial_option" in element:
+            state["selected_option"] = element["initial_option"]
+        if "initial_date" in element:
+            state["selected_date"] = element["initial_date"]
+        if "initial_value" in element:
+            state["value"] = element["initial_value"]
+        values[block["block_id"]] = {element["action_id"]: state}
+    return values
+
+
+def asking_form(sender: SlackSender, slack: FakeSlack, user: str = "U0MAYA", text: str = "feedback") -> dict[str, Any]:
+    return then_view(slack, "views.open", "feedback_ask", lambda: sender.command("/trellis", text, user_id=user))
+
+
+def ask_for_feedback(
+    sender: SlackSender,
+    view: dict[str, Any],
+    people: list[str],
+    *,
+    user: str = "U0MAYA",
+    suggested: list[str] = (),  # type: ignore[assignment]
+    named: bool = False,
+    **fields: Any,
+) -> dict[str, Any]:
+    """Submit the asking form with `people` chosen (and any `fields` by block id): Trellis's answer."""
+    values = form_state(view)
+    values["people"] = {"fb": {"type": "multi_users_select", "selected_users": people}}
+    if "suggested" in values:
+        values["suggested"]["fb"]["selected_options"] = [{"value": u} for u in suggested]
+    if named:
+        values["mode"]["fb"]["selected_option"] = {"value": "named"}
+    for block, state in fields.items():
+        values[block] = {"fb": state}
+    return sender.view_submission(user_id=user, view=view, values=values).json()
+
+
+def feedback_requests(db: Database) -> dict[str, int]:
+    """Each person asked (their Slack id) and their request's id, in the latest round."""
+    with db.session() as session:
+        round_id = session.exec(query(FeedbackRound.id).order_by(FeedbackRound.id.desc())).first()  # type: ignore[union-attr]
+        rows = session.exec(
+            query(Person.slack_user_id, FeedbackRequest.id)
+            .join(FeedbackRequest, FeedbackRequest.responder_id == Person.id)  # type: ignore[arg-type]
+            .where(FeedbackRequest.round_id == round_id)
+        ).all()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def answer_form(
+    sender: SlackSender, slack: FakeSlack, user: str, request_id: int, dm: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The answer form `user` opens: from the Give button of the DM `dm` (the message as Slack holds
+    it), else from a button elsewhere."""
+    if dm is None:
+        give = {"action_id": "feedback_give", "block_id": "b", "type": "button", "value": str(request_id)}
+        return then_view(slack, "views.open", "feedback_answer", lambda: click(sender, user, give))
+    channel = "D" + user[1:]
+    held = next(m for m in reversed(slack.posted(channel)) if m["text"] == dm["text"])
+    element = button(dm, "feedback_give")
+    action = {key: element[key] for key in ("action_id", "block_id", "type", "value")}
+    container = {"type": "message", "channel_id": channel, "message_ts": held["ts"]}
+    return then_view(
+        slack,
+        "views.open",
+        "feedback_answer",
+        lambda: sender.block_action(user_id=user, action=action, container=container),
+    )
+
+
+def give_feedback(
+    sender: SlackSender,
+    slack: FakeSlack,
+    user: str,
+    request_id: int,
+    choice: str,
+    example: str,
+    *,
+    gap: str = "",
+    next_step: str = "",
+    dm: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """`user` opens the form (from the DM `dm`, if given) and answers every competency with `choice`."""
+    form = answer_form(sender, slack, user, request_id, dm)
+    values = form_state(form)
+    for block_id in values:
+        if block_id.startswith("rating:"):
+            values[block_id]["fb"]["selected_option"] = {"value": choice}
+        if block_id.startswith("example:"):
+            values[block_id]["fb"]["value"] = example
+    values["gap"]["fb"]["value"], values["next"]["fb"]["value"] = gap, next_step
+    return sender.view_submission(user_id=user, view=form, values=values).json()
+
+
+def latest_round(db: Database) -> FeedbackRound:
+    with db.session() as session:
+        return session.exec(query(FeedbackRound).order_by(FeedbackRound.id.desc())).first()  # type: ignore[union-attr,return-value]
+
+
+def reminder_times(db: Database) -> list[datetime]:
+    with db.session() as session:
+        keys = session.exec(
+            query(OutboxMessage.due_at).where(OutboxMessage.key.startswith("feedback-remind:"))  # type: ignore[attr-defined]
+        ).all()
+    return sorted(set(keys))
+
+
+def posted_to(slack: FakeSlack, user: str) -> list[str]:
+    return [message["text"] for message in dm_to(slack, user, 0)]
+
+
+def round_button(round_id: int, action_id: str) -> dict[str, Any]:
+    return {"action_id": action_id, "block_id": "b", "type": "button", "value": str(round_id)}
