@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -28,7 +27,7 @@ from slack_sdk.models.views import View
 from blocks.ids import EXAMPLE_BLOCK_PREFIX, RATING_BLOCK_PREFIX, ActionId, BlockId, CallbackId
 from blocks.text import escape, escape_within, fit, one_line, shorten
 from growth.feedback import CHOICE_WORDS, AnswerForm, AskingForm, Choice
-from growth.feedback.rules import MAX_ASKED, MAX_COMPETENCIES, NOTE_LIMIT, TEXT_LIMIT, zone
+from growth.feedback.rules import MAX_ASKED, MAX_COMPETENCIES, NOTE_LIMIT, TEXT_LIMIT, last_day, zone
 from storage.models import FeedbackRound, Person
 
 NAMED, ANONYMOUS = "named", "anonymous"
@@ -44,8 +43,7 @@ def level_of(target_ref: str) -> str:
 
 def due_day(round: FeedbackRound, person: Person) -> str:
     """The due date as the person it is about reads it (the round is open all of that day)."""
-    local = round.due_at.astimezone(zone(person))
-    return f"{date.fromordinal(local.date().toordinal() - 1):%A %-d %B}"
+    return f"{last_day(round, person):%A %-d %B}"
 
 
 def _due_for(round: FeedbackRound, person: Person, reader: Person) -> str:
@@ -180,24 +178,17 @@ def asking_modal(form: AskingForm, *, for_report: bool) -> View:
 
 def asked_view(round: FeedbackRound, person: Person, asked: int, *, too_few: bool, for_report: bool) -> View:
     whose = f"{name_of(person)} sees" if for_report else "You see"
-    text = (
+    texts = [
         f"📨 Asked {asked} {'person' if asked == 1 else 'people'}. {whose} the answers together when the round "
         f"closes, at the end of {due_day(round, person)}."
-    )
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
+    ]
     if too_few:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"⚠️ Fewer than {round.min_answers} people besides the manager were asked, so their answers "
-                    f"cannot be shown anonymously: unless {round.min_answers} answer, nothing of them will be shown. "
-                    "You can ask someone more from the results."
-                )
-            )
+        texts.append(
+            f"⚠️ Fewer than {round.min_answers} people besides the manager were asked, so their answers "
+            f"cannot be shown anonymously: unless {round.min_answers} answer, nothing of them will be shown. "
+            "You can ask someone more from the results."
         )
-    return View(
-        type="modal", callback_id=CallbackId.FEEDBACK_ASKED, title="Ask for feedback", close="Done", blocks=blocks
-    )
+    return notice_view(*texts, title="Ask for feedback")
 
 
 def _buttons(request_id: int) -> ActionsBlock:
@@ -321,13 +312,7 @@ def thanks_view(round: FeedbackRound, person: Person, responder: Person, *, firs
         f"✅ {done}. {name_of(person)} sees the answers together when the round closes, at "
         f"{_due_for(round, person, responder)}. Until then you can change yours from the same button."
     )
-    return View(
-        type="modal",
-        callback_id=CallbackId.FEEDBACK_ASKED,
-        title="Give feedback",
-        close="Done",
-        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
-    )
+    return notice_view(text, title="Give feedback")
 
 
 def answered_message(
@@ -342,15 +327,10 @@ def answered_message(
     return text, [SectionBlock(block_id=BlockId.FEEDBACK_REQUEST, text=MarkdownTextObject(text=text), accessory=button)]
 
 
-def notice_view(text: str) -> View:
-    """A modal's answer to one of its buttons: what happened."""
-    return View(
-        type="modal",
-        callback_id=CallbackId.FEEDBACK_ASKED,
-        title="Feedback",
-        close="Done",
-        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
-    )
+def notice_view(*texts: str, title: str = "Feedback") -> View:
+    """A modal that says what happened (asked, answered, a button's change), a section a text."""
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text)) for text in texts]
+    return View(type="modal", callback_id=CallbackId.FEEDBACK_ASKED, title=title, close="Done", blocks=blocks)
 
 
 def declined_text(person: Person) -> str:

@@ -19,7 +19,7 @@ from growth.errors import GrowthError
 from growth.roadmap import objectives
 from growth.vocabulary import win_vocabulary
 from handlers.middleware import PERSON_KEY
-from handlers.parsing import parse
+from handlers.parsing import number, parse
 from handlers.services import Services, services_of
 from storage.models import Checkin, Person
 
@@ -64,7 +64,7 @@ def write_clicked(
     ack()
     services, person = services_of(context), context[PERSON_KEY]
     value = str(action.get("value") or "")
-    checkin_id = int(value) if value.isdigit() else None
+    checkin_id = number(value)
     _open_entry(client, services, person, trigger_id=body["trigger_id"], checkin_id=checkin_id)
 
 
@@ -149,7 +149,7 @@ def page_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: Bo
     ack()
     services, person = services_of(context), context[PERSON_KEY]
     value = str(action.get("value") or "0")
-    text, blocks = _history(services, person, page=int(value) if value.isdigit() else 0)
+    text, blocks = _history(services, person, page=number(value) or 0)
     respond(text=text, blocks=[block.to_dict() for block in blocks], replace_original=True)
 
 

@@ -27,7 +27,7 @@ from growth.feedback import Draft, FeedbackInvalid, Given
 from growth.links import manager_of
 from handlers.home import publish_home
 from handlers.middleware import PERSON_KEY
-from handlers.parsing import mentioned, parse
+from handlers.parsing import mentioned, number, parse
 from handlers.people import person_for
 from handlers.services import Services, services_of
 from storage.models import Person
@@ -50,9 +50,8 @@ def open_clicked(
     """From the App Home (one's own) or `/trellis team` (a report's: the value is their person id)."""
     ack()
     services, asker = services_of(context), context[PERSON_KEY]
-    value = str(action.get("value") or "")
     with services.db.session() as session:
-        person = feedback.about(session, asker=asker, person_id=int(value) if value.isdigit() else None)
+        person = feedback.about(session, asker=asker, person_id=number(action.get("value")))
     client.views_open(trigger_id=body["trigger_id"], view=_asking(services, asker, person))
 
 
@@ -118,9 +117,8 @@ def give_clicked(
     """Only the person asked opens the form; a closed round says so (through the error handler)."""
     ack()
     services, responder = services_of(context), context[PERSON_KEY]
-    value = str(action.get("value") or "")
     with services.db.session() as session:
-        form = feedback.answer_form(session, responder=responder, request_id=int(value) if value.isdigit() else 0)
+        form = feedback.answer_form(session, responder=responder, request_id=number(action.get("value")) or 0)
     container = body.get("container") or {}
     from_the_dm = action.get("block_id") == BlockId.FEEDBACK_REQUEST and container.get("message_ts")
     where = f"{container.get('channel_id')}/{container.get('message_ts')}" if from_the_dm else ""  # not a digest
@@ -166,10 +164,9 @@ def answer_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context:
 def decline_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
     services, responder = services_of(context), context[PERSON_KEY]
-    value = str(action.get("value") or "")
     with services.db.session() as session:
         declined = feedback.decline(
-            session, responder=responder, request_id=int(value) if value.isdigit() else 0, now=services.clock()
+            session, responder=responder, request_id=number(action.get("value")) or 0, now=services.clock()
         )
     if declined.answered_before:
         respond(text="You answered already: your answer stands.", response_type="ephemeral", replace_original=False)
@@ -212,9 +209,8 @@ def _change(
     the button was, the word that it happened (a message in place, the App Home redrawn, a modal)."""
     ack()
     services, person = services_of(context), context[PERSON_KEY]
-    value = str(action.get("value") or "")
     with services.work() as work:
-        changed = change(work.session, person=person, round_id=int(value) if value.isdigit() else 0, now=work.now)
+        changed = change(work.session, person=person, round_id=number(action.get("value")) or 0, now=work.now)
         work.notify(changed.notices)
     with work.sending():
         view = body.get("view") or {}
@@ -231,9 +227,8 @@ def add_clicked(
 ) -> None:
     ack()
     services, person = services_of(context), context[PERSON_KEY]
-    value = str(action.get("value") or "")
     with services.db.session() as session:
-        round = feedback.owned(session, person=person, round_id=int(value) if value.isdigit() else 0)
+        round = feedback.owned(session, person=person, round_id=number(action.get("value")) or 0)
     client.views_open(trigger_id=body["trigger_id"], view=ask_more_modal(round).to_dict())
 
 
@@ -259,9 +254,8 @@ def see_clicked(
 ) -> None:
     ack()
     services, viewer = services_of(context), context[PERSON_KEY]
-    value = str(action.get("value") or "")
     with services.db.session() as session:
-        made = feedback.summary(session, viewer=viewer, round_id=int(value) if value.isdigit() else 0)
+        made = feedback.summary(session, viewer=viewer, round_id=number(action.get("value")) or 0)
         manager = manager_of(session, report=made.person)
     client.views_open(trigger_id=body["trigger_id"], view=results_view(made, viewer=viewer, manager=manager).to_dict())
 

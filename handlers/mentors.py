@@ -17,7 +17,7 @@ from blocks.text import escape
 from growth import mentors
 from growth.mentors import Mentorship, Sees
 from handlers.middleware import PERSON_KEY
-from handlers.parsing import mentioned, parse
+from handlers.parsing import mentioned, number, parse
 from handlers.people import person_for
 from handlers.services import Services, services_of
 from storage.models import Person
@@ -52,7 +52,7 @@ def sees_chosen(ack: Ack, action: dict[str, Any], respond: Respond, context: Bol
     link_id = str(action.get("block_id", "")).removeprefix("mentor:")
     chosen = {Sees(option["value"]) for option in action.get("selected_options") or []}
     with services.db.session() as session:
-        mentors.choose_sees(session, person=person, link_id=int(link_id) if link_id.isdigit() else 0, sees=chosen)
+        mentors.choose_sees(session, person=person, link_id=number(link_id) or 0, sees=chosen)
     _redraw(services, person, respond)
 
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from blocks.one_on_ones import USAGE, held_message, prep_message
 from growth import one_on_ones
 from handlers.middleware import PERSON_KEY
-from handlers.parsing import mentioned, parse
+from handlers.parsing import mentioned, number, parse
 from handlers.people import person_for
 from handlers.services import services_of
 
@@ -36,7 +36,5 @@ def held_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: Bo
     services, viewer = services_of(context), context[PERSON_KEY]
     value = str(action.get("value") or "")
     with services.db.session() as session:
-        held = one_on_ones.mark_held(
-            session, viewer=viewer, report_id=int(value) if value.isdigit() else 0, now=services.clock()
-        )
+        held = one_on_ones.mark_held(session, viewer=viewer, report_id=number(value) or 0, now=services.clock())
     respond(text=held_message(held.held_at), replace_original=True)

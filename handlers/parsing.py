@@ -1,4 +1,5 @@
-"""Reading what people type after a slash command: the subcommand, and the people they mention."""
+"""Reading what Slack sends: the subcommand and the people mentioned after a slash command, and the ids
+buttons carry."""
 
 from __future__ import annotations
 
@@ -16,3 +17,10 @@ def parse(text: str | None) -> tuple[str, str]:
 def mentioned(text: str) -> list[str]:
     """The user ids mentioned in a command's text (Slack escapes mentions: `should_escape: true`)."""
     return MENTION.findall(text or "")
+
+
+def number(value: object) -> int | None:
+    """The id a button or form carries, or None when it is not one (a stale or forged payload); growth
+    then answers for the missing row."""
+    text = str(value if value is not None else "")
+    return int(text) if text.isdigit() else None

@@ -11,9 +11,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from growth.errors import GrowthError, NotAllowed
-from growth.feedback.rules import Choice, FeedbackInvalid, RequestStatus, RoundStatus, checked_text
+from growth.feedback.rules import Choice, FeedbackInvalid, RequestStatus, RoundStatus, asked_against, checked_text
 from growth.frameworks.model import Competency, Expectation, Level
-from growth.frameworks.versions import by_id
 from growth.notices import FeedbackAnswered, Notice
 from storage.models import FeedbackAnswer, FeedbackRating, FeedbackRequest, FeedbackRound, Person
 
@@ -72,14 +71,9 @@ def answer_form(session: Session, *, responder: Person, request_id: int) -> Answ
     if previous is None and request.status == RequestStatus.ANSWERED:
         raise GrowthError(POOLED)
     person = session.get(Person, round.person_id)
-    stored = by_id(session, team_id=round.team_id, version_id=round.framework_version_id)
-    assert person is not None and stored is not None
-    level_id = round.target_ref.rpartition("/")[2]
-    level = stored.framework.level(level_id)
-    assert level is not None
-    asked = round.competencies.split(",")
-    expected = {competency.id: (competency, e) for competency, e in stored.framework.expectations_at(level_id)}
-    return AnswerForm(round, request, person, level, [expected[cid] for cid in asked if cid in expected], previous)
+    assert person is not None
+    against = asked_against(session, round)
+    return AnswerForm(round, request, person, against.level, against.asked(round), previous)
 
 
 def _previous(session: Session, request: FeedbackRequest) -> Given | None:

@@ -20,9 +20,10 @@ from sqlmodel import Session, select
 
 from growth.errors import GrowthError, NotAllowed
 from growth.feedback.asking import add_requests, asked_notices, checked_people, reminders, requests_of
-from growth.feedback.rules import DEFAULT_DAYS, RequestStatus, RoundStatus, end_of, zone
+from growth.feedback.rules import DEFAULT_DAYS, RequestStatus, RoundStatus, end_of, last_day
 from growth.links import manager_of
 from growth.notices import FeedbackClosed, FeedbackShared, Notice
+from growth.people import local_today
 from storage.models import FeedbackAnswer, FeedbackRating, FeedbackRequest, FeedbackRound, Person
 
 
@@ -43,11 +44,14 @@ def answered_counts(session: Session, round: FeedbackRound) -> tuple[int, int, b
 
 def released(session: Session, round: FeedbackRound) -> bool:
     """Whether the peers' answers may be shown: a closed round, named, or with enough answers."""
+    return shows_answers(round, answered_counts(session, round)[1])
+
+
+def shows_answers(round: FeedbackRound, peers: int) -> bool:
+    """`released`, for a caller that counted the peers who answered already."""
     if round.status != RoundStatus.CLOSED:
         return False
-    if not round.anonymous:
-        return True
-    return answered_counts(session, round)[1] >= round.min_answers
+    return not round.anonymous or peers >= round.min_answers
 
 
 def owned(session: Session, *, person: Person, round_id: int) -> FeedbackRound:
@@ -156,8 +160,7 @@ def extend(session: Session, *, person: Person, round_id: int, now: datetime, da
     _still_hidden(session, round)
     if round.status == RoundStatus.OPEN:
         raise GrowthError(f"It is open already, until {_on(round, person).removeprefix('at ')}.")
-    today = now.astimezone(zone(person)).date()
-    due_on = max(round.due_at.astimezone(zone(person)).date() - timedelta(days=1), today) + timedelta(days=days)
+    due_on = max(last_day(round, person), local_today(person, now)) + timedelta(days=days)
     return Changed(round, _reopen(session, round, person, due_on, now))
 
 
@@ -171,8 +174,7 @@ def ask_more(
     added = [responder for responder in checked_people(person, responders) if responder.id not in already]
     if not added:
         raise GrowthError("They were asked already.")
-    today = now.astimezone(zone(person)).date()
-    due_on = round.due_at.astimezone(zone(person)).date() - timedelta(days=1)
+    today, due_on = local_today(person, now), last_day(round, person)
     notices: list[Notice] = []
     if round.status != RoundStatus.OPEN or due_on < today + timedelta(days=3):
         due_on = today + timedelta(days=3)  # the reminders already queued were for the old date: new ones
@@ -221,5 +223,4 @@ def share_with_manager(session: Session, *, person: Person, round_id: int, now: 
 
 
 def _on(round: FeedbackRound, person: Person) -> str:
-    due_on = round.due_at.astimezone(zone(person)).date() - timedelta(days=1)
-    return f"at the end of {due_on:%A %-d %B}"
+    return f"at the end of {last_day(round, person):%A %-d %B}"

@@ -18,10 +18,9 @@ from sqlmodel import Session, select
 
 from growth.assessments import latest
 from growth.errors import GrowthError, NotAllowed
-from growth.feedback.closing import answered_counts, released
-from growth.feedback.rules import DISTANCE, Choice, RequestStatus, RoundStatus
+from growth.feedback.closing import answered_counts, shows_answers
+from growth.feedback.rules import DISTANCE, Choice, RequestStatus, RoundStatus, asked_against
 from growth.frameworks.model import Framework, Level
-from growth.frameworks.versions import by_id
 from growth.links import manages
 from growth.visibility import Sight
 from storage.models import FeedbackAnswer, FeedbackRating, FeedbackRequest, FeedbackRound, Person
@@ -112,14 +111,12 @@ def summary(session: Session, *, viewer: Person, round_id: int) -> Summary:
 def build(session: Session, round: FeedbackRound) -> Summary:
     """The results of a closed round, against the framework version it asked (no permission check)."""
     person = session.get(Person, round.person_id)
-    stored = by_id(session, team_id=round.team_id, version_id=round.framework_version_id)
-    assert person is not None and stored is not None
-    level_id = round.target_ref.rpartition("/")[2]
-    level = stored.framework.level(level_id)
-    assert level is not None
-    expected = {c.id: (c, e) for c, e in stored.framework.expectations_at(level_id)}
-    asked = [cid for cid in round.competencies.split(",") if cid in expected]
-    shown = released(session, round)
+    assert person is not None
+    against = asked_against(session, round)
+    level, level_id, expected = against.level, against.level.id, against.expected
+    asked = [competency.id for competency, _ in against.asked(round)]
+    total, peers, manager_answered = answered_counts(session, round)
+    shown = shows_answers(round, peers)
     answers = _answers(session, round)
     pooled = [a for a in answers if not a.answer.from_manager]  # the manager's is never pooled: shown apart
     results, gaps, steps = [], [], []
@@ -137,11 +134,10 @@ def build(session: Session, round: FeedbackRound) -> Summary:
         results = [CompetencyResult(cid, expected[cid][0].name, expected[cid][1].text, None, []) for cid in asked]
     results = _beside_self(session, person, level_id, results)
     manager = next((a for a in answers if a.answer.from_manager), None)
-    total, peers, manager_answered = answered_counts(session, round)
     made = Summary(
         round,
         person,
-        stored.framework,
+        against.framework,
         level,
         total,
         peers + manager_answered,

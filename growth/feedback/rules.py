@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from sqlmodel import Session
+
 from growth.errors import GrowthError
+from growth.frameworks.model import Competency, Expectation, Framework, Level
+from growth.frameworks.versions import by_id
 from growth.people import valid_time_zone
-from storage.models import Person
+from storage.models import FeedbackRound, Person
 
 DEFAULT_DAYS = 7
 LONGEST_DAYS = 60
@@ -64,6 +69,34 @@ def zone(person: Person) -> ZoneInfo:
 def end_of(day: date, person: Person) -> datetime:
     """The last moment of `day` where `person` is: a round due on Tuesday is open all Tuesday."""
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone(person)).astimezone(UTC)
+
+
+def last_day(round: FeedbackRound, person: Person) -> date:
+    """The round's due date where `person` is: the last day it is open (it closes as the next begins)."""
+    return round.due_at.astimezone(zone(person)).date() - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class AskedAgainst:
+    """What a round asked against: its framework version, the target level, what that level expects."""
+
+    framework: Framework
+    level: Level
+    expected: dict[str, tuple[Competency, Expectation]]  # by competency id, in the level's order
+
+    def asked(self, round: FeedbackRound) -> list[tuple[Competency, Expectation]]:
+        """The round's competencies, in the order asked (any the version does not know left out)."""
+        return [self.expected[cid] for cid in round.competencies.split(",") if cid in self.expected]
+
+
+def asked_against(session: Session, round: FeedbackRound) -> AskedAgainst:
+    stored = by_id(session, team_id=round.team_id, version_id=round.framework_version_id)
+    assert stored is not None
+    level_id = round.target_ref.rpartition("/")[2]
+    level = stored.framework.level(level_id)
+    assert level is not None
+    expected = {competency.id: (competency, e) for competency, e in stored.framework.expectations_at(level_id)}
+    return AskedAgainst(stored.framework, level, expected)
 
 
 def at_nine(day: date, person: Person) -> datetime:
