@@ -32,7 +32,7 @@ from growth import feedback  # noqa: E402
 from growth.feedback import Draft  # noqa: E402
 from growth.frameworks.shipped import shipped  # noqa: E402
 from growth.levels import choose_level  # noqa: E402
-from slacksim import DEFAULT_TEAM, FakeSlack, SlackSender  # noqa: E402
+from slacksim import DEFAULT_TEAM, FakeSlack, SlackSender, tiers  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.databases import postgres_server, temporary_postgres  # noqa: E402
@@ -172,7 +172,7 @@ def main() -> None:
             ours = SlackSender(trellis.events_url, SIGNING_SECRET, fake)
             theirs = SlackSender(bare.events_url, SIGNING_SECRET, fake)
             load(ours, asked, 40, 4), load(theirs, asked, 40, 4)  # warm both: imports, pools, the people
-            fake.limit({"chat.update": 50 / 60})  # Tier 3: 50 a minute per workspace
+            fake.limit(tiers(post_message=50))  # Slack's tiers: chat.update is Tier 3, 50 a minute
             for in_flight in [int(n) for n in args.in_flight.split(",")]:
                 mine, floor = load(ours, asked, args.answers, in_flight), load(theirs, asked, args.answers, in_flight)
                 report.append((in_flight, mine, floor))

@@ -5,8 +5,21 @@ limits per workspace and method, and faults on demand); `SlackSender` sends the 
 signed. It imports nothing of Trellis, so it is what Slack would be to any app.
 """
 
+from slacksim.limits import tiers
 from slacksim.records import BOT_ID, BOT_USER, DEFAULT_TEAM, Call, User
 from slacksim.sender import APP_ID, Reply, SlackSender, http
 from slacksim.server import FakeSlack
 
-__all__ = ["APP_ID", "BOT_ID", "BOT_USER", "DEFAULT_TEAM", "Call", "FakeSlack", "Reply", "SlackSender", "User", "http"]
+__all__ = [
+    "APP_ID",
+    "BOT_ID",
+    "BOT_USER",
+    "DEFAULT_TEAM",
+    "Call",
+    "FakeSlack",
+    "Reply",
+    "SlackSender",
+    "User",
+    "http",
+    "tiers",
+]

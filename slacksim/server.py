@@ -114,8 +114,9 @@ class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
         return token
 
     def limit(self, methods: dict[str, float]) -> None:
-        """Enforce a rate limit per workspace: for each method, calls a second (a second's worth at once);
-        beyond it, 429 with the Retry-After Slack would give."""
+        """Enforce a rate limit per workspace: for each method, calls a second (a second's worth at once,
+        or a minute's for a rate under one a second); beyond it, 429 with the Retry-After Slack would
+        give. `slack.limit(tiers(post_message=50))` is Slack's published table (`slacksim.limits`)."""
         with self._lock:
             self._limits = dict(methods)
             self._state.buckets.clear()
@@ -260,7 +261,9 @@ class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
                 return None
             team = self._state.installed.get(token or "", self.team_id)
             now = time.monotonic()
-            bucket = self._state.buckets.setdefault((team, method), Bucket(rate, max(1.0, rate), max(1.0, rate), now))
+            bucket = self._state.buckets.get((team, method))
+            if bucket is None:
+                bucket = self._state.buckets[(team, method)] = Bucket.full(rate, now)
             wait = bucket.take(now)
             if not wait:
                 return None

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack_client import SlackClients
-from slacksim import FakeSlack
+from slacksim import FakeSlack, tiers
 
 
 @pytest.fixture
@@ -103,3 +103,32 @@ def test_the_outbox_client_reports_every_failure_at_once(client: WebClient, slac
     with pytest.raises(SlackApiError):
         client.chat_postMessage(channel="D0MAYA", text="x")
     assert len(slack.calls("chat.postMessage")) == 1
+
+
+def test_slacks_published_tiers_limit_each_method_apart(client: WebClient, slack: FakeSlack) -> None:
+    slack.install(slack.team_id)
+    slack.limit(tiers(post_message=5))
+    token_client = SlackClients(slack.api_url).for_outbox(f"xoxb-{slack.team_id}-installed")
+    opened = 0
+    with pytest.raises(SlackApiError) as limited:
+        for _ in range(60):
+            token_client.conversations_open(users="U0MAYA")
+            opened += 1
+    assert opened == 50, "Tier 3: a minute's 50 calls at once, then 429"
+    assert int(limited.value.response.headers["Retry-After"]) >= 1
+    posted = 0
+    with pytest.raises(SlackApiError):
+        for _ in range(10):
+            token_client.chat_postMessage(channel="U0MAYA", text="hi")
+            posted += 1
+    assert posted == 5, "chat.postMessage has its own, chosen workspace rate"
+    assert token_client.views_publish(user_id="U0MAYA", view={"type": "home", "blocks": []})["ok"]
+    assert token_client.auth_test()["ok"], "methods outside the tiers are not limited"
+
+
+def test_the_tier_table_names_slacks_tiers() -> None:
+    limits = tiers(post_message=50)
+    assert limits["conversations.open"] * 60 == pytest.approx(50)
+    assert limits["users.list"] * 60 == pytest.approx(20)
+    assert limits["users.info"] * 60 == limits["views.publish"] * 60 == pytest.approx(100)
+    assert tiers(post_message=50, commercial=True)["conversations.history"] * 60 == pytest.approx(1)
