@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.client import HTTPException
@@ -27,6 +30,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 INLINE = 5  # rows a request sends itself, after its answer is shown; anything more is the worker's
+# Rows marked "calling" at once, ahead of their calls: a sender killed mid-batch leaves at most this many
+# in doubt (each looked for in Slack before it goes again), for one commit per this many rows.
+CALLING_AHEAD = 3
 LONGEST_BACKOFF = timedelta(minutes=15)
 TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"})
 
@@ -128,6 +134,7 @@ class Dispatcher:
         batch: int = 50,
         uploads: dict[str, UploadMaker] | None = None,
         senders: dict[str, Sender] | None = None,
+        lanes: int = 1,
     ) -> None:
         self.db = db
         self.client_for_team = client_for_team
@@ -138,12 +145,14 @@ class Dispatcher:
         # (workspace, method) -> until when Slack asked us to wait: Slack's limits are per method, so a
         # spent chat.update (Tier 3) holds back no chat.postMessage
         self._paused: dict[tuple[str, str], datetime] = {}
+        self._pausing = threading.Lock()
+        # Batches a drain sends at once, each from a thread of its own: a row's turn is mostly waiting
+        # (the database, then Slack), so one process reaches Slack's limit only with a few in flight.
+        self.lanes = lanes
 
     def run_once(self) -> Report:
         """Claim one batch of due rows and send it (the worker's work: a request sends only its own)."""
-        paused_until = self._still_paused()
-        claimed = outbox.claim_due(self.db, now=self.clock(), limit=self.batch, skip=list(paused_until))
-        return self._send_all(claimed, paused_until)
+        return self._claim_and_send(self.batch)
 
     def send_rows(self, ids: Sequence[int], *, at_most: int = INLINE) -> Report:
         """Send the rows `ids` (those a request's own transaction wrote) that are due and that nobody else
@@ -151,33 +160,71 @@ class Dispatcher:
         person's answer never waits behind another person's messages."""
         if not ids:
             return Report()
-        paused_until = self._still_paused()
-        claimed = outbox.claim_due(self.db, now=self.clock(), limit=at_most, ids=list(ids), skip=list(paused_until))
-        return self._send_all(claimed, paused_until)
+        return self._claim_and_send(at_most, ids=ids)
+
+    def _claim_and_send(self, limit: int, ids: Sequence[int] | None = None) -> Report:
+        """Claim, and send while a heartbeat keeps the lease: a killed sender's rows are due again within
+        `outbox.LEASE`, a slow one's are never taken from it."""
+        paused = self._still_paused()
+        owner = uuid.uuid4().hex
+        claimed = outbox.claim_due(
+            self.db,
+            now=self.clock(),
+            limit=limit,
+            ids=None if ids is None else list(ids),
+            skip=list(paused),
+            owner=owner,
+        )
+        if not claimed:
+            return Report()
+        with Heartbeat(self.db, owner, self.clock):
+            return self._send_all(claimed)
 
     def _still_paused(self) -> dict[tuple[str, str], datetime]:
         now = self.clock()
-        self._paused = {key: until for key, until in list(self._paused.items()) if until > now}
-        return dict(self._paused)
+        with self._pausing:
+            self._paused = {key: until for key, until in self._paused.items() if until > now}
+            return dict(self._paused)
 
-    def _send_all(self, claimed: list[outbox.Claimed], paused_until: dict[tuple[str, str], datetime]) -> Report:
+    def _send_all(self, claimed: list[outbox.Claimed]) -> Report:
         report = Report()
-        for row in claimed:
+        marked: set[int] = set()
+        for number, row in enumerate(claimed):
             key = (row.team_id, row.method)
-            if key in paused_until:
-                outbox.mark_retry(self.db, row.id, at=paused_until[key], error="ratelimited", count_attempt=False)
+            until = self._paused_for(key)
+            if until is not None:  # this lane's 429, or another lane's
+                outbox.mark_retry(self.db, row.id, at=until, error="ratelimited", count_attempt=False)
                 report.retried += 1
                 continue
+            if row.id not in marked:  # the next few rows at once: one commit, not one a row
+                ahead = [later.id for later in claimed[number : number + CALLING_AHEAD]]
+                outbox.mark_calling(self.db, ahead)
+                marked.update(ahead)
             pause = self._send(row, report)
             if pause is not None:
-                paused_until[key] = self._paused[key] = pause
+                with self._pausing:
+                    self._paused[key] = max(pause, self._paused.get(key, pause))
                 report.pauses.append(pause)
         return report
 
+    def _paused_for(self, key: tuple[str, str]) -> datetime | None:
+        with self._pausing:
+            until = self._paused.get(key)
+        return until if until is not None and until > self.clock() else None
+
     def drain(self, *, wait_for_rate_limits: float = 0.0) -> Report:
-        """Send until nothing is due. With `wait_for_rate_limits`, wait out 429s' Retry-After (up to that
-        many seconds in all), each workspace and method as soon as its own pause ends; rows backing off after a 5xx
-        stay queued for a later tick."""
+        """Send until nothing is due, in `lanes` threads at once. With `wait_for_rate_limits`, wait out
+        429s' Retry-After (up to that many seconds in all), each workspace and method as soon as its own
+        pause ends; rows backing off after a 5xx stay queued for a later tick."""
+        if self.lanes <= 1:
+            return self._drain_lane(wait_for_rate_limits)
+        total = Report()
+        with ThreadPoolExecutor(max_workers=self.lanes, thread_name_prefix="outbox-lane") as lanes:
+            for report in lanes.map(lambda _: self._drain_lane(wait_for_rate_limits), range(self.lanes)):
+                total.add(report)
+        return total
+
+    def _drain_lane(self, wait_for_rate_limits: float) -> Report:
         total = Report()
         deadline = time.monotonic() + wait_for_rate_limits
         pauses: list[datetime] = []
@@ -273,6 +320,33 @@ class Dispatcher:
         report.failed += 1
         report.failures.append(f"{row.key}: {code}")
         log.warning("outbox send failed team=%s key=%s error=%s", row.team_id, row.key, code)
+
+
+class Heartbeat:
+    """Renews one claim's lease every `outbox.RENEW` from a thread while the sender works on it.
+
+    A thread, not a renewal between rows: one row may take several Slack calls (an in-doubt check, an
+    upload's three steps), each up to the client's timeout, longer than a lease."""
+
+    def __init__(self, db: Database, owner: str, clock: Clock) -> None:
+        self.db, self.owner, self.clock = db, owner, clock
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"lease-{owner[:8]}", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        while not self._done.wait(outbox.RENEW.total_seconds()):
+            try:
+                outbox.renew(self.db, [self.owner], now=self.clock())
+            except Exception:  # the database is away: the lease may lapse, the in-doubt check covers it
+                log.warning("could not renew the outbox lease %s", self.owner, exc_info=True)
 
 
 def _summary(data: object) -> dict[str, object]:

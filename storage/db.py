@@ -51,7 +51,15 @@ def make_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args={"connect_timeout": 5})
+    # Up to a worker's request and listener threads at once (bot.app.LISTENER_THREADS, gunicorn's 8);
+    # four web workers and the worker stay under PostgreSQL's default 100 connections.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=8,
+        connect_args={"connect_timeout": 5},
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -59,6 +67,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # WAL's own advice: a commit is safe from a crash of the process without an fsync each; a power cut
+    # may lose the last commits, never corrupt. Commits become several times cheaper.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

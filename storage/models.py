@@ -71,7 +71,9 @@ class OutboxMessage(SQLModel, table=True):
     failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, max_length=255)
     response: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    # Claimed again after a sender lost its lease mid-send: Slack may already have it, so look first.
+    # The sender had begun its Slack call when it was last heard of (it finishes with this off again).
+    calling: bool = False
+    # Claimed again after a sender died mid-call: Slack may already have it, so look first.
     in_doubt: bool = False
     created_at: datetime = _timestamp()
 

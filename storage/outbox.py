@@ -2,7 +2,9 @@
 
 A row is unique per (team, key), so writing the same intent twice queues it once. Senders claim due
 rows with a short lease (on PostgreSQL through `FOR UPDATE SKIP LOCKED`, so several dispatchers share
-the work); a sender that dies mid-send loses its lease and the row becomes due again.
+the work) and renew it while they work (`renew`, every few seconds), so the rows of a sender that was
+killed are due again within `LEASE`. A sender marks a row `calling` just before its Slack call; a row
+claimed again with that mark is in doubt (Slack may have it), any other claimed row is not.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from sqlmodel import Session
 from storage.db import Database, insert_many_ignore
 from storage.models import OutboxMessage
 
-LEASE = timedelta(seconds=60)
+LEASE = timedelta(seconds=10)  # renewed every RENEW while the sender works
+RENEW = timedelta(seconds=3)
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,13 @@ def claim_due(
     limit: int,
     skip: Sequence[tuple[str, str]] = (),
     ids: Sequence[int] | None = None,
+    owner: str | None = None,
 ) -> list[Claimed]:
     """Take the lease on up to `limit` due rows, oldest first, and return them. `skip`: the (workspace,
     method) pairs Slack told this sender to wait for (Slack limits each method apart: their rows stay
-    for later, the others go now). `ids`: only these rows (a request sends the rows it wrote itself)."""
-    owner = uuid.uuid4().hex
+    for later, the others go now). `ids`: only these rows (a request sends the rows it wrote itself).
+    `owner`: the lease's name, for `renew` (default: a new one)."""
+    owner = owner or uuid.uuid4().hex
     table = OutboxMessage.__table__
     due = (
         select(table.c.id)
@@ -117,7 +122,7 @@ def claim_due(
                 table.c.id.in_(due.scalar_subquery()),
                 or_(table.c.lease_until.is_(None), table.c.lease_until < now),
             )
-            .values(lease_owner=owner, lease_until=now + LEASE, in_doubt=table.c.lease_owner.is_not(None))
+            .values(lease_owner=owner, lease_until=now + LEASE, in_doubt=or_(table.c.in_doubt, table.c.calling))
             .execution_options(synchronize_session=False)
         )
         rows = session.execute(
@@ -138,13 +143,32 @@ def claim_due(
     ]
 
 
+def renew(db: Database, owners: Sequence[str], *, now: datetime) -> None:
+    """Extend the leases of `owners` (a sender still at work) to `LEASE` from `now`."""
+    table = OutboxMessage.__table__
+    with db.session() as session:
+        session.execute(
+            update(table)
+            .where(table.c.lease_owner.in_(list(owners)), table.c.sent_at.is_(None), table.c.failed_at.is_(None))
+            .values(lease_until=now + LEASE)
+        )
+
+
+def mark_calling(db: Database, row_ids: Sequence[int]) -> None:
+    """The sender is about to call Slack for these rows: if it is never heard of again, they are in doubt
+    (each is marked off again when it is finished)."""
+    table = OutboxMessage.__table__
+    with db.session() as session:
+        session.execute(update(table).where(table.c.id.in_(list(row_ids))).values(calling=True))
+
+
 def _finish(db: Database, row_id: int, **values: Any) -> None:
     table = OutboxMessage.__table__
     with db.session() as session:
         session.execute(
             update(table)
             .where(and_(table.c.id == row_id, table.c.sent_at.is_(None)))
-            .values(lease_owner=None, lease_until=None, **values)
+            .values(lease_owner=None, lease_until=None, calling=False, **values)
         )
 
 

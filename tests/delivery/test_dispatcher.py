@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot.slack_client import SlackClients
-from delivery.dispatcher import MAX_ATTEMPTS, Dispatcher, Gone, Upload
+from delivery.dispatcher import CALLING_AHEAD, MAX_ATTEMPTS, Dispatcher, Gone, Upload
 from slacksim import FakeSlack
 from storage import outbox
 from storage.db import Database
@@ -200,6 +200,69 @@ def test_a_sender_that_died_mid_send_loses_nothing(db: Database, slack: FakeSlac
     assert dispatcher.drain().sent == 1
     assert sorted(_texts(slack)) == ["hello a", "hello b"]
     assert dead[0].key in ("a", "b")
+
+
+def test_a_slow_sender_keeps_its_rows_while_it_works(
+    db: Database, slack: FakeSlack, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lease is short and renewed from a heartbeat: a sender whose calls outlast it keeps its rows,
+    and nobody else sends them meanwhile."""
+    monkeypatch.setattr(outbox, "LEASE", timedelta(seconds=0.6))
+    monkeypatch.setattr(outbox, "RENEW", timedelta(seconds=0.1))
+    _queue(db, "a", "b")
+    slack.latency = 0.5  # two calls: twice the lease
+    slow = threading.Thread(target=_dispatcher(db, slack, clock).run_once)
+    slow.start()
+    try:
+        slack.wait_for("chat.postMessage")  # it holds both rows now
+        taken: list[outbox.Claimed] = []
+        while slow.is_alive():
+            taken += outbox.claim_due(db, now=clock(), limit=10)
+            time.sleep(0.05)
+    finally:
+        slow.join()
+        slack.latency = 0.0
+    assert taken == [], "the heartbeat kept the lease"
+    assert sorted(_texts(slack)) == ["hello a", "hello b"]
+
+
+def test_a_sender_killed_mid_batch_leaves_only_the_rows_it_had_begun_in_doubt(
+    db: Database, slack: FakeSlack, clock: Clock
+) -> None:
+    _queue(db, *[f"k{n:02d}" for n in range(12)])
+    calls = 0
+
+    class Killed(BaseException):
+        """What SIGKILL would do: nothing after it runs."""
+
+    def send(client: WebClient, row: outbox.Claimed) -> dict[str, str]:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise Killed
+        return client.chat_postMessage(**row.payload).data  # type: ignore[return-value]
+
+    dying = _dispatcher(db, slack, clock)
+    dying.senders = {"chat.postMessage": send}
+    with pytest.raises(Killed):
+        dying.run_once()
+    clock.advance(seconds=outbox.LEASE.total_seconds() + 1)
+    taken = outbox.claim_due(db, now=clock(), limit=50)
+    assert len(taken) == 10, "two were sent before it died"
+    assert sum(row.in_doubt for row in taken) == CALLING_AHEAD - 2, "only the rows marked ahead of their calls"
+
+
+def test_lanes_of_one_dispatcher_share_the_work_and_slacks_pauses(db: Database, slack: FakeSlack, clock: Clock) -> None:
+    keys = [f"k{n:03d}" for n in range(90)]
+    _queue(db, *keys)
+    slack.limit({"chat.postMessage": 30.0})
+    dispatcher = _dispatcher(db, slack, clock)
+    dispatcher.lanes, dispatcher.batch = 4, 10
+    report = dispatcher.drain(wait_for_rate_limits=30)
+    assert report.sent == 90 and report.failed == 0
+    delivered = sorted(message["text"] for message in slack.posted())
+    assert delivered == sorted(f"hello {key}" for key in keys), "each once"
+    assert slack.limited > 0 and report.retried > 0, "Slack said wait, and every lane did"
 
 
 def test_dispatchers_running_at_once_send_every_row_exactly_once(db: Database, slack: FakeSlack, clock: Clock) -> None:

@@ -51,9 +51,33 @@ def test_only_due_rows_are_claimed_oldest_first(db: Database) -> None:
 def test_a_claimed_row_is_not_claimed_again_until_its_lease_ends(db: Database) -> None:
     _queue(db, "k")
     assert len(outbox.claim_due(db, now=NOW, limit=10)) == 1
-    assert outbox.claim_due(db, now=NOW + timedelta(seconds=30), limit=10) == []
+    assert outbox.claim_due(db, now=NOW + outbox.LEASE - timedelta(seconds=1), limit=10) == []
     again = outbox.claim_due(db, now=NOW + outbox.LEASE + timedelta(seconds=1), limit=10)
     assert [row.key for row in again] == ["k"]
+    assert not again[0].in_doubt, "its sender never began the call: nothing to look for"
+
+
+def test_a_renewed_lease_holds_while_its_sender_works(db: Database) -> None:
+    _queue(db, "k")
+    (held,) = outbox.claim_due(db, now=NOW, limit=10, owner="worker-1")
+    later = NOW + outbox.LEASE - timedelta(seconds=1)
+    outbox.renew(db, ["worker-1"], now=later)
+    assert outbox.claim_due(db, now=later + timedelta(seconds=5), limit=10) == [], "renewed"
+    outbox.renew(db, ["someone-else"], now=later + outbox.LEASE)
+    taken = outbox.claim_due(db, now=later + outbox.LEASE + timedelta(seconds=1), limit=10)
+    assert [row.id for row in taken] == [held.id], "no renewal: taken over once the lease lapses"
+
+
+def test_only_a_row_whose_call_had_begun_comes_back_in_doubt(db: Database) -> None:
+    _queue(db, "called")
+    _queue(db, "waiting")
+    claimed = {row.key: row for row in outbox.claim_due(db, now=NOW, limit=10)}
+    outbox.mark_calling(db, [claimed["called"].id])  # then the sender died
+    again = {row.key: row.in_doubt for row in outbox.claim_due(db, now=NOW + 2 * outbox.LEASE, limit=10)}
+    assert again == {"called": True, "waiting": False}
+    outbox.mark_retry(db, claimed["called"].id, at=NOW, error="internal_error")
+    (retried,) = outbox.claim_due(db, now=NOW + 4 * outbox.LEASE, limit=10, ids=[claimed["called"].id])
+    assert retried.in_doubt, "still in doubt until it is known to be sent"
 
 
 def test_sent_and_failed_rows_are_never_claimed(db: Database) -> None:
