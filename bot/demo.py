@@ -306,13 +306,14 @@ def _week(story: Transcript, slack: Any, fake: Any, bot: Any, clock: DemoClock) 
     checkin = _dm(fake, "U0MAYA", before)
     story.shown("Trellis (DM to Maya)", render(checkin["blocks"]))
     story.said("Maya", "replies in the thread: “Learned that a small, reversible change gets a yes fast.”")
-    message = next(m for m in fake.posted(checkin["channel"]) if m["text"] == checkin["text"])
+    # posted to Maya's user id; Slack put it in her DM, whose id the event names
+    message = next(m for m in fake.posted() if m["text"] == checkin["text"])
     before = len(fake.calls("chat.postMessage"))
     slack.event(
         {
             "type": "message",
             "channel_type": "im",
-            "channel": checkin["channel"],
+            "channel": message["channel"],
             "user": "U0MAYA",
             "text": "Learned that a small, reversible change gets a yes fast.",
             "ts": f"{time.time():.6f}",

@@ -36,15 +36,20 @@ class Delivery:
 
 
 def delivery(session: Session, *, team_id: str, checkin_id: int, reminder: bool = False) -> Delivery | None:
-    """The check-in to send, or None when there is nothing to send any more (answered, skipped, gone)."""
-    row = session.get(Checkin, checkin_id)
-    if row is None or row.team_id != team_id:
+    """The check-in to send, or None when there is nothing to send any more (answered, skipped, gone).
+
+    Two round trips (the check-in with its person and plan, then the week's wins counted): it runs for
+    every check-in of a fan-out, just before each is sent."""
+    found = session.exec(
+        select(Checkin, Person, CheckinPlan)
+        .join(Person, Person.id == Checkin.person_id)  # type: ignore[arg-type]
+        .join(CheckinPlan, CheckinPlan.person_id == Checkin.person_id)  # type: ignore[arg-type]
+        .where(Checkin.id == checkin_id, Checkin.team_id == team_id)
+    ).first()
+    if found is None:
         return None
-    person, plan = (
-        session.get(Person, row.person_id),
-        session.exec(select(CheckinPlan).where(CheckinPlan.person_id == row.person_id)).first(),
-    )
-    if person is None or plan is None or person.deleted or plan.opted_out:
+    row, person, plan = found
+    if person.deleted or plan.opted_out:
         return None
     waiting = (Status.SENT,) if reminder else (Status.QUEUED, Status.SENT)
     if row.status not in waiting:

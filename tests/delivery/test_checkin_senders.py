@@ -98,7 +98,8 @@ def test_a_check_in_reaches_the_dm_with_its_three_prompts_and_buttons(db: Databa
     assert (report.sent, report.failed) == (1, 0)
     assert slack.calls("users.info") == [], "statuses come from the hourly users.list, not a call per person"
     (post,) = slack.calls("chat.postMessage")
-    assert post.args["channel"] == "D0P0000"
+    assert post.args["channel"] == "U0P0000", "posted to the user id: Slack opens the DM"
+    assert slack.calls("conversations.open") == [], "no Tier 3 call per person"
     text = json.dumps(post.args["blocks"])
     for words in ("What I learned", "Where I operated at the next level", "What blocks me", "week 48"):
         assert words in text
@@ -109,6 +110,10 @@ def test_a_check_in_reaches_the_dm_with_its_three_prompts_and_buttons(db: Databa
     assert (row.status, row.channel_id, row.nudge) == ("sent", "D0P0000", "full") and row.message_ts
     assert queue_checkins(db, OUTBOUND, clock()).startswith("queued 0 check-ins")
     assert _dispatcher(db, slack, clock).drain().sent == 0
+    clock.advance(weeks=1)
+    assert _tick(db, slack, clock()).startswith("queued 1 check-ins")
+    assert _dispatcher(db, slack, clock).drain().sent == 1
+    assert slack.calls("chat.postMessage")[-1].args["channel"] == "D0P0000", "the DM Slack answered with"
 
 
 def test_someone_whose_status_says_away_is_not_nudged_that_week(db: Database, slack: FakeSlack) -> None:
@@ -118,7 +123,7 @@ def test_someone_whose_status_says_away_is_not_nudged_that_week(db: Database, sl
     _tick(db, slack, clock())
     report = _dispatcher(db, slack, clock).drain()
     assert (report.sent, report.unneeded, report.failed) == (1, 1, 0), "both done, one without a message"
-    assert [call.args["channel"] for call in slack.calls("chat.postMessage")] == ["D0P0000"]
+    assert [call.args["channel"] for call in slack.calls("chat.postMessage")] == ["U0P0000"]
     assert _statuses(db) == {"away": 1, "sent": 1}
 
 
@@ -135,8 +140,8 @@ def test_someone_deleted_in_slack_is_marked_by_the_directory_and_never_nudged(db
 @pytest.mark.parametrize(
     ("method", "error"),
     [
-        ("conversations.open", "cannot_dm_bot"),
-        ("conversations.open", "user_not_found"),
+        ("chat.postMessage", "cannot_dm_bot"),
+        ("chat.postMessage", "channel_not_found"),
         ("chat.postMessage", "user_disabled"),
     ],
 )
@@ -190,25 +195,28 @@ def test_a_500_is_retried_with_backoff_and_sent_once(db: Database, slack: FakeSl
 
 
 def test_a_row_in_doubt_after_a_dead_sender_is_not_posted_twice(db: Database, slack: FakeSlack) -> None:
-    """A sender posted, then died before it could say so: the next sender finds the post and stops."""
-    _people(db, slack, 2)
+    """A sender posted, then died before it could say so: the next sender finds the post and stops. Only
+    the row whose call had begun is looked for; the rest of the dead sender's batch just goes."""
+    _people(db, slack, 3)
     clock = Clock(FRIDAY_3PM_UTC)
     queue_checkins(db, OUTBOUND, clock())
     client = SlackClients(slack.api_url).for_outbox(slack.install("T1"))
     claimed = outbox.claim_due(db, now=clock(), limit=10)
-    assert len(claimed) == 2 and not any(row.in_doubt for row in claimed)
+    assert len(claimed) == 3 and not any(row.in_doubt for row in claimed)
     dead = claimed[0]
+    outbox.mark_calling(db, [dead.id])
     with db.session() as session:
         channel = session.get(Checkin, dead.payload["checkin_id"]).person_id
     post_once(
         client, dead.key, {"channel": f"U0P{channel - 1:04d}", "text": "posted by the dead sender"}, in_doubt=False
     )
-    clock.advance(minutes=2)  # both leases run out
+    clock.advance(seconds=outbox.LEASE.total_seconds() + 1)  # the dead sender renews nothing
     report = _dispatcher(db, slack, clock).drain()
-    assert report.sent == 2
+    assert report.sent == 3
     keys = _posted_keys(slack)
-    assert set(keys.values()) == {1} and len(keys) == 2, "each check-in is in Slack exactly once"
-    assert [call.args["include_all_metadata"] for call in slack.calls("conversations.history")] == ["1", "1"]
+    assert set(keys.values()) == {1} and len(keys) == 3, "each check-in is in Slack exactly once"
+    assert [call.args["include_all_metadata"] for call in slack.calls("conversations.history")] == ["1"]
+    assert len(slack.calls("conversations.open")) == 1, "the one in doubt, whose DM was not known yet"
 
 
 def test_two_dispatchers_at_once_never_send_the_same_row(db: Database, slack: FakeSlack) -> None:

@@ -188,7 +188,8 @@ def run_job(
 def checkin_for(
     sender: SlackSender, slack: FakeSlack, db: Database, database_url: str, tmp_path: Path, user: str
 ) -> dict[str, Any]:
-    """`user` uses Trellis once (and so is enrolled), then their first check-in is sent: its message."""
+    """`user` uses Trellis once (and so is enrolled), then their first check-in is sent: its message, as it
+    landed in their DM (it is posted to the user id; Slack opens the DM)."""
     sender.command("/trellis", "help", user_id=user)
     with db.session() as session:
         person = session.exec(query(Person).where(Person.slack_user_id == user)).one()
@@ -196,7 +197,9 @@ def checkin_for(
     before = len(slack.calls("chat.postMessage"))
     printed = run_job("checkins", slack, database_url, tmp_path, slot)
     assert "queued 1 check-ins" in printed, printed
-    return slack.wait_for("chat.postMessage", before + 1)[-1].args
+    posted = slack.wait_for("chat.postMessage", before + 1)[-1].args
+    assert posted["channel"] == user, "no conversations.open: the post names the person"
+    return {**posted, **slack.posted("D" + user[1:])[-1]}
 
 
 def entry_answers(**fields: str) -> dict[str, Any]:
