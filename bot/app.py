@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +29,16 @@ from handlers.middleware import reject_unknown_shapes
 from handlers.services import Services
 from storage.db import Database
 from storage.types import utcnow
+
+# Threads that run listeners. Bolt's default is 5, fewer than gunicorn's 8 request threads a worker:
+# under load the requests queued for a listener thread while others finished sending after their ack.
+LISTENER_THREADS = 16
+OUTBOX_LANES = 2  # batches the worker's dispatcher sends at once on PostgreSQL (Dispatcher.lanes)
+
+
+def outbox_lanes(db: Database) -> int:
+    """PostgreSQL takes several writers at once; SQLite has one writer, and lanes only queue for it."""
+    return OUTBOX_LANES if db.is_postgres else 1
 
 
 class SlackUnavailable(Exception):
@@ -65,12 +76,14 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         clock=clock,
         uploads={**uploads.makers(db, frameworks, clock), **feedback.makers(db)},
         senders={**checkins.senders(db, clock), **asks.senders(db, frameworks, clock), **feedback.senders(db)},
+        lanes=outbox_lanes(db),
     )
     app = App(
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=bool(settings.slack_signing_secret),
         token_verification_enabled=False,
         before_authorize=reject_unknown_shapes,
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
         client=clients.for_requests(None if settings.oauth_enabled else settings.slack_bot_token),
         logger=logging.getLogger("trellis.bolt"),
         **auth,

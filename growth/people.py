@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
 from storage.db import insert_ignore
@@ -35,7 +35,14 @@ ProfileLoader = Callable[[], Profile | None]
 
 
 def find_person(session: Session, *, team_id: str, user_id: str) -> Person | None:
-    return session.exec(select(Person).where(Person.team_id == team_id, Person.slack_user_id == user_id)).first()
+    return session.execute(_FIND_PERSON, {"team_id": team_id, "user_id": user_id}).scalars().first()
+
+
+# Every request looks its person up: the statement is built once (it keeps its cache key).
+_FIND_PERSON = select(Person).where(
+    Person.team_id == bindparam("team_id"),
+    Person.slack_user_id == bindparam("user_id"),  # type: ignore[arg-type]
+)
 
 
 def ensure_workspace(session: Session, *, team_id: str, enterprise_id: str | None, now: datetime) -> None:

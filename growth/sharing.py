@@ -42,7 +42,8 @@ def win_changed(session: Session, *, person: Person, logged: LoggedWin) -> Share
     """After a win was logged or changed, in the change's own transaction."""
     win = logged.win
     assert win.id is not None
-    notices: list[Notice] = [WinWithdrawn(person, win.id)]
+    # A change takes down what was posted before; a win stored just now has nothing posted yet.
+    notices: list[Notice] = [] if logged.created else [WinWithdrawn(person, win.id)]
     visibility = Visibility(win.visibility)
     if visibility in BEYOND_ME:
         notices += [

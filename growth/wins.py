@@ -126,10 +126,11 @@ def log_win(
         conflict=["team_id", "request_key"],
     )
     win = session.exec(select(Win).where(Win.team_id == person.team_id, Win.request_key == request_key[:128])).one()
-    if inserted:
-        _set_competencies(session, win, details.competencies)
     by = logged_by.display_name if logged_by is not None else None
-    return LoggedWin(win, competencies_of(session, win), created=inserted, logged_by=by)
+    if not inserted:
+        return LoggedWin(win, competencies_of(session, win), created=False, logged_by=by)
+    tagged = _set_competencies(session, win, details.competencies, fresh=True)
+    return LoggedWin(win, tagged, created=True, logged_by=by)
 
 
 @dataclass(frozen=True)
@@ -274,13 +275,20 @@ def recent(session: Session, *, person: Person, limit: int = 5) -> list[LoggedWi
     return [LoggedWin(win, tuple(tags.get(win.id or 0, ())), created=False) for win in wins]
 
 
-def _set_competencies(session: Session, win: Win, competency_ids: Sequence[str]) -> None:
+def _set_competencies(
+    session: Session, win: Win, competency_ids: Sequence[str], *, fresh: bool = False
+) -> tuple[str, ...]:
+    """Make `competency_ids` the win's tags, in order; `fresh`: the win was stored just now, untagged.
+    The tags, as `competencies_of` would read them."""
     assert win.id is not None
-    wanted = list(dict.fromkeys(competency_ids))
-    session.execute(sql_delete(WinCompetency).where(WinCompetency.win_id == win.id))  # type: ignore[arg-type]
+    wanted = tuple(dict.fromkeys(competency_id[:64] for competency_id in competency_ids))
+    if not fresh:
+        session.execute(sql_delete(WinCompetency).where(WinCompetency.win_id == win.id))  # type: ignore[arg-type]
     for competency_id in wanted:
-        session.add(WinCompetency(win_id=win.id, competency_id=competency_id[:64]))
-    session.flush()
+        session.add(WinCompetency(win_id=win.id, competency_id=competency_id))
+    if wanted or not fresh:
+        session.flush()
+    return wanted
 
 
 READINESS_WEEKS = 12

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from growth.frameworks.catalogue import Catalogue
@@ -62,23 +64,53 @@ def import_framework(session: Session, *, team_id: str, framework: Framework, so
 
 
 def current(session: Session, *, team_id: str) -> list[Stored]:
-    """The latest revision of each framework the workspace has, by name."""
+    """The latest revision of each framework the workspace has, by name.
+
+    Nearly every request needs the catalogue, and parsing a framework's JSON is most of its cost, so a
+    framework once parsed is kept for the process by its checksum (`_PARSED`: the checksum is of the
+    content, so the same checksum is the same framework). Each call reads the small columns; the
+    content only of a revision this process has not parsed yet.
+    """
+    rows = session.execute(_CURRENT, {"team_id": team_id}).all()
+    parsed = {row.checksum: _PARSED.get(row.checksum) for row in rows}
+    missing = [row.id for row in rows if parsed[row.checksum] is None]
+    if missing:
+        table = FrameworkVersion.__table__  # type: ignore[attr-defined]
+        if len(_PARSED) >= _KEEP:
+            _PARSED.clear()
+        for digest, content in session.execute(
+            sa_select(table.c.checksum, table.c.content).where(table.c.id.in_(missing))
+        ).all():
+            parsed[digest] = _PARSED[digest] = from_json(content)
+    return [
+        Stored(row.id, row.revision, framework, row.source, row.imported_at)
+        for row in rows
+        if (framework := parsed[row.checksum]) is not None
+    ]
+
+
+def _current_statement() -> Any:
+    """The latest revision of each of a workspace's frameworks, small columns only. Built once: a
+    statement object keeps its compiled form and cache key, and this one runs on nearly every request."""
+    table = FrameworkVersion.__table__  # type: ignore[attr-defined]
+    team = bindparam("team_id")
     newest = (
-        select(FrameworkVersion.name, func.max(FrameworkVersion.revision).label("revision"))
-        .where(FrameworkVersion.team_id == team_id)
-        .group_by(FrameworkVersion.name)
+        sa_select(table.c.name, func.max(table.c.revision).label("revision"))
+        .where(table.c.team_id == team)
+        .group_by(table.c.name)
         .subquery()
     )
-    rows = session.exec(
-        select(FrameworkVersion)
-        .join(
-            newest,
-            (FrameworkVersion.name == newest.c.name) & (FrameworkVersion.revision == newest.c.revision),
-        )
-        .where(FrameworkVersion.team_id == team_id)
-        .order_by(FrameworkVersion.name)
-    ).all()
-    return [_stored(row) for row in rows]
+    return (
+        sa_select(table.c.id, table.c.checksum, table.c.revision, table.c.source, table.c.imported_at)
+        .join(newest, (table.c.name == newest.c.name) & (table.c.revision == newest.c.revision))
+        .where(table.c.team_id == team)
+        .order_by(table.c.name)
+    )
+
+
+_CURRENT = _current_statement()
+_PARSED: dict[str, Framework] = {}  # a framework's checksum -> the framework, parsed once a process
+_KEEP = 256  # frameworks kept; a workspace holds a handful at a time
 
 
 def history(session: Session, *, team_id: str) -> list[FrameworkVersion]:

@@ -2,6 +2,10 @@ import threading
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
+
+from growth.frameworks import versions
+from growth.frameworks.model import Framework
 from growth.frameworks.shipped import shipped
 from growth.frameworks.versions import by_id, catalogue, current, history, import_framework
 from storage.db import Database
@@ -75,3 +79,32 @@ def test_two_first_requests_of_a_new_workspace_import_the_defaults_once(db: Data
         assert sorted((row.name, row.revision) for row in history(session, team_id="T1")) == sorted(
             (framework.name, 1) for framework in shipped()
         )
+
+
+def test_the_current_frameworks_are_parsed_once_a_process_and_a_new_revision_is_seen(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    real = versions.from_json
+
+    def counting(text: str) -> Framework:
+        framework = real(text)
+        parsed.append(framework.name)
+        return framework
+
+    monkeypatch.setattr(versions, "_PARSED", {})
+    monkeypatch.setattr(versions, "from_json", counting)
+    framework = shipped()[0]
+    with db.session() as session:
+        import_framework(session, team_id="T1", framework=framework, source="v1.yaml", now=NOW)
+    parsed.clear()  # the import's own answer
+    for _ in range(3):
+        with db.session() as session:
+            assert [item.framework for item in current(session, team_id="T1")] == [framework]
+    assert parsed == [framework.name], "read from the database each time, parsed once"
+    changed = replace(framework, version="2026.2")
+    with db.session() as session:
+        new = import_framework(session, team_id="T1", framework=changed, source="v2.yaml", now=NOW).stored
+    with db.session() as session:
+        (latest,) = current(session, team_id="T1")
+    assert (latest.id, latest.revision, latest.source, latest.framework) == (new.id, 2, "v2.yaml", changed)
