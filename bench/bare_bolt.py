@@ -20,6 +20,11 @@ def acknowledge(ack: Ack) -> None:
     ack()
 
 
+@app.action(re.compile(r".*"))
+def acknowledge_action(ack: Ack) -> None:
+    ack()
+
+
 @app.view(re.compile(r".*"))
 def acknowledge_submission(ack: Ack) -> None:
     ack()

@@ -1,33 +1,46 @@
-"""A slash command over HTTP: Trellis against a bare Bolt app that only acknowledges it, in one run.
+"""The web tier under load: `/win` and a click on a win's message, at 20 and 50 requests in flight,
+against a bare Bolt app that only acknowledges, on the same gunicorn settings, in one run.
 
-Both run on gunicorn (one gthread worker) against the local Slack fake; requests are signed as Slack
-signs them and sent one at a time, interleaved (one to each per round) so machine noise hits both
-alike. Trellis does the whole path: signature check, shape check, person lookup in the database, and
-for `--command win` storing the win, suggesting competencies and the ephemeral answer; for `help`, the
-help blocks. Prints medians, p95 and the ratio. Run from the repository root:
+Trellis runs `trellis serve --http --workers N` (gunicorn, gthread, 8 threads a worker); the floor is
+a Bolt app that verifies the signature and acknowledges, on as many workers. Requests are signed as
+Slack signs them and come from many people at once (a Friday), sent in rounds that alternate between
+the two servers so machine noise hits both alike. Trellis does the whole path: signature and shape
+checks, the person, for `/win` storing the win, suggesting competencies and the answer; for the click
+(a win's visibility chosen in its message) the change and the message redrawn through response_url.
+With `--fanout`, everything runs again while a dispatcher process sends a week of check-ins (10,000
+people, Slack's tiers) through the same database. Prints p50, p99, throughput and errors for each,
+and the ratios. Run from the repository root:
 
-    python bench/http_ack.py [--requests 400] [--database sqlite|postgres] [--command help|win]
+    python bench/http_ack.py [--database sqlite|postgres] [--workers 2] [--requests 400] [--fanout]
+                             [--tree ../an-earlier-checkout]
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from slacksim import (  # noqa: E402
-    DEFAULT_TEAM,
-    FakeSlack,
-    SlackSender,
-)
+from sqlalchemy import select  # noqa: E402
+
+from bench.checkin_fanout import arrange, dispatch, tick  # noqa: E402
+from slacksim import DEFAULT_TEAM, FakeSlack, SlackSender, tiers  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
+from storage.models import Person, Win  # noqa: E402
 from tests.databases import postgres_server, temporary_postgres  # noqa: E402
 from tests.e2e.conftest import (  # noqa: E402
     SIGNING_SECRET,
@@ -39,66 +52,198 @@ from tests.e2e.conftest import (  # noqa: E402
     stop_bot,
 )
 
+PEOPLE = 50
+WIN = "Led the payments outage review across three teams and published the postmortem"
+ROUNDS = 4  # alternations between the two servers per measurement
 
-def start_bare(env: dict[str, str], cwd: Path) -> RunningBot:
+
+def start_bare(env: dict[str, str], cwd: Path, workers: int) -> RunningBot:
     port = free_port()
-    server = ["gunicorn", "-k", "gthread", "-w", "1", "--threads", "8", "-b", f"127.0.0.1:{port}"]
+    server = ["gunicorn", "-k", "gthread", "-w", str(workers), "--threads", "8", "-b", f"127.0.0.1:{port}"]
     env = {**env, "PYTHONPATH": str(ROOT)}
     return start_server([*server, "bench.bare_bolt:api"], env, cwd, port=port, ready_path="/slack/events")
 
 
-COMMANDS = {
-    "help": ("/trellis", "help"),
-    "win": ("/win", "Led the payments outage review across three teams and published the postmortem"),
-}
+def user(n: int) -> str:
+    return f"U0W{n % PEOPLE:04d}"
 
 
-def timed(sender: SlackSender, command: tuple[str, str]) -> float:
-    started = time.perf_counter()
-    reply = sender.command(command[0], command[1], user_id="U0MAYA", user_name="maya")
-    elapsed = time.perf_counter() - started
-    assert reply.status == 200, reply.text
-    return elapsed * 1000
+def win(sender: SlackSender, n: int, _: dict[str, int]) -> int:
+    return sender.command("/win", f"{WIN} ({n})", user_id=user(n), user_name=f"person{n % PEOPLE}").status
+
+
+def click(sender: SlackSender, n: int, wins: dict[str, int]) -> int:
+    who = user(n)
+    action = {
+        "type": "static_select",
+        "action_id": "win_visibility",
+        "block_id": f"win:{wins.get(who, 0)}",
+        "selected_option": {"value": ("shared", "private")[n % 2]},
+    }
+    return sender.block_action(user_id=who, action=action).status
+
+
+Request = Callable[[SlackSender, int, dict[str, int]], int]
+KINDS: dict[str, Request] = {"win": win, "click": click}
+
+
+def load(sender: SlackSender, request: Request, count: int, in_flight: int, wins: dict[str, int]) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors: list[str] = []
+
+    def one(n: int) -> None:
+        started = time.perf_counter()
+        try:
+            status = request(sender, n, wins)
+        except Exception as error:  # counted and shown, never hidden
+            errors.append(type(error).__name__)
+            return
+        if status != 200:
+            errors.append(f"HTTP {status}")
+            return
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    started, cpu = time.perf_counter(), cpu_seconds(sender.server_pid)
+    with ThreadPoolExecutor(max_workers=in_flight) as pool:
+        list(pool.map(one, range(count)))
+    wall, cpu = time.perf_counter() - started, cpu_seconds(sender.server_pid) - cpu
+    return {"latencies": latencies, "wall": wall, "errors": errors, "cpu": cpu}
+
+
+def measure(
+    ours: SlackSender, theirs: SlackSender, request: Request, count: int, in_flight: int, wins: dict[str, int]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`count` requests to each, `in_flight` at a time, in ROUNDS alternating rounds."""
+    totals: dict[str, dict[str, Any]] = {
+        name: {"latencies": [], "wall": 0.0, "errors": [], "cpu": 0.0} for name in ("trellis", "bare")
+    }
+    for number in range(ROUNDS):
+        order = [("trellis", ours), ("bare", theirs)][:: 1 if number % 2 == 0 else -1]
+        for name, sender in order:
+            result = load(sender, request, count // ROUNDS, in_flight, wins)
+            totals[name]["latencies"] += result["latencies"]
+            totals[name]["wall"] += result["wall"]
+            totals[name]["errors"] += result["errors"]
+            totals[name]["cpu"] += result["cpu"]
+    return totals["trellis"], totals["bare"]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process and its descendants (the gunicorn master and its workers)."""
+    total, ticks = 0.0, os.sysconf("SC_CLK_TCK")
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def figures(result: dict[str, Any]) -> tuple[float, float, float, int, float]:
+    values = sorted(result["latencies"]) or [float("nan")]
+    p99 = values[max(0, int(len(values) * 0.99) - 1)]
+    done = len(result["latencies"]) or 1
+    return statistics.median(values), p99, done / result["wall"], len(result["errors"]), result["cpu"] * 1000 / done
+
+
+def report(label: str, mine: dict[str, Any], floor: dict[str, Any]) -> None:
+    (p50, p99, rate, errors, cpu), (bare50, bare99, bare_rate, bare_errors, bare_cpu) = figures(mine), figures(floor)
+    print(
+        f"  {label:<24} trellis p50 {p50:6.1f} ms p99 {p99:6.1f} ms {rate:5.0f}/s errors {errors} "
+        f"cpu {cpu:4.1f} ms/request | bare p50 {bare50:5.1f} ms p99 {bare99:6.1f} ms {bare_rate:5.0f}/s "
+        f"errors {bare_errors} cpu {bare_cpu:4.1f} ms | p50 {p50 / bare50:4.2f}x, throughput {rate / bare_rate:4.2f}x",
+        flush=True,
+    )
+
+
+def win_ids(db: Database) -> dict[str, int]:
+    with db.session() as session:
+        rows = session.execute(select(Person.slack_user_id, Win.id).join(Win, Win.person_id == Person.id)).all()
+    return {slack_user_id: win_id for slack_user_id, win_id in rows}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--command", choices=sorted(COMMANDS), default="help", help="help: /trellis help; win: /win")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=400, help="per server, kind and concurrency")
+    parser.add_argument("--in-flight", default="20,50")
+    parser.add_argument("--kinds", default="win,click", help="which requests: win, click")
+    parser.add_argument("--fanout", action="store_true", help="again, while a fan-out of check-ins is sending")
+    parser.add_argument("--fanout-people", type=int, default=10_000)
+    parser.add_argument("--fanout-only", action="store_true", help="with --fanout: skip the quiet measurements")
+    parser.add_argument("--tree", type=Path, help="run Trellis from this checkout (a before/after in one run)")
     args = parser.parse_args()
-    command = COMMANDS[args.command]
     with (
         tempfile.TemporaryDirectory() as folder,
         temporary_postgres(postgres_server()) as postgres,
         FakeSlack() as fake,
     ):
-        fake.add_user(DEFAULT_TEAM, "U0MAYA", name="Maya", tz="Europe/Paris")
         url = f"sqlite:///{folder}/bench.db" if args.database == "sqlite" else postgres
         db = Database.from_url(url)
-        migrate.upgrade(db)
-        db.dispose()
         env = bot_environment(url, fake)
-        trellis = start_bot(env, Path(folder), "--workers", "1")
-        bare = start_bare(env, Path(folder))
+        trellis_env = {**env, "PYTHONPATH": str(args.tree.resolve())} if args.tree else env
+        if args.tree:  # that checkout's own migrations
+            subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=trellis_env, cwd=folder, check=True)
+        else:
+            migrate.upgrade(db)
+        for n in range(PEOPLE):
+            fake.add_user(DEFAULT_TEAM, user(n), name=f"Person {n}", tz="Europe/Paris")
+        trellis = start_bot(trellis_env, Path(folder), "--workers", str(args.workers))
+        bare = start_bare(env, Path(folder), args.workers)
+        print(
+            f"HTTP under load: {args.workers} gunicorn workers x 8 threads each side, database {args.database}, "
+            f"{args.requests} requests per server and measurement, {PEOPLE} people"
+        )
         try:
             ours = SlackSender(trellis.events_url, SIGNING_SECRET, fake)
             theirs = SlackSender(bare.events_url, SIGNING_SECRET, fake)
-            for _ in range(20):  # warm both: imports, connection pools, the person row
-                timed(ours, command), timed(theirs, command)
-            samples: dict[str, list[float]] = {"trellis": [], "bare": []}
-            for _ in range(args.requests):
-                samples["trellis"].append(timed(ours, command))
-                samples["bare"].append(timed(theirs, command))
+            ours.server_pid, theirs.server_pid = trellis.process.pid, bare.process.pid  # type: ignore[attr-defined]
+            for sender in (ours, theirs):  # warm both: imports, pools, the people and a win each
+                load(sender, win, PEOPLE * 2, 4, {})
+            wins = win_ids(db)
+            phases = [("quiet", False)] * (not args.fanout_only) + [("during a fan-out", True)] * args.fanout
+            for phase, fanout in phases:
+                sending = start_fanout(db, fake, url, args.fanout_people) if fanout else None
+                for in_flight in [int(n) for n in args.in_flight.split(",")]:
+                    for name, request in [
+                        (f"/{kind}" if kind == "win" else kind, KINDS[kind]) for kind in args.kinds.split(",")
+                    ]:
+                        mine, floor = measure(ours, theirs, request, args.requests, in_flight, wins)
+                        report(f"{name} x{in_flight} {phase}", mine, floor)
+                if sending is not None:
+                    sent = len(fake.calls("chat.postMessage"))
+                    sending.kill()
+                    print(f"  (the fan-out sent {sent} check-ins meanwhile)")
         finally:
             stop_bot(trellis)
             stop_bot(bare)
-    print(f"{' '.join(command)[:40]} over HTTP, {args.requests} requests each, database {args.database}")
-    for name, values in samples.items():
-        p95 = statistics.quantiles(values, n=20)[-1]
-        print(f"  {name:<8} median {statistics.median(values):6.2f} ms   p95 {p95:6.2f} ms")
-    ratio = statistics.median(samples["trellis"]) / statistics.median(samples["bare"])
-    print(f"  ratio (median trellis / median bare Bolt): {ratio:.2f}x")
+            db.dispose()
+
+
+def start_fanout(db: Database, fake: FakeSlack, url: str, people: int) -> multiprocessing.process.BaseProcess:
+    """A week of check-ins for `people` more, queued, and one dispatcher process sending them."""
+    workspaces = ["T0FANOUT"]
+    arrange(db, fake, people, workspaces, datetime.now(UTC), keep=True)
+    fake.limit(tiers(post_message=50))
+    spawn = multiprocessing.get_context("spawn")
+    results = spawn.Queue()
+    ticker = spawn.Process(target=tick, args=(url, fake.api_url, 0.0, False, results))
+    ticker.start()
+    results.get()
+    ticker.join()
+    peaks = spawn.Queue()
+    sender = spawn.Process(target=dispatch, args=(url, fake.api_url, 0.0, peaks))
+    sender.start()
+    sender.peaks = peaks  # type: ignore[attr-defined]  # kept alive while the child uses it
+    while not fake.calls("chat.postMessage"):
+        time.sleep(0.05)
+    return sender
 
 
 if __name__ == "__main__":
