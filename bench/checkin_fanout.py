@@ -210,7 +210,7 @@ def week(
             per_team.setdefault(message["channel"][1:3], []).append(float(message["ts"]))
     burst = max(1.0, rate)  # what Slack lets go at once (slacksim.limits.Bucket)
     team_efficiency = [len(at) / (burst + rate * (max(at) - min(at))) for at in per_team.values() if len(at) > 1]
-    dispatcher_mb = [peaks.get()[1] for _ in range(len(processes) - (1 if kill else 0))]
+    dispatcher_mb = [peaks.get()[1] for process in processes if process.exitcode == 0]
     return {
         "due": due,
         "directory": refreshed,

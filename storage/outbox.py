@@ -144,13 +144,24 @@ def claim_due(
 
 
 def renew(db: Database, owners: Sequence[str], *, now: datetime) -> None:
-    """Extend the leases of `owners` (a sender still at work) to `LEASE` from `now`."""
+    """Extend the leases of `owners` (a sender still at work) to `LEASE` from `now`.
+
+    It runs beside the sender's own updates of the same rows (marking them calling, then finished), so
+    on PostgreSQL it skips a row another transaction holds rather than wait for it: waiting, two
+    transactions locking the same rows in different orders deadlock. A skipped row is renewed at the
+    next beat; it is short of its lease by one beat at most."""
     table = OutboxMessage.__table__
+    held = select(table.c.id).where(
+        table.c.lease_owner.in_(list(owners)), table.c.sent_at.is_(None), table.c.failed_at.is_(None)
+    )
+    if db.is_postgres:
+        held = held.with_for_update(skip_locked=True)
     with db.session() as session:
         session.execute(
             update(table)
-            .where(table.c.lease_owner.in_(list(owners)), table.c.sent_at.is_(None), table.c.failed_at.is_(None))
+            .where(table.c.id.in_(held.scalar_subquery()))
             .values(lease_until=now + LEASE)
+            .execution_options(synchronize_session=False)
         )
 
 

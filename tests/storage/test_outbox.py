@@ -1,8 +1,11 @@
 import threading
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
 from storage import outbox
 from storage.db import Database
+from storage.models import OutboxMessage
 
 NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
@@ -121,3 +124,27 @@ def test_concurrent_claimers_never_share_a_row(db: Database) -> None:
     keys = [key for batch in claimed for key in batch]
     assert len(keys) == len(set(keys))
     assert len(keys) == 60
+
+
+def test_renewing_a_lease_never_waits_for_the_senders_own_updates(db: Database) -> None:
+    """The heartbeat runs beside the sender's updates of the same rows; waiting on them could deadlock
+    (two transactions locking rows in different orders), so on PostgreSQL a held row is skipped."""
+    _queue(db, "held")
+    _queue(db, "free")
+    claimed = {row.key: row for row in outbox.claim_due(db, now=NOW, limit=10, owner="worker-1")}
+    table = OutboxMessage.__table__
+    beat = NOW + timedelta(seconds=5)
+    if db.is_postgres:
+        with db.engine.connect() as other, other.begin():
+            other.execute(select(table.c.id).where(table.c.id == claimed["held"].id).with_for_update())
+            renewing = threading.Thread(target=outbox.renew, args=(db, ["worker-1"]), kwargs={"now": beat})
+            renewing.start()
+            renewing.join(timeout=10)
+            assert not renewing.is_alive(), "it waited for the held row"
+    else:
+        outbox.renew(db, ["worker-1"], now=beat)  # one writer at a time: nothing is held
+    with db.session() as session:
+        leases = dict(session.execute(select(table.c.key, table.c.lease_until)).all())
+    assert leases["free"] == beat + outbox.LEASE
+    expected = NOW + outbox.LEASE if db.is_postgres else beat + outbox.LEASE
+    assert leases["held"] == expected, "a held row is skipped this beat; the next one renews it"
