@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.floor import start_bare  # noqa: E402
 from growth import feedback  # noqa: E402
 from growth.feedback import Draft  # noqa: E402
 from growth.frameworks.shipped import shipped  # noqa: E402
@@ -38,23 +39,13 @@ from storage.db import Database  # noqa: E402
 from tests.databases import postgres_server, temporary_postgres  # noqa: E402
 from tests.e2e.conftest import (  # noqa: E402
     SIGNING_SECRET,
-    RunningBot,
     bot_environment,
-    free_port,
     start_bot,
-    start_server,
     stop_bot,
 )
 from tests.factories import person  # noqa: E402
 
 ASKED = 4  # people asked in each round
-
-
-def start_bare(env: dict[str, str], cwd: Path, workers: int) -> RunningBot:
-    port = free_port()
-    server = ["gunicorn", "-k", "gthread", "-w", str(workers), "--threads", "8", "-b", f"127.0.0.1:{port}"]
-    env = {**env, "PYTHONPATH": str(ROOT)}
-    return start_server([*server, "bench.bare_bolt:api"], env, cwd, port=port, ready_path="/slack/events")
 
 
 def rounds(db: Database, fake: FakeSlack, count: int) -> list[tuple[str, int, list[str]]]:

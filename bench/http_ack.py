@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from bench.checkin_fanout import arrange, dispatch, tick  # noqa: E402
+from bench.floor import start_bare  # noqa: E402
 from slacksim import DEFAULT_TEAM, FakeSlack, SlackSender, tiers  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -44,24 +45,14 @@ from storage.models import Person, Win  # noqa: E402
 from tests.databases import postgres_server, temporary_postgres  # noqa: E402
 from tests.e2e.conftest import (  # noqa: E402
     SIGNING_SECRET,
-    RunningBot,
     bot_environment,
-    free_port,
     start_bot,
-    start_server,
     stop_bot,
 )
 
 PEOPLE = 50
 WIN = "Led the payments outage review across three teams and published the postmortem"
 ROUNDS = 4  # alternations between the two servers per measurement
-
-
-def start_bare(env: dict[str, str], cwd: Path, workers: int) -> RunningBot:
-    port = free_port()
-    server = ["gunicorn", "-k", "gthread", "-w", str(workers), "--threads", "8", "-b", f"127.0.0.1:{port}"]
-    env = {**env, "PYTHONPATH": str(ROOT)}
-    return start_server([*server, "bench.bare_bolt:api"], env, cwd, port=port, ready_path="/slack/events")
 
 
 def user(n: int) -> str:
