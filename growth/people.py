@@ -61,6 +61,17 @@ def ensure_workspace(session: Session, *, team_id: str, enterprise_id: str | Non
         )
 
 
+def known_person(
+    session: Session, *, team_id: str, user_id: str, enterprise_id: str | None, now: datetime
+) -> Person | None:
+    """The person, when nothing about them needs writing (their profile is fresh, their org known): most
+    requests, which can then look them up without a transaction. None sends the caller to `ensure_person`."""
+    person = find_person(session, team_id=team_id, user_id=user_id)
+    if person is None or _stale(person, now) or _org_unknown(person, enterprise_id):
+        return None
+    return person
+
+
 def ensure_person(
     session: Session,
     *,
@@ -77,7 +88,7 @@ def ensure_person(
     still created, from what the request carried, and refreshed on a later interaction.
     """
     person = find_person(session, team_id=team_id, user_id=user_id)
-    if person is not None and enterprise_id and person.enterprise_id != enterprise_id:
+    if person is not None and _org_unknown(person, enterprise_id):
         person.enterprise_id = enterprise_id  # on an Enterprise Grid install, every row needs it
         session.add(person)
         ensure_workspace(session, team_id=team_id, enterprise_id=enterprise_id, now=now)
@@ -136,6 +147,11 @@ def valid_time_zone(name: str | None) -> str | None:
 
 def _stale(person: Person, now: datetime) -> bool:
     return person.profile_refreshed_at is None or now - person.profile_refreshed_at >= REFRESH_AFTER
+
+
+def _org_unknown(person: Person, enterprise_id: str | None) -> bool:
+    """The request names the person's Enterprise Grid org, and their row does not have it yet."""
+    return bool(enterprise_id) and person.enterprise_id != enterprise_id
 
 
 @dataclass(frozen=True)

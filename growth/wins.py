@@ -19,7 +19,7 @@ from growth.links import manages
 from growth.notices import Notice, WinLoggedFor
 from growth.ownership import owned
 from growth.visibility import OWNER, Sight, Visibility, wins_seen
-from storage.db import insert_ignore
+from storage.db import insert_or_none
 from storage.models import Objective, Person, Win, WinCompetency
 
 TEXT_LIMIT = 10_000  # kept whole; Slack surfaces show a shortened view with a way to see all
@@ -103,9 +103,9 @@ def log_win(
     stores: `log` and `log_for` also say where the win is shared."""
     details = clean(details)
     assert person.id is not None
-    inserted = insert_ignore(
+    win = insert_or_none(
         session,
-        Win.__table__,  # type: ignore[attr-defined]
+        Win,
         {
             "team_id": person.team_id,
             "person_id": person.id,
@@ -125,9 +125,9 @@ def log_win(
         },
         conflict=["team_id", "request_key"],
     )
-    win = session.exec(select(Win).where(Win.team_id == person.team_id, Win.request_key == request_key[:128])).one()
     by = logged_by.display_name if logged_by is not None else None
-    if not inserted:
+    if win is None:  # the same request again: what it logged the first time
+        win = session.exec(select(Win).where(Win.team_id == person.team_id, Win.request_key == request_key[:128])).one()
         return LoggedWin(win, competencies_of(session, win), created=False, logged_by=by)
     tagged = _set_competencies(session, win, details.competencies, fresh=True)
     return LoggedWin(win, tagged, created=True, logged_by=by)

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 
 from delivery.profiles import slack_profile
 from growth.arrivals import arrive
+from growth.people import known_person
 from handlers.services import SERVICES_KEY, Services, services_of
 from storage.events import record_delivery
 
@@ -77,15 +78,20 @@ def attach_person(
     if not user_id or not team_id or (body.get("event") or {}).get("bot_id"):
         return next()  # no one, or a bot's message (our own included): not a person to know
     services = services_of(context)
-    now = services.clock()
-    with services.db.session() as session:
-        context[PERSON_KEY] = arrive(
-            session,
-            team_id=team_id,
-            user_id=user_id,
-            enterprise_id=context.enterprise_id,
-            load_profile=lambda: slack_profile(client, team_id=team_id, user_id=user_id, logger=logger),
-            now=now,
-            fallback_name=str(body.get("user_name") or (body.get("user") or {}).get("name") or ""),
-        )
+    now, enterprise_id = services.clock(), context.enterprise_id
+    person = services.db.read(
+        lambda session: known_person(session, team_id=team_id, user_id=user_id, enterprise_id=enterprise_id, now=now)
+    )
+    if person is None:  # someone new, or a profile to refresh: a transaction, and users.info
+        with services.db.session() as session:
+            person = arrive(
+                session,
+                team_id=team_id,
+                user_id=user_id,
+                enterprise_id=enterprise_id,
+                load_profile=lambda: slack_profile(client, team_id=team_id, user_id=user_id, logger=logger),
+                now=now,
+                fallback_name=str(body.get("user_name") or (body.get("user") or {}).get("name") or ""),
+            )
+    context[PERSON_KEY] = person
     return next()

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from functools import cache
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
-from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, create_engine
+from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidatePoolError, OperationalError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
+from sqlalchemy.sql.dml import Insert
+from sqlmodel import Session, SQLModel, create_engine
 
 DEFAULT_DATABASE_URL = "sqlite:///trellis.db"
+# A pooled PostgreSQL connection idle longer than this is pinged before use (see `_ping_when_idle`).
+PING_AFTER_IDLE_SECONDS = 5.0
+
+T = TypeVar("T")
+Model = TypeVar("Model", bound=SQLModel)
 
 
 class DatabaseUnavailable(Exception):
@@ -53,13 +62,35 @@ def make_engine(url: str) -> Engine:
         return engine
     # Up to a worker's request and listener threads at once (bot.app.LISTENER_THREADS, gunicorn's 8);
     # four web workers and the worker stay under PostgreSQL's default 100 connections.
-    return create_engine(
-        url,
-        pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=8,
-        connect_args={"connect_timeout": 5},
-    )
+    engine = create_engine(url, pool_size=10, max_overflow=8, connect_args={"connect_timeout": 5})
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled connection before use only when it has sat idle for PING_AFTER_IDLE_SECONDS.
+
+    `pool_pre_ping` pings at every checkout: a round trip before each unit of work, most of it spent on
+    connections used a few milliseconds earlier. SQLAlchemy has no idle threshold for it, so this is its
+    documented checkout-event recipe for pessimistic disconnect handling, with one: a dead connection
+    found here invalidates the pool and the checkout is retried on a new one. A connection that died
+    while busy is SQLAlchemy's optimistic case: the statement fails, the pool is invalidated, and
+    `Database.read` retries a read once."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def returned(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def taken(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        returned_at = record.info.get("returned_at")
+        if returned_at is None or time.monotonic() - returned_at < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            raise InvalidatePoolError(f"a pooled connection was dead ({error})") from error
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -102,6 +133,31 @@ class Database:
                 session.rollback()
                 raise
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for lookups only, never committed: on PostgreSQL in autocommit, so a lookup is one
+        round trip (no BEGIN, no COMMIT). Anything that writes belongs in `session()`."""
+        if not self.is_postgres:  # SQLite's driver begins no transaction for a SELECT
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+            return
+        with self.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            with Session(bind=connection, expire_on_commit=False) as session:
+                yield session
+
+    def read(self, lookup: Callable[[Session], T]) -> T:
+        """`lookup` in a `reading()` session, run again once if its connection turned out to be dead (the
+        server restarted, or a backend was terminated): a lookup changes nothing, so it is safe to repeat."""
+        try:
+            with self.reading() as session:
+                return lookup(session)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        with self.reading() as session:
+            return lookup(session)
+
     def ping(self) -> None:
         """Raise DatabaseUnavailable unless a round trip to the database succeeds."""
         try:
@@ -120,15 +176,33 @@ class Database:
 
 def insert_ignore(session: Session, table: Table, values: Mapping[str, Any], conflict: list[str]) -> bool:
     """Insert a row unless one with the same `conflict` columns exists. True when this call inserted it."""
-    dialect = session.get_bind().dialect.name
+    statement = _insert_ignoring(session.get_bind().dialect.name, table, tuple(conflict))
+    return session.execute(statement, dict(values)).first() is not None
+
+
+def insert_or_none(
+    session: Session, model: type[Model], values: Mapping[str, Any], conflict: list[str]
+) -> Model | None:
+    """Insert a row unless one with the same `conflict` columns exists: the new row, in the session as if
+    it had been loaded (one round trip, no read back), or None when it existed."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    statement = _insert_ignoring(session.get_bind().dialect.name, table, tuple(conflict), returning=("id",))
+    inserted = session.execute(statement, dict(values)).first()
+    if inserted is None:
+        return None
+    row = model(**values, id=inserted.id)
+    make_transient_to_detached(row)  # SQLAlchemy's way to say "this row exists": no INSERT at the next flush
+    session.add(row)
+    return row
+
+
+@cache
+def _insert_ignoring(dialect: str, table: Table, conflict: tuple[str, ...], returning: tuple[str, ...] = ()) -> Insert:
+    """Built once per table and conflict: the values come as parameters, so SQLAlchemy compiles the
+    statement once and the driver can prepare it."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=conflict)
-        .returning(*[table.c[name] for name in conflict])
-    )
-    return session.execute(statement).first() is not None
+    statement = insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+    return statement.returning(*[table.c[name] for name in returning or conflict])
 
 
 def insert_many_ignore(

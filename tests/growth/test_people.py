@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from growth.people import REFRESH_AFTER, Profile, ensure_person, find_person
+from growth.people import REFRESH_AFTER, Profile, ensure_person, find_person, known_person
 from storage.db import Database
 from storage.models import Workspace
 
@@ -82,3 +82,17 @@ def test_the_same_user_id_in_another_workspace_is_another_person(db: Database) -
         assert (
             find_person(session, team_id="T1", user_id="U1").id != find_person(session, team_id="T2", user_id="U1").id
         )
+
+
+def test_a_known_person_is_found_only_when_nothing_about_them_needs_writing(db: Database) -> None:
+    def known(now: datetime, enterprise_id: str | None = None) -> bool:
+        found = db.read(
+            lambda session: known_person(session, team_id="T1", user_id="U1", enterprise_id=enterprise_id, now=now)
+        )
+        return found is not None
+
+    assert not known(NOW)  # nobody yet
+    _ensure(db, Loader(MAYA))
+    assert known(NOW + timedelta(hours=1))
+    assert not known(NOW + REFRESH_AFTER)  # stale: users.info again
+    assert not known(NOW, enterprise_id="E1")  # the request names an org the row does not have yet
