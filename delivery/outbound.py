@@ -90,6 +90,7 @@ class Row:
     method: str
     payload: dict[str, Any]
     due_at: datetime | None = None  # None: at once
+    subject: str | None = None  # what the call is about, for those taken back later (`outbox.withdraw`)
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,10 @@ def _dm(person: Person, key: str, text: str, blocks: list[Block] | None = None) 
 
 def _post(person: Person, key: str, payload: dict[str, Any], *, method: str = POST) -> Row:
     return Row(person.team_id, person.enterprise_id, key, method, payload)
+
+
+def _about_win(win_id: int | None) -> str:
+    return f"win:{win_id}"
 
 
 def _stamp(now: datetime) -> int:
@@ -218,7 +223,8 @@ def _win_published(notice: WinPublished, writing: Writing) -> list[Row]:
     names = competency_names(writing.session, team_id=person.team_id, defaults=writing.frameworks, now=writing.now)
     payload = public_post(notice.logged, person.display_name, names, notice.channel)
     stamp = int(writing.now.timestamp() * 1000)  # each publication of the win is its own post
-    return [_post(person, f"win-post:{notice.logged.win.id}:{stamp}", payload)]
+    win_id = notice.logged.win.id
+    return [replace(_post(person, f"win-post:{win_id}:{stamp}", payload), subject=_about_win(win_id))]
 
 
 @rows_of.register
@@ -226,7 +232,7 @@ def _win_withdrawn(notice: WinWithdrawn, writing: Writing) -> list[Row]:
     """Cancel a queued post of the win, and delete each one already in the channel."""
     person = notice.person
     posted = outbox.withdraw(
-        writing.session, team_id=person.team_id, key_prefix=f"win-post:{notice.win_id}:", now=writing.now
+        writing.session, team_id=person.team_id, subject=_about_win(notice.win_id), now=writing.now
     )
     return [
         _post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -54,12 +54,16 @@ class OutboxMessage(SQLModel, table=True):
     """A Slack call to make later than the immediate reply, written in the transaction that caused it."""
 
     __tablename__ = "outbox"
-    __table_args__ = (UniqueConstraint("team_id", "key", name="uq_outbox_team_key"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "key", name="uq_outbox_team_key"),
+        Index("ix_outbox_team_subject", "team_id", "subject"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     enterprise_id: str | None = Field(default=None, max_length=32)
     key: str = Field(max_length=255)
+    subject: str | None = Field(default=None, max_length=64)  # what it is about ("win:12"): its posts, found again
     method: str = Field(max_length=64)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     due_at: datetime = _timestamp(index=True)

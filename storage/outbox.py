@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlmodel import Session
 
 from storage.db import Database, insert_many_ignore
@@ -50,17 +50,19 @@ def enqueue(
     now: datetime,
     due_at: datetime | None = None,
     enterprise_id: str | None = None,
+    subject: str | None = None,
 ) -> int | None:
     """Queue a Slack call in the caller's transaction, due at `due_at` (default: `now`, the caller's
     clock, never the wall clock). The row's id; None when (team, key) was queued before."""
     row = {"team_id": team_id, "enterprise_id": enterprise_id, "key": key, "method": method, "payload": payload}
-    ids = enqueue_many(session, [{**row, "due_at": due_at}], now=now)
+    ids = enqueue_many(session, [{**row, "due_at": due_at, "subject": subject}], now=now)
     return ids[0] if ids else None
 
 
 def enqueue_many(session: Session, rows: Sequence[dict[str, Any]], *, now: datetime) -> list[int]:
     """`enqueue` for many calls in one statement: each row has team_id, enterprise_id, key, method,
-    payload and due_at (None: `now`). The ids of the rows written (the others were queued before)."""
+    payload, due_at (None: `now`) and optionally subject. The ids of the rows written (the others were
+    queued before)."""
     values = []
     for row in rows:
         when = row.get("due_at") or now
@@ -69,6 +71,7 @@ def enqueue_many(session: Session, rows: Sequence[dict[str, Any]], *, now: datet
                 "team_id": row["team_id"],
                 "enterprise_id": row.get("enterprise_id"),
                 "key": row["key"][:255],
+                "subject": row.get("subject"),
                 "method": row["method"],
                 "payload": json.dumps(row["payload"], ensure_ascii=False, separators=(",", ":")),
                 "due_at": when,
@@ -210,21 +213,22 @@ def pending_count(session: Session, *, team_id: str | None = None) -> int:
     return session.execute(query).scalar_one()
 
 
-def withdraw(session: Session, *, team_id: str, key_prefix: str, now: datetime) -> list[dict[str, Any]]:
-    """Take back calls queued under `key_prefix`: none of them is sent (again), and for those already sent
+def withdraw(session: Session, *, team_id: str, subject: str, now: datetime) -> list[dict[str, Any]]:
+    """Take back the calls queued about `subject`: none of them is sent (again), and for those already sent
     Slack's answer (channel, ts) comes back, so the caller can undo them. Marked failed as "withdrawn"."""
-    table = OutboxMessage.__table__
-    rows = session.execute(
-        select(table.c.id, table.c.sent_at, table.c.response).where(
-            table.c.team_id == team_id,
-            table.c.key.startswith(key_prefix, autoescape=True),
-            table.c.failed_at.is_(None),
-        )
-    ).all()
+    rows = session.execute(_ABOUT, {"team_id": team_id, "subject": subject}).all()
     if rows:
+        table = OutboxMessage.__table__
         session.execute(
             update(table)
             .where(table.c.id.in_([row.id for row in rows]))
             .values(failed_at=now, last_error="withdrawn", lease_owner=None, lease_until=None)
         )
     return [json.loads(row.response) for row in rows if row.sent_at is not None and row.response]
+
+
+_TABLE = OutboxMessage.__table__
+# A change to a win looks its posts up, an index away (ix_outbox_team_subject); built once.
+_ABOUT = select(_TABLE.c.id, _TABLE.c.sent_at, _TABLE.c.response).where(
+    _TABLE.c.team_id == bindparam("team_id"), _TABLE.c.subject == bindparam("subject"), _TABLE.c.failed_at.is_(None)
+)

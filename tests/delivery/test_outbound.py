@@ -126,10 +126,22 @@ def test_withdrawing_a_win_cancels_its_queued_post_and_deletes_the_one_already_s
     maya = _person(db, "U0MAYA")
     with db.session() as session:
         sent = outbox.enqueue(
-            session, team_id="T1", key="win-post:7:1", method="chat.postMessage", payload={"channel": "C1"}, now=NOW
+            session,
+            team_id="T1",
+            key="win-post:7:1",
+            method="chat.postMessage",
+            payload={"channel": "C1"},
+            now=NOW,
+            subject="win:7",
         )
         outbox.enqueue(
-            session, team_id="T1", key="win-post:7:2", method="chat.postMessage", payload={"channel": "C1"}, now=NOW
+            session,
+            team_id="T1",
+            key="win-post:7:2",
+            method="chat.postMessage",
+            payload={"channel": "C1"},
+            now=NOW,
+            subject="win:7",
         )
     assert sent is not None
     outbox.mark_sent(db, sent, now=NOW, response={"channel": "C1", "ts": "111.222"})

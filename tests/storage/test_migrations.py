@@ -80,3 +80,29 @@ def test_people_and_queued_rows_of_a_grid_workspace_get_the_orgs_id_on_upgrade(t
         rows = dict(connection.execute(text("SELECT key, enterprise_id FROM outbox")).all())
     assert rows == {"due": "E1", "sent": None}, "only what is still to be sent"
     db.dispose()
+
+
+def test_the_live_posts_of_a_win_are_found_by_their_subject_after_upgrade(tmp_path: Path) -> None:
+    db = Database.from_url(f"sqlite:///{tmp_path / 'posts.db'}")
+    config = migrate._config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0014")
+        for key, failed in (
+            ("win-post:12:1700000000000", None),
+            ("win-post:12:1600000000000", "2026-11-01"),
+            ("x", None),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO outbox (team_id, key, method, payload, due_at, next_attempt_at, attempts, calling,"
+                    " in_doubt, created_at, failed_at) VALUES ('T1', :k, 'chat.postMessage', '{}', :t, :t, 0, false,"
+                    " false, :t, :f)"
+                ),
+                {"k": key, "t": "2026-11-01 00:00:00", "f": failed},
+            )
+    migrate.upgrade(db)
+    with db.engine.connect() as connection:
+        rows = dict(connection.execute(text("SELECT key, subject FROM outbox")).all())
+    assert rows == {"win-post:12:1700000000000": "win:12", "win-post:12:1600000000000": None, "x": None}
+    db.dispose()
