@@ -95,8 +95,8 @@ def _after(fake: Any, method: str, step: Any) -> dict[str, Any]:
     step()
     call = fake.wait_for(method, before + 1)[-1]
     view_id = call.args.get("view_id")
-    views = fake.views()
-    return next((v for v in views if v["id"] == view_id), views[-1])
+    modals = [view for view in fake.views() if view.get("type") == "modal"]  # an App Home may be published meanwhile
+    return next((v for v in modals if v["id"] == view_id), modals[-1])
 
 
 class DemoClock:
