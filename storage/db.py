@@ -17,6 +17,8 @@ from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session, SQLModel, create_engine
 
+from storage.writers import take_turns
+
 DEFAULT_DATABASE_URL = "sqlite:///trellis.db"
 # A pooled PostgreSQL connection idle longer than this is pinged before use (see `_ping_when_idle`).
 PING_AFTER_IDLE_SECONDS = 5.0
@@ -59,6 +61,8 @@ def make_engine(url: str) -> Engine:
             poolclass=StaticPool if in_memory else None,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        if not in_memory:
+            take_turns(engine, f"{parsed.database}.lock")
         return engine
     # Up to a worker's request and listener threads at once (bot.app.LISTENER_THREADS, gunicorn's 8);
     # four web workers and the worker stay under PostgreSQL's default 100 connections.
