@@ -70,8 +70,16 @@ class NothingToSend(Exception):
     """The row's reason to send has gone (answered, skipped, away): it is done without a Slack call."""
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A sender's answer when it marked its row sent itself (`outbox.record_sent`), in the transaction
+    that recorded what the send changed: one commit where the dispatcher would add one of its own."""
+
+    response: dict[str, Any]
+
+
 # Composes and makes its own Slack calls for a row; returns what later work needs from Slack's answer.
-Sender = Callable[[WebClient, Any], dict[str, Any]]  # takes the client and the row (outbox.Claimed)
+Sender = Callable[[WebClient, Any], "dict[str, Any] | Recorded"]  # takes the client and the row (outbox.Claimed)
 MARKER = "trellis_outbox"  # the message metadata event type that carries a row's key
 
 
@@ -283,9 +291,11 @@ class Dispatcher:
         except (URLError, HTTPException, OSError, SlackClientError) as error:
             self._retry(row, report, now, type(error).__name__)
             return None
-        data = response if isinstance(response, dict) else response.data
-        outbox.mark_sent(self.db, row.id, now=now, response=_summary(data))
         report.sent += 1
+        if isinstance(response, Recorded):
+            return None
+        data = response if isinstance(response, dict) else response.data
+        outbox.mark_sent(self.db, row.id, now=now, response=summary(data))
         return None
 
     def _call(self, client: WebClient, row: outbox.Claimed) -> Any:
@@ -349,7 +359,7 @@ class Heartbeat:
                 log.warning("could not renew the outbox lease %s", self.owner, exc_info=True)
 
 
-def _summary(data: object) -> dict[str, object]:
+def summary(data: object) -> dict[str, object]:
     """What later work may need from Slack's answer (where the message landed), nothing more."""
     if not isinstance(data, dict):
         return {}

@@ -177,17 +177,28 @@ def mark_calling(db: Database, row_ids: Sequence[int]) -> None:
 
 
 def _finish(db: Database, row_id: int, **values: Any) -> None:
-    table = OutboxMessage.__table__
     with db.session() as session:
-        session.execute(
-            update(table)
-            .where(and_(table.c.id == row_id, table.c.sent_at.is_(None)))
-            .values(lease_owner=None, lease_until=None, calling=False, **values)
-        )
+        _finish_in(session, row_id, **values)
+
+
+def _finish_in(session: Session, row_id: int, **values: Any) -> None:
+    table = OutboxMessage.__table__
+    session.execute(
+        update(table)
+        .where(and_(table.c.id == row_id, table.c.sent_at.is_(None)))
+        .values(lease_owner=None, lease_until=None, calling=False, **values)
+    )
 
 
 def mark_sent(db: Database, row_id: int, *, now: datetime, response: dict[str, Any] | None = None) -> None:
-    _finish(db, row_id, sent_at=now, response=json.dumps(response) if response is not None else None)
+    with db.session() as session:
+        record_sent(session, row_id, now=now, response=response)
+
+
+def record_sent(session: Session, row_id: int, *, now: datetime, response: dict[str, Any] | None = None) -> None:
+    """`mark_sent` in the caller's transaction: a sender that records what the send changed marks the
+    row in the same commit."""
+    _finish_in(session, row_id, sent_at=now, response=json.dumps(response) if response is not None else None)
 
 
 def mark_retry(db: Database, row_id: int, *, at: datetime, error: str, count_attempt: bool = True) -> None:

@@ -16,12 +16,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from blocks.checkins import checkin_message, digest_message, shared_entry, shared_thread_parent
-from delivery.dispatcher import Gone, Later, NothingToSend, Sender, post_once
+from delivery.dispatcher import Gone, Later, NothingToSend, Recorded, Sender, post_once, summary
 from delivery.kinds import CHECKIN, DIGEST, SHARE
 from growth import checkins
 from growth.checkins import Status
 from growth.sharing import entry_still_shared
 from growth.workspaces import growth_channel
+from storage import outbox
 from storage.db import Database
 from storage.models import Checkin, CheckinPlan, Person
 from storage.outbox import Claimed
@@ -34,11 +35,10 @@ NO_ONE_THERE = frozenset({"user_not_found", "user_disabled", "cannot_dm_bot", "a
 def senders(db: Database, clock: Callable[[], datetime]) -> dict[str, Sender]:
     def send_checkin(client: WebClient, row: Claimed) -> dict[str, Any]:
         now = clock()
-        checkin_id = int(row.payload["checkin_id"])
-        with db.session() as session:
-            found = checkins.delivery(
-                session, team_id=row.team_id, checkin_id=checkin_id, reminder=bool(row.payload.get("reminder"))
-            )
+        checkin_id, reminder = int(row.payload["checkin_id"]), bool(row.payload.get("reminder"))
+        found = db.read(
+            lambda session: checkins.delivery(session, team_id=row.team_id, checkin_id=checkin_id, reminder=reminder)
+        )
         if found is None:
             raise NothingToSend("answered, skipped or closed before it was sent")
         person = found.person  # as the hourly users.list (or their own last request) left them
@@ -60,7 +60,7 @@ def senders(db: Database, clock: Callable[[], datetime]) -> dict[str, Sender]:
             if error.response.get("error") in NO_ONE_THERE:
                 _left(db, person, now)
             raise
-        with db.session() as session:
+        with db.session() as session:  # what the send changed, and the row marked sent, in one commit
             checkins.record_sent(
                 session,
                 checkin_id=checkin_id,
@@ -71,7 +71,8 @@ def senders(db: Database, clock: Callable[[], datetime]) -> dict[str, Sender]:
             )
             if response["channel"] != found.plan.dm_channel_id:
                 checkins.remember_dm(session, person_id=person.id or 0, channel=str(response["channel"]))
-        return response
+            outbox.record_sent(session, row.id, now=now, response=summary(response))
+        return Recorded(response)
 
     def send_share(client: WebClient, row: Claimed) -> dict[str, Any]:
         with db.session() as session:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, func, update
+from sqlalchemy import and_, case, func, update
 from sqlmodel import Session, select
 
 from growth.checkins.weeks import (
@@ -85,14 +85,14 @@ def later_this_week(found: Delivery, now: datetime) -> datetime | None:
 
 
 def record_sent(session: Session, *, checkin_id: int, channel: str, ts: str, nudge: Nudge, now: datetime) -> None:
-    row = session.get(Checkin, checkin_id)
-    if row is None:
-        return
-    if row.status == Status.QUEUED:
-        row.status = Status.SENT.value
-    row.channel_id, row.message_ts, row.nudge = channel, ts, nudge.value  # a reminder's thread is the one now
-    row.updated_at = now
-    session.add(row)
+    """One statement (it runs for every check-in of a fan-out): a queued check-in is sent now; a reminder's
+    message is the thread from now on, whatever the check-in's status."""
+    sent = case((Checkin.status == Status.QUEUED.value, Status.SENT.value), else_=Checkin.status)  # type: ignore[arg-type]
+    session.execute(
+        update(Checkin)
+        .where(Checkin.id == checkin_id)  # type: ignore[arg-type]
+        .values(status=sent, channel_id=channel, message_ts=ts, nudge=nudge.value, updated_at=now)
+    )
 
 
 def record_not_sent(session: Session, *, checkin_id: int, status: Status, now: datetime) -> None:

@@ -108,6 +108,10 @@ def test_a_check_in_reaches_the_dm_with_its_three_prompts_and_buttons(db: Databa
     with db.session() as session:
         row = session.exec(select(Checkin)).one()
     assert (row.status, row.channel_id, row.nudge) == ("sent", "D0P0000", "full") and row.message_ts
+    with db.session() as session:  # marked sent by the sender, in the commit that recorded the check-in
+        sent = session.exec(select(OutboxMessage)).one()
+    assert sent.sent_at is not None and (sent.lease_owner, sent.calling) == (None, False)
+    assert json.loads(sent.response or "{}") == {"channel": "D0P0000", "ts": row.message_ts}
     assert queue_checkins(db, OUTBOUND, clock()).startswith("queued 0 check-ins")
     assert _dispatcher(db, slack, clock).drain().sent == 0
     clock.advance(weeks=1)
