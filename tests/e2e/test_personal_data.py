@@ -12,7 +12,7 @@ from sqlmodel import select
 from slacksim import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Ask, Person, Win
-from tests.e2e.conftest import bot_environment, trellis
+from tests.e2e.conftest import RunningBot, bot_environment, trellis
 from tests.e2e.steps import (
     ask_values,
     bring,
@@ -124,3 +124,32 @@ def test_an_admin_exports_and_deletes_the_data_of_someone_who_left(
         assert session.exec(select(Win)).all() == []
     again = trellis("person", "export", "--user", "U0MAYA", env=env, cwd=tmp_path)
     assert again.returncode == 2, "nothing is left of them"
+
+
+def test_garbled_or_replayed_data_requests_get_an_answer_and_delete_nothing(
+    sender: SlackSender, slack: FakeSlack, db: Database, running_bot: RunningBot
+) -> None:
+    sender.command("/win", "Still here", user_id="U0MAYA")
+    view = _settings(sender, slack)
+    logged = len(running_bot.logged())
+    untriggered = {
+        "type": "block_actions",
+        "user": {"id": "U0MAYA", "username": "u0maya", "team_id": slack.team_id},
+        "view": {**view, "state": {"values": {}}},
+        "actions": [{**button(view, "data_export"), "action_ts": "1.2"}, "not an action"],
+    }
+    assert sender.interactive(untriggered).status == 200
+    slack.wait_for_file(lambda name: name.startswith("trellis-data-"))
+    assert (
+        sender.interactive({**untriggered, "actions": [{**button(view, "data_delete"), "action_ts": "1.3"}]}).status
+        == 200
+    )
+    for metadata in ({"user": "U0MAYA"}, None, "U0DEV", "x" * 100_000):
+        confirm = {"id": "V0FAKE", "type": "modal", "callback_id": "data_delete", "private_metadata": metadata}
+        answer = sender.view_submission(user_id="U0MAYA", view=confirm, values={})
+        assert answer.status == 200 and "nothing was deleted" in answer.text
+    teamless = {"type": "event_callback", "event_id": "Ev0NOTEAM", "event": {"type": "app_uninstalled"}}
+    assert sender.post(json.dumps(teamless).encode(), "application/json").status == 200
+    with db.session() as session:
+        assert [win.text for win in session.exec(select(Win)).all()] == ["Still here"]
+    assert "Traceback" not in running_bot.logged()[logged:]
