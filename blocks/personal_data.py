@@ -106,6 +106,35 @@ def data_deleted(summary: str) -> View:
     )
 
 
+def deleting() -> View:
+    """While the deletion runs (a long history takes longer than Slack waits for an answer)."""
+    return View(
+        type="modal",
+        callback_id=CallbackId.DATA_DELETED,
+        title="Delete my data",
+        close="Close",
+        blocks=[SectionBlock(text=MarkdownTextObject(text="⏳ Deleting everything Trellis holds about you…"))],
+    )
+
+
+def not_deleted() -> View:
+    return View(
+        type="modal",
+        callback_id=CallbackId.DATA_DELETED,
+        title="Delete my data",
+        close="Close",
+        clear_on_close=True,
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="That did not go through, so nothing was deleted. Please try again in a minute "
+                    "from `/trellis settings`."
+                )
+            )
+        ],
+    )
+
+
 def not_yours() -> View:
     return View(
         type="modal",

@@ -454,7 +454,10 @@ def _forgotten(notice: PersonForgotten, writing: Writing) -> list[Row]:
         writing.session,
         team_id=notice.team_id,
         keys=_keys_about(notice),
-        prefixes=_prefixes_about(notice),
+        prefixes=[
+            f"{kind}:{notice.person_id}:" for kind in ("checkin", "packet", "link-removed", "digest", "data-export")
+        ],
+        families=_families_about(notice),
         mentioning=notice.user_id,
     )
     outbox.delete_rows(writing.session, [row.id for row in found])
@@ -503,24 +506,16 @@ def _keys_about(notice: PersonForgotten) -> list[str]:
     ]
 
 
-def _prefixes_about(notice: PersonForgotten) -> list[str]:
-    def each(pattern: str, ids: list[int]) -> list[str]:
-        return [pattern.format(i) for i in ids]
-
-    person = notice.person_id
-    return [
-        *each("win-post:{}:", notice.win_ids),
-        *each("room-win:{}:", notice.win_ids),
-        *each("room-entry:{}:", notice.checkin_ids),
-        *each("checkin-remind:{}:", notice.checkin_ids),
-        *each("room-objective:{}:", notice.objective_ids),
-        *each("feedback-results:{}:", notice.round_ids),
-        *each("feedback-chart:{}:", notice.round_ids),
-        *each("feedback-remind:{}:", notice.request_ids),
-        *each("feedback-answered:{}:", notice.request_ids),
-        f"checkin:{person}:",
-        f"packet:{person}:",
-        f"link-removed:{person}:",
-        f"digest:{person}:",
-        f"data-export:{person}:",
-    ]
+def _families_about(notice: PersonForgotten) -> dict[str, list[int]]:
+    """The keys that start with a kind, one of these ids, then a colon (a stamp or a room follows)."""
+    return {
+        "win-post:": notice.win_ids,
+        "room-win:": notice.win_ids,
+        "room-entry:": notice.checkin_ids,
+        "checkin-remind:": notice.checkin_ids,
+        "room-objective:": notice.objective_ids,
+        "feedback-results:": notice.round_ids,
+        "feedback-chart:": notice.round_ids,
+        "feedback-remind:": notice.request_ids,
+        "feedback-answered:": notice.request_ids,
+    }

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -315,28 +315,56 @@ class Found:
 
 
 def matching(
-    session: Session, *, team_id: str, keys: Sequence[str] = (), prefixes: Sequence[str] = (), mentioning: str = ""
+    session: Session,
+    *,
+    team_id: str,
+    keys: Sequence[str] = (),
+    prefixes: Sequence[str] = (),
+    families: Mapping[str, Collection[int]] | None = None,
+    mentioning: str = "",
 ) -> list[Found]:
-    """The workspace's rows (in any state) whose key is one of `keys` or starts with one of `prefixes`, or
-    whose payload names `mentioning` (a Slack id, as a JSON string)."""
+    """The workspace's rows (in any state) whose key is one of `keys`, starts with one of `prefixes`, or
+    is of a family in `families` (a key prefix such as "win-post:") followed by one of its ids and a colon;
+    or whose payload names `mentioning` (a Slack id, as a JSON string).
+
+    Prefixes and families are read as ranges of keys, which the (team, key) index answers, and a family's
+    ids are matched here: a person with years of wins has thousands of them, and a statement holding a
+    condition for each took seconds to plan."""
     table = OutboxMessage.__table__
-    conditions: list[Any] = [table.c.key.in_(list(keys[i : i + 500])) for i in range(0, len(keys), 500)]
-    conditions += [table.c.key.startswith(prefix, autoescape=True) for prefix in prefixes]
+    ours = table.c.team_id == team_id
+    rows = select(table.c.id, table.c.key)
+    # Each query, with the family whose keys must name one of its ids (None: every row it finds).
+    candidates: list[tuple[Any, tuple[str, set[str]] | None]] = []
+    for i in range(0, len(keys), 500):
+        candidates.append((rows.where(ours, table.c.key.in_(list(keys[i : i + 500]))), None))
+    for prefix in prefixes:
+        candidates.append((rows.where(ours, *_starting(table, prefix)), None))
+    for family, ids in (families or {}).items():
+        if ids:
+            candidates.append((rows.where(ours, *_starting(table, family)), (family, {str(one) for one in ids})))
     if mentioning:
-        conditions.append(table.c.payload.contains(json.dumps(mentioning), autoescape=True))
-    if not conditions:
-        return []
-    found: dict[int, Found] = {}
-    for i in range(0, len(conditions), 200):  # a statement of a bounded size, for a person with years of rows
-        rows = session.execute(
+        candidates.append((rows.where(ours, table.c.payload.contains(json.dumps(mentioning), autoescape=True)), None))
+    chosen: set[int] = set()
+    for query, family in candidates:
+        for row in session.execute(query).all():
+            if family is None or row.key[len(family[0]) :].split(":", 1)[0] in family[1]:
+                chosen.add(row.id)
+    found = []
+    listed = sorted(chosen)
+    for i in range(0, len(listed), 500):
+        for row in session.execute(
             select(table.c.id, table.c.key, table.c.sent_at, table.c.response).where(
-                table.c.team_id == team_id, or_(*conditions[i : i + 200])
+                table.c.id.in_(listed[i : i + 500])
             )
-        ).all()
-        for row in rows:
+        ).all():
             response = json.loads(row.response) if row.sent_at is not None and row.response else None
-            found[row.id] = Found(row.id, row.key, response)
-    return list(found.values())
+            found.append(Found(row.id, row.key, response))
+    return found
+
+
+def _starting(table: Any, prefix: str) -> tuple[Any, Any]:
+    """`key` starts with `prefix`, as a range the index answers (LIKE would read every row)."""
+    return table.c.key >= prefix, table.c.key < prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def delete_rows(session: Session, ids: Sequence[int]) -> int:

@@ -86,9 +86,12 @@ def test_delete_my_data_asks_first_then_deletes_takes_posts_down_and_tells_the_a
     with db.session() as session:
         assert session.exec(select(Person).where(Person.slack_user_id == "U0MAYA")).first() is not None
 
-    done = sender.view_submission(user_id="U0MAYA", view=confirm, values={}).json()
-    assert done["response_action"] == "update" and "Trellis deleted everything it held about you" in text_of(done)
-    assert done["view"]["clear_on_close"] is True
+    answers: list[Any] = []
+    submit = lambda: answers.append(sender.view_submission(user_id="U0MAYA", view=confirm, values={}).json())  # noqa: E731
+    done = then_view(slack, "views.update", "data_deleted", submit)
+    assert answers[0]["response_action"] == "update" and "Deleting everything" in text_of(answers[0]["view"])
+    assert "Trellis deleted everything it held about you" in text_of(done) and done["clear_on_close"] is True
+    assert slack.calls("views.update")[-1].args["view_id"] == confirm["id"]
     home = slack.wait_for_home("U0MAYA", "You deleted your Trellis data")
     assert "Led the outage review" not in text_of(home)
     (deleted,) = slack.wait_for("chat.delete")

@@ -199,8 +199,11 @@ def test_rows_about_someone_are_found_by_key_prefix_or_by_their_id_in_the_payloa
             payload={"channel": "U0MAYA", "text": "x"},
             now=NOW,
         )
-        found = outbox.matching(session, team_id="T1", keys=["ask:1"], prefixes=["win-post:7:"], mentioning="U0MAYA")
+        found = outbox.matching(
+            session, team_id="T1", keys=["ask:1"], families={"win-post:": [7], "room-win:": []}, mentioning="U0MAYA"
+        )
         assert sorted(row.key for row in found) == ["ask:1", "dm", "win-post:7:123"]
+        assert outbox.matching(session, team_id="T1", prefixes=["win-post:70:"])[0].key == "win-post:70:1"
         assert outbox.delete_rows(session, [row.id for row in found]) == 3
         assert outbox.matching(session, team_id="T1") == []
         assert sorted(r.key for r in session.exec(select(OutboxMessage)).scalars()) == [
