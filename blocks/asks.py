@@ -23,7 +23,7 @@ from slack_sdk.models.views import View
 
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.text import escape, escape_within, one_line
-from growth.asks import DOOR_WORDS, NOTE_LIMIT, TEXT_LIMIT, Door, Parties, Status
+from growth.asks import DOOR_WORDS, NOTE_LIMIT, TEXT_LIMIT, WITHDRAWN_NOTE, Door, Parties, Status
 
 WAWAW_LINE = "When the recommendation is good and the door is two-way, the win is theirs to try: say *Try it out*."
 SHOWN = 700
@@ -128,6 +128,7 @@ VERDICT_WORDS = {
     Status.TALK: "💬 Let's talk",
     Status.DECLINED: "✋ Not this time",
     Status.OPEN: "Waiting for a decision",
+    Status.WITHDRAWN: "Withdrawn",
 }
 
 
@@ -210,3 +211,8 @@ def done_view(text: str) -> View:
     return View(
         type="modal", title="Bring an ask", close="Done", blocks=[SectionBlock(text=MarkdownTextObject(text=text))]
     )
+
+
+def withdrawn_for_manager() -> tuple[str, list[Block]]:
+    """The manager's DM of an ask whose author deleted their data: not a word of it is left."""
+    return WITHDRAWN_NOTE, [SectionBlock(text=MarkdownTextObject(text=f"↩️ {WITHDRAWN_NOTE}"))]

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.career import home_section
+from blocks.channel import home_problem
 from blocks.checkins import home_section as thread_section
 from blocks.feedback_results import home_section as feedback_section
 from blocks.flags import flags_section
@@ -37,6 +38,7 @@ def home_view(person: Person, commands: Sequence[CommandHelp], home: Home) -> Vi
         blocks=[
             HeaderBlock(text="Your growth, week by week"),
             SectionBlock(block_id=BlockId.HOME_INTRO, text=MarkdownTextObject(text=f"Hi {name}! {INTRO}")),
+            *home_problem(home.channel_problem),
             DividerBlock(),
             *team_blocks,
             *([DividerBlock()] if team_blocks else []),

@@ -30,6 +30,9 @@ class CallbackId(StrEnum):
     FEEDBACK_ANSWER = "feedback_answer"
     FEEDBACK_MORE = "feedback_more"
     FEEDBACK_RESULTS = "feedback_results"
+    DATA_EXPORTED = "data_exported"
+    DATA_DELETE = "data_delete"
+    DATA_DELETED = "data_deleted"
 
 
 class ActionId(StrEnum):
@@ -62,6 +65,8 @@ class ActionId(StrEnum):
     CHECKIN_WIN = "checkin_win"
     CHECKIN_PAGE = "checkin_page"
     OPEN_SETTINGS = "open_settings"
+    DATA_EXPORT = "data_export"  # in settings: a JSON file of everything Trellis holds about you
+    DATA_DELETE = "data_delete"  # in settings: opens the confirmation
     ONE_ON_ONE_HELD = "one_on_one_held"
     MENTOR_CONFIRM = "mentor_confirm"
     MENTOR_DECLINE = "mentor_decline"
@@ -123,6 +128,7 @@ class BlockId(StrEnum):
     CHECKIN_HOUR = "checkin_hour"
     CHECKIN_PAUSE = "checkin_pause"
     CHECKIN_OPTIONS = "checkin_options"
+    MY_DATA = "my_data"
     ASK_DECISION = "decision"  # the same names as the fields growth.asks.AskInvalid reports
     ASK_OPTIONS = "options"
     ASK_RECOMMENDATION = "recommendation"

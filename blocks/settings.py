@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from blocks.ids import ActionId, BlockId, CallbackId
+from blocks.personal_data import data_blocks
 from blocks.text import escape
 from growth.checkins import LONGEST_PAUSE_WEEKS, WEEKDAYS, Settings
 
@@ -97,6 +98,7 @@ def settings_modal(
                 )
             )
         )
+    blocks += [DividerBlock(), *data_blocks()]
     return View(
         type="modal", callback_id=CallbackId.SETTINGS, title="Settings", submit="Save", close="Cancel", blocks=blocks
     )

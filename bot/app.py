@@ -11,16 +11,17 @@ from typing import Any
 from urllib.error import URLError
 
 from slack_bolt import App
+from slack_bolt.listener.builtins import TokenRevocationListeners
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.web import SlackResponse
 
-from bot.oauth import installation_store, oauth_settings
+from bot.oauth import authorize, installation_store, oauth_settings, outbox_token
 from bot.settings import WHERE, Settings, SettingsError
 from bot.slack_client import SlackClients
 from delivery.dispatcher import ClientForTeam, Dispatcher
 from delivery.outbound import Outbound
-from delivery.senders import asks, checkins, feedback, uploads
+from delivery.senders import asks, checkins, feedback, growth_channel, uploads
 from growth.frameworks.loader import FrameworkInvalid
 from growth.frameworks.model import Framework
 from growth.frameworks.shipped import defaults
@@ -61,10 +62,15 @@ class Bot:
 def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db: Database | None = None) -> Bot:
     db = db or Database.from_url(settings.database_url)
     clients = SlackClients(settings.slack_api_url)
+    revocations: TokenRevocationListeners | None = None
     if settings.oauth_enabled:
         installations = installation_store(settings, db)
-        token_for_team = _installed_tokens(installations)
-        auth: dict[str, Any] = {"oauth_settings": oauth_settings(settings, db, installations)}
+        token_for_team = outbox_token(settings, installations, clients.for_requests(None))
+        auth: dict[str, Any] = {
+            "oauth_settings": oauth_settings(settings, db, installations, clock=clock),
+            "authorize": authorize(settings, installations, clients.for_requests(None)),
+        }
+        revocations = TokenRevocationListeners(installations)
     else:
         token_for_team = _single_token(settings.slack_bot_token)
         auth = {}
@@ -75,7 +81,12 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         _outbox_clients(clients, token_for_team),
         clock=clock,
         uploads={**uploads.makers(db, frameworks, clock), **feedback.makers(db)},
-        senders={**checkins.senders(db, clock), **asks.senders(db, frameworks, clock), **feedback.senders(db)},
+        senders={
+            **checkins.senders(db, clock),
+            **growth_channel.senders(db, outbound, clock),
+            **asks.senders(db, frameworks, clock),
+            **feedback.senders(db),
+        },
         lanes=outbox_lanes(db),
     )
     app = App(
@@ -96,6 +107,7 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         frameworks=frameworks,
         ask_follow_up=timedelta(days=settings.ask_follow_up_days),
         anonymity_min=settings.anonymity_min,
+        revocations=revocations,
     )
     routes.register(app, services)
     return Bot(settings=settings, db=db, clients=clients, dispatcher=dispatcher, outbound=outbound, app=app)
@@ -120,14 +132,6 @@ def _single_token(token: str | None) -> TokenForTeam:
     return lambda team_id, enterprise_id: token
 
 
-def _installed_tokens(installations: SQLAlchemyInstallationStore) -> TokenForTeam:
-    def token_for_team(team_id: str, enterprise_id: str | None) -> str | None:
-        bot = installations.find_bot(enterprise_id=enterprise_id, team_id=team_id)
-        return bot.bot_token if bot is not None else None
-
-    return token_for_team
-
-
 def _outbox_clients(clients: SlackClients, token_for_team: TokenForTeam) -> ClientForTeam:
     """How the dispatcher finds the client for a workspace's outbox rows (None: not installed there)."""
 
@@ -140,17 +144,23 @@ def _outbox_clients(clients: SlackClients, token_for_team: TokenForTeam) -> Clie
 
 def check_slack(settings: Settings) -> dict[str, object]:
     """auth.test with the bot token: a wrong token or an unreachable Slack stops start-up with one line."""
-    client = SlackClients(settings.slack_api_url).for_requests(settings.slack_bot_token)
+    return auth_test(settings.slack_api_url, settings.slack_bot_token).data  # type: ignore[return-value]
+
+
+def auth_test(api_url: str, token: str | None) -> SlackResponse:
+    """Slack's auth.test for `token` (its answer's headers list the granted scopes). Raises SettingsError
+    for a token Slack refuses, SlackUnavailable when Slack cannot be asked; each one line."""
+    client = SlackClients(api_url).for_requests(token)
     try:
-        return client.auth_test().data  # type: ignore[return-value]
+        return client.auth_test()
     except SlackApiError as error:
         code = error.response.get("error", f"HTTP {error.response.status_code}")
         if code in ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"):
             raise SettingsError(
                 "SLACK_BOT_TOKEN", f"was refused by Slack ({code}). Find it under {WHERE['SLACK_BOT_TOKEN']}."
             ) from None
-        raise SlackUnavailable(f"Slack answered auth.test with {code} at {settings.slack_api_url}") from None
+        raise SlackUnavailable(f"Slack answered auth.test with {code} at {api_url}") from None
     except (URLError, SlackClientError, OSError) as error:
         raise SlackUnavailable(
-            f"cannot reach the Slack API at {settings.slack_api_url} ({error}); check SLACK_API_URL and the network"
+            f"cannot reach the Slack API at {api_url} ({error}); check SLACK_API_URL and the network"
         ) from None

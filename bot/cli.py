@@ -9,12 +9,13 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bot import cli_export, cli_frameworks
+from bot import cli_export, cli_frameworks, cli_workspace, doctor
 from bot.app import SlackUnavailable, build_bot, check_slack, starting_frameworks
 from bot.settings import Mode, Settings, SettingsError, environment, no_slack_credentials
+from growth import workspaces
 from schedules.jobs import JOBS
 from schedules.scheduler import run_job
-from storage import migrate
+from storage import migrate, outbox
 from storage.db import Database, DatabaseUnavailable
 from storage.migrate import SchemaOutOfDate
 
@@ -82,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_frameworks.register(commands)
     cli_export.register(commands)
+    cli_workspace.register(commands)
+    doctor.register(commands)
 
     demo = commands.add_parser("demo", help="the whole bot against a local Slack simulator, as a transcript")
     demo.set_defaults(run=_demo)
@@ -106,11 +109,23 @@ def _ready(mode: Mode, port: int | None = None) -> Settings:
     db = Database.from_url(settings.database_url)
     try:
         migrate.ensure_current(db)
+        if settings.slack_bot_token:
+            answer = check_slack(settings)
+            _installed_here(db, answer)
     finally:
         db.dispose()
-    if settings.slack_bot_token:
-        check_slack(settings)
     return settings
+
+
+def _installed_here(db: Database, answer: dict[str, object]) -> None:
+    """Slack accepts the bot token: its workspace is installed (again, if it had been uninstalled, so
+    nothing of it is deleted), and known to `framework import` before anyone opened Trellis."""
+    team_id = str(answer.get("team_id") or "")
+    if not team_id:
+        return
+    enterprise_id = str(answer["enterprise_id"]) if answer.get("enterprise_id") else None
+    with db.session() as session:
+        workspaces.installed(session, team_id=team_id, enterprise_id=enterprise_id, now=datetime.now(UTC))
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -182,12 +197,23 @@ def _jobs_run(args: argparse.Namespace) -> int:
     bot = build_bot(settings, clock=clock)
     try:
         job = JOBS[args.name]
-        summary = run_job(job, bot.db, bot.dispatcher, bot.outbound, at, wait_for_rate_limits=RATE_LIMIT_PATIENCE)
+        summary = run_job(
+            job,
+            bot.db,
+            bot.dispatcher,
+            bot.outbound,
+            at,
+            wait_for_rate_limits=RATE_LIMIT_PATIENCE,
+            retention=settings.retention,
+        )
         report = bot.dispatcher.drain(wait_for_rate_limits=RATE_LIMIT_PATIENCE)
+        with bot.db.session() as session:
+            held = outbox.states(session)
     finally:
         bot.close()
     print(f"{args.name} as of {at.isoformat()}: {summary}")
     print(f"then still due: {report.summary()}")
+    print(f"outbox: {held.summary()}")
     return 0
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.settings import Mode, Settings, SettingsError
+from sqlmodel import Session
+
+from bot.app import SlackUnavailable
+from bot.cli_common import database, token_workspace, workspace
+from bot.settings import Mode, Settings
 from growth.frameworks.flags import flagged
 from growth.frameworks.importers import load_any
 from growth.frameworks.loader import FrameworkInvalid, Problem, check_lattice
 from growth.frameworks.model import Framework
 from growth.frameworks.shipped import shipped
 from growth.frameworks.versions import history, import_framework
-from growth.people import workspace_ids
-from storage import migrate
-from storage.db import Database
+from growth.people import ensure_workspace, workspace_ids
 from storage.models import FrameworkVersion
 from storage.types import utcnow
 
@@ -29,7 +31,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "import", help="store a new version of a framework (YAML, Markdown folder or file, CSV) for a workspace"
     )
     load.add_argument("path", metavar="PATH")
-    load.add_argument("--team", help="the workspace (team id); needed when there is more than one")
+    load.add_argument(
+        "--team", help="the workspace (team id); needed when there is more than one (default: the bot token's)"
+    )
     load.set_defaults(run=import_file)
     listing = subcommands.add_parser("list", help="the shipped frameworks and every workspace's versions")
     listing.set_defaults(run=list_frameworks)
@@ -80,10 +84,11 @@ def import_file(args: argparse.Namespace) -> int:
         print("nothing imported")
         return 1
     (framework,) = frameworks
-    db = _database()
+    settings = Settings.load(Mode.OFFLINE)
+    db = database(settings)
     try:
         with db.session() as session:
-            team_id = _team(workspace_ids(session), args.team)
+            team_id = workspace(session, settings, args.team)
             result = import_framework(
                 session, team_id=team_id, framework=framework, source=str(Path(args.path)), now=utcnow()
             )
@@ -101,14 +106,31 @@ def list_frameworks(args: argparse.Namespace) -> int:
     print("Shipped with Trellis:")
     for framework in shipped():
         print(f"  {_describe(framework)}")
-    db = _database()
+    settings = Settings.load(Mode.OFFLINE)
+    db = database(settings)
     try:
         with db.session() as session:
-            for team_id in workspace_ids(session):
+            teams = workspace_ids(session)
+            if not teams:
+                teams = _token_workspace(session, settings)
+            for team_id in teams:
                 _print_history(team_id, history(session, team_id=team_id))
     finally:
         db.dispose()
     return 0
+
+
+def _token_workspace(session: Session, settings: Settings) -> list[str]:
+    """Before anyone used Trellis: the bot token's workspace, if Slack can say which (else none)."""
+    try:
+        own = token_workspace(settings)
+    except SlackUnavailable as error:
+        print(f"(the bot token's workspace is not known: {error})")
+        return []
+    if own is None:
+        return []
+    ensure_workspace(session, team_id=own[0], enterprise_id=own[1], now=utcnow())
+    return [own[0]]
 
 
 def _print_history(team_id: str, rows: list[FrameworkVersion]) -> None:
@@ -124,10 +146,11 @@ def _print_history(team_id: str, rows: list[FrameworkVersion]) -> None:
 
 
 def show_feedback(args: argparse.Namespace) -> int:
-    db = _database()
+    settings = Settings.load(Mode.OFFLINE)
+    db = database(settings)
     try:
         with db.session() as session:
-            teams = [_team(workspace_ids(session), args.team)] if args.team else workspace_ids(session)
+            teams = [workspace(session, settings, args.team)] if args.team else workspace_ids(session)
             for team_id in teams:
                 items = flagged(session, team_id=team_id)
                 print(
@@ -150,25 +173,3 @@ def _describe(framework: Framework) -> str:
         f"{framework.name} version {framework.version}: {framework.title} "
         f"({levels} levels {ladders}, {len(framework.competencies)} competencies)"
     )
-
-
-def _database() -> Database:
-    db = Database.from_url(Settings.load(Mode.OFFLINE).database_url)
-    migrate.ensure_current(db)
-    return db
-
-
-def _team(known: list[str], wanted: str | None) -> str:
-    if wanted is not None:
-        if wanted not in known:
-            listed = ", ".join(known) or "none yet"
-            raise SettingsError("--team", f"{wanted} has not used Trellis yet (known workspaces: {listed})")
-        return wanted
-    if len(known) == 1:
-        return known[0]
-    if not known:
-        raise SettingsError(
-            "--team",
-            "is needed: no workspace has used Trellis yet; open its App Home in Slack once, then import",
-        )
-    raise SettingsError("--team", f"is needed: Trellis serves several workspaces ({', '.join(known)})")

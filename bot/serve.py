@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.app import build_bot
 from bot.http import TrellisWSGI
 from bot.settings import WHERE, Settings, SettingsError
-from schedules.scheduler import build_scheduler
+from schedules.scheduler import announce, build_scheduler
 from storage.types import utcnow
 
 log = logging.getLogger("trellis")
@@ -25,7 +25,10 @@ log = logging.getLogger("trellis")
 def serve_socket_mode(settings: Settings) -> None:
     """The one-machine default: Socket Mode, and the scheduler in the same process."""
     bot = build_bot(settings)
-    scheduler = build_scheduler(bot.db, bot.dispatcher, bot.outbound, clock=utcnow, blocking=False)
+    scheduler = build_scheduler(
+        bot.db, bot.dispatcher, bot.outbound, clock=utcnow, blocking=False, retention=settings.retention
+    )
+    announce(bot.db, now=utcnow())
     settle()
     scheduler.start()
     assert settings.slack_app_token is not None
@@ -76,9 +79,12 @@ def serve_http(settings: Settings, *, host: str, workers: int, threads: int = 8)
 def run_worker(settings: Settings) -> None:
     """The scheduler and outbox dispatcher only (Procfile `worker:`)."""
     bot = build_bot(settings)
-    scheduler = build_scheduler(bot.db, bot.dispatcher, bot.outbound, clock=utcnow, blocking=True)
-    settle()
+    scheduler = build_scheduler(
+        bot.db, bot.dispatcher, bot.outbound, clock=utcnow, blocking=True, retention=settings.retention
+    )
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    announce(bot.db, now=utcnow())
+    settle()
     log.info("Trellis worker is running its scheduler; press Ctrl+C to stop")
     try:
         scheduler.start()

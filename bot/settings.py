@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import Enum
 from pathlib import Path
 
@@ -66,6 +67,11 @@ class Settings:
     port: int
     ask_follow_up_days: int = 7
     anonymity_min: int = 3
+    retention_days: int = 30
+
+    @property
+    def retention(self) -> timedelta:
+        return timedelta(days=self.retention_days)
 
     @property
     def oauth_enabled(self) -> bool:
@@ -94,6 +100,7 @@ class Settings:
             port=_port(get("PORT")),
             ask_follow_up_days=_days(get("TRELLIS_ASK_FOLLOW_UP_DAYS")),
             anonymity_min=_anonymity_min(get("TRELLIS_ANONYMITY_MIN")),
+            retention_days=_retention_days(get("TRELLIS_RETENTION_DAYS")),
         )
         settings._require(mode)
         return settings
@@ -183,6 +190,16 @@ def _anonymity_min(value: str | None) -> int:
             f"must be a whole number from 3 to 20, not {value!r}: with fewer than 3 anonymous answers, "
             "people can tell who said what",
         )
+    return int(value)
+
+
+def _retention_days(value: str | None) -> int:
+    """How long an uninstalled workspace's data is kept: at least a day, so an uninstall by mistake is
+    undone by reinstalling."""
+    if value is None:
+        return 30
+    if not value.isdigit() or not 1 <= int(value) <= 3650:
+        raise SettingsError("TRELLIS_RETENTION_DAYS", f"must be a number of days from 1 to 3650, not {value!r}")
     return int(value)
 
 

@@ -3,6 +3,8 @@
 Retrying is decided here, not inside the HTTP client: a 429 makes the row (and the rest of that
 workspace's batch) due again after Retry-After; a 5xx or a dropped connection backs off exponentially;
 an answer that retrying cannot change (a user who left, a channel that is gone) fails the row at once.
+Two answers are neither: a growth channel Trellis cannot post in makes the row wait for it (tried
+again now and then, `growth.channel`), and a workspace the app was uninstalled from cancels the row.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from growth import channel
+from growth.workspaces import is_uninstalled
 from storage import outbox
 from storage.db import Database
 
@@ -35,6 +39,8 @@ INLINE = 5  # rows a request sends itself, after its answer is shown; anything m
 CALLING_AHEAD = 3
 LONGEST_BACKOFF = timedelta(minutes=15)
 TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"})
+# What Slack answers once the app is gone from a workspace: its rows are cancelled if it was uninstalled.
+TOKEN_GONE = frozenset({"token_revoked", "invalid_auth", "account_inactive", "not_authed", "token_expired"})
 
 Clock = Callable[[], datetime]
 ClientForTeam = Callable[[str, str | None], WebClient | None]
@@ -70,6 +76,14 @@ class NothingToSend(Exception):
     """The row's reason to send has gone (answered, skipped, away): it is done without a Slack call."""
 
 
+class ChannelUnavailable(Exception):
+    """The growth channel cannot be posted in (`growth.channel.PROBLEMS`): the row waits for it."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class Recorded:
     """A sender's answer when it marked its row sent itself (`outbox.record_sent`), in the transaction
@@ -89,17 +103,21 @@ class Report:
     retried: int = 0
     failed: int = 0
     unneeded: int = 0  # done without a Slack call: the reason to send had gone (NothingToSend)
+    waiting: int = 0  # for the growth channel to work again
+    cancelled: int = 0  # their workspace uninstalled the app
     failures: list[str] = field(default_factory=list)
     pauses: list[datetime] = field(default_factory=list)  # until when a workspace was told to wait (429)
 
     def summary(self) -> str:
         line = f"sent {self.sent}, rescheduled {self.retried}, gave up on {self.failed}"
         line += f", not needed any more {self.unneeded}" if self.unneeded else ""
+        line += f", waiting for the growth channel {self.waiting}" if self.waiting else ""
+        line += f", cancelled (uninstalled) {self.cancelled}" if self.cancelled else ""
         return line + "".join(f"\n  failed: {failure}" for failure in self.failures)
 
     @property
     def claimed(self) -> int:
-        return self.sent + self.retried + self.failed + self.unneeded
+        return self.sent + self.retried + self.failed + self.unneeded + self.waiting + self.cancelled
 
     @property
     def rate_limited_until(self) -> datetime | None:
@@ -110,6 +128,8 @@ class Report:
         self.retried += other.retried
         self.failed += other.failed
         self.unneeded += other.unneeded
+        self.waiting += other.waiting
+        self.cancelled += other.cancelled
         self.failures.extend(other.failures)
         self.pauses.extend(other.pauses)
 
@@ -257,9 +277,13 @@ class Dispatcher:
     def _send(self, row: outbox.Claimed, report: Report) -> datetime | None:
         """Send one row; returns a time until which its workspace and method are paused (after a 429)."""
         now = self.clock()
-        client = self.client_for_team(row.team_id, row.enterprise_id)
+        try:
+            client = self.client_for_team(row.team_id, row.enterprise_id)
+        except (URLError, HTTPException, OSError, SlackClientError) as error:  # a token could not be refreshed
+            self._retry(row, report, now, type(error).__name__)
+            return None
         if client is None:
-            self._fail(row, report, now, "not_installed")
+            self._not_installed(row, report, now, "not_installed")
             return None
         try:
             response = self._call(client, row)
@@ -274,6 +298,9 @@ class Dispatcher:
             outbox.mark_sent(self.db, row.id, now=now, response={"not_sent": str(reason)})
             report.unneeded += 1
             return None
+        except ChannelUnavailable as unavailable:
+            self._wait_for_channel(row, report, now, unavailable.code)
+            return None
         except SlackApiError as error:
             status = error.response.status_code
             if status == 429:
@@ -285,6 +312,8 @@ class Dispatcher:
             code = str(error.response.get("error") or f"http_{status}")
             if status >= 500 or code in TRANSIENT_ERRORS:
                 self._retry(row, report, now, code)
+            elif code in TOKEN_GONE:
+                self._not_installed(row, report, now, code)
             else:
                 self._fail(row, report, now, code)
             return None
@@ -324,6 +353,28 @@ class Dispatcher:
         outbox.mark_retry(self.db, row.id, at=now + backoff(row.attempts), error=code)
         report.retried += 1
         log.warning("outbox send will be retried team=%s key=%s error=%s", row.team_id, row.key, code)
+
+    def _not_installed(self, row: outbox.Claimed, report: Report, now: datetime, code: str) -> None:
+        """No token for the workspace, or Slack refuses it: cancelled if the app was uninstalled there
+        (nothing of it is to be sent any more), else a failure worth a look."""
+        with self.db.session() as session:
+            gone = is_uninstalled(session, team_id=row.team_id)
+        if not gone:
+            self._fail(row, report, now, code)
+            return
+        outbox.mark_cancelled(self.db, row.id, now=now, reason=outbox.UNINSTALLED)
+        report.cancelled += 1
+        log.info("outbox row cancelled team=%s key=%s: the app was uninstalled", row.team_id, row.key)
+
+    def _wait_for_channel(self, row: outbox.Claimed, report: Report, now: datetime, code: str) -> None:
+        if row.waiting_since is not None and now - row.waiting_since >= channel.WAIT_AT_MOST:
+            days = channel.WAIT_AT_MOST.days
+            self._fail(row, report, now, f"gave up: the growth channel was unavailable for {days} days ({code})")
+            return
+        at = now + channel.TRY_AGAIN_EVERY
+        outbox.mark_waiting(self.db, row.id, at=at, error=f"waiting for the growth channel: {code}", now=now)
+        report.waiting += 1
+        log.warning("outbox row waits for the growth channel team=%s key=%s error=%s", row.team_id, row.key, code)
 
     def _fail(self, row: outbox.Claimed, report: Report, now: datetime, code: str) -> None:
         outbox.mark_failed(self.db, row.id, now=now, error=code)

@@ -5,6 +5,7 @@ looks again just before sending, and sends nothing when the reason has gone."""
 
 CHECKIN = "trellis.checkin"  # payload: {"checkin_id": int, "reminder": bool}
 SHARE = "trellis.shareEntry"  # payload: {"checkin_id": int}
+GROWTH_POST = "trellis.growthPost"  # payload: a chat.postMessage's, posted to the growth channel of when it is sent
 DIGEST = "trellis.digest"  # payload: {"manager_id": int, "week": "2026-W49"}
 ASK_REMINDER = "trellis.askReminder"  # payload: {"ask_id": int}
 ASK_FOLLOW_UP = "trellis.askFollowUp"  # payload: {"ask_id": int}
@@ -13,3 +14,4 @@ PACKET = "trellis.packet"  # payload: {"person_id": int, "format": "md" | "html"
 FEEDBACK_REMINDER = "trellis.feedbackReminder"  # payload: {"request_id": int, "which": "soon" | "today"}
 FEEDBACK_RESULTS = "trellis.feedbackResults"  # payload: {"round_id": int, "to": user id}
 FEEDBACK_CHART = "trellis.feedbackChart"  # payload: {"round_id": int, "to": user id}
+PERSONAL_DATA = "trellis.personalData"  # payload: {"person_id": int, "to": user id}: their data, as a JSON file

@@ -19,8 +19,9 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from sqlmodel import Session
 
-from blocks.asks import ask_for_manager, decided_for_person
+from blocks.asks import ask_for_manager, decided_for_person, withdrawn_for_manager
 from blocks.career import result_message
+from blocks.channel import problem_message
 from blocks.checkins import shared_entry
 from blocks.feedback import answered_message, asked_message, started_for_you
 from blocks.links import outcome_for_manager, outcome_for_report
@@ -39,7 +40,9 @@ from delivery.kinds import (
     FEEDBACK_CHART,
     FEEDBACK_REMINDER,
     FEEDBACK_RESULTS,
+    GROWTH_POST,
     PACKET,
+    PERSONAL_DATA,
     SHARE,
 )
 from growth.frameworks.model import Framework
@@ -52,9 +55,11 @@ from growth.notices import (
     Asked,
     AskFollowUpDue,
     AskReminderDue,
+    AskWithdrawn,
     AssessmentRecorded,
     CheckinDue,
     CheckinReminderDue,
+    DataExportRequested,
     DigestDue,
     Ended,
     EntryShared,
@@ -64,12 +69,16 @@ from growth.notices import (
     FeedbackReminderDue,
     FeedbackShared,
     FeedbackStarted,
+    GrowthChannelBroken,
+    GrowthChannelChanged,
     LinkRemoved,
     LinkSet,
     Notice,
     PacketRequested,
+    PersonForgotten,
     RoomArchived,
     RoomPost,
+    Uninstalled,
     WinLoggedFor,
     WinPublished,
     WinWithdrawn,
@@ -219,12 +228,14 @@ def _win_logged_for(notice: WinLoggedFor, writing: Writing) -> list[Row]:
 
 @rows_of.register
 def _win_published(notice: WinPublished, writing: Writing) -> list[Row]:
+    """Posted to the growth channel as it is when sent: one that could not be posted in may be replaced."""
     person = notice.person
     names = competency_names(writing.session, team_id=person.team_id, defaults=writing.frameworks, now=writing.now)
     payload = public_post(notice.logged, person.display_name, names, notice.channel)
     stamp = int(writing.now.timestamp() * 1000)  # each publication of the win is its own post
     win_id = notice.logged.win.id
-    return [replace(_post(person, f"win-post:{win_id}:{stamp}", payload), subject=_about_win(win_id))]
+    post = _post(person, f"win-post:{win_id}:{stamp}", payload, method=GROWTH_POST)
+    return [replace(post, subject=_about_win(win_id))]
 
 
 @rows_of.register
@@ -383,3 +394,135 @@ def _feedback_closed(notice: FeedbackClosed, writing: Writing) -> list[Row]:
 @rows_of.register
 def _feedback_shared(notice: FeedbackShared, writing: Writing) -> list[Row]:
     return _results(notice.round.id, notice.round.closed_at, notice.manager)
+
+
+# -- the workspace -------------------------------------------------------------------------------
+
+
+@rows_of.register
+def _uninstalled(notice: Uninstalled, writing: Writing) -> list[Row]:
+    """Nothing queued for the workspace is sent any more: every row is cancelled (not failed)."""
+    outbox.cancel_workspace(writing.session, team_id=notice.team_id, now=writing.now, reason=outbox.UNINSTALLED)
+    return []
+
+
+@rows_of.register
+def _growth_channel_broken(notice: GrowthChannelBroken, writing: Writing) -> list[Row]:
+    key = f"channel-problem:{notice.channel}:{_stamp(notice.since)}:{notice.admin.id}"
+    return [_dm(notice.admin, key, problem_message(notice.channel, notice.code))]
+
+
+@rows_of.register
+def _growth_channel_changed(notice: GrowthChannelChanged, writing: Writing) -> list[Row]:
+    """The posts waiting for the growth channel are due now (each goes to the channel of the moment)."""
+    outbox.release_waiting(writing.session, team_id=notice.team_id, now=writing.now)
+    return []
+
+
+# -- a person's own data -------------------------------------------------------------------------
+
+
+@rows_of.register
+def _data_export(notice: DataExportRequested, writing: Writing) -> list[Row]:
+    person = notice.person
+    payload = {"person_id": person.id, "to": person.slack_user_id}
+    return [_post(person, f"data-export:{person.id}:{notice.request}", payload, method=PERSONAL_DATA)]
+
+
+@rows_of.register
+def _ask_withdrawn(notice: AskWithdrawn, writing: Writing) -> list[Row]:
+    """The manager's DM of the ask (once sent) now says only that it was withdrawn."""
+    key = f"ask:{notice.ask_id}"
+    sent = [found.response for found in outbox.matching(writing.session, team_id=notice.team_id, keys=[key])]
+    text, blocks = withdrawn_for_manager()
+    return [
+        Row(
+            notice.team_id,
+            notice.enterprise_id,
+            f"ask-withdrawn:{notice.ask_id}",
+            "chat.update",
+            {"channel": where["channel"], "ts": where["ts"], "text": text, "blocks": [b.to_dict() for b in blocks]},
+        )
+        for where in sent
+        if where and where.get("channel") and where.get("ts")
+    ]
+
+
+# The rows Trellis posted in a channel (the growth channel, a mentorship room) about a person's things,
+# by the start of their keys: taken down when the person deletes their data.
+_POSTS = ("win-post:", "room-win:", "share:", "room-entry:", "room-objective:")
+
+
+@rows_of.register
+def _forgotten(notice: PersonForgotten, writing: Writing) -> list[Row]:
+    """A person's data was deleted: every row about it is forgotten (its payload held their words), and
+    what of it Trellis posted in a channel is deleted there."""
+    found = outbox.matching(
+        writing.session,
+        team_id=notice.team_id,
+        keys=_keys_about(notice),
+        prefixes=[
+            f"{kind}:{notice.person_id}:" for kind in ("checkin", "packet", "link-removed", "digest", "data-export")
+        ],
+        families=_families_about(notice),
+        mentioning=notice.user_id,
+    )
+    outbox.delete_rows(writing.session, [row.id for row in found])
+    posted = [row.response for row in found if row.key.startswith(_POSTS) and row.response]
+    if notice.thread is not None:
+        posted.append({"channel": notice.thread[0], "ts": notice.thread[1]})
+    return [
+        Row(
+            notice.team_id,
+            notice.enterprise_id,
+            f"forget-unpost:{where['channel']}:{where['ts']}",
+            "chat.delete",
+            {"channel": where["channel"], "ts": where["ts"]},
+        )
+        for where in posted
+        if where.get("channel") and where.get("ts")
+    ]
+
+
+def _keys_about(notice: PersonForgotten) -> list[str]:
+    def each(pattern: str, ids: list[int]) -> list[str]:
+        return [pattern.format(i) for i in ids]
+
+    return [
+        *each("win-for:{}", notice.win_ids),
+        *each("share:{}", notice.checkin_ids),
+        *each("assessment:{}", notice.assessment_ids),
+        *each("assessment:{}:chart", notice.assessment_ids),
+        *[
+            key
+            for pattern in ("ask:{}", "ask-remind:{}", "ask-decided:{}", "ask-follow-up:{}")
+            for key in each(pattern, notice.ask_ids)
+        ],
+        *[
+            key
+            for pattern in ("link-ask:{}", "link-answer:{}", "link-end:{}", "link-set:{}", "link-set-manager:{}")
+            for key in each(pattern, notice.link_ids)
+        ],
+        *[
+            key
+            for pattern in ("mentor-ask:{}", "mentor-answer:{}", "mentor-end:{}")
+            for key in each(pattern, notice.mentor_link_ids)
+        ],
+        *each("feedback-started:{}", notice.round_ids),
+        *each("feedback-ask:{}", notice.request_ids),
+    ]
+
+
+def _families_about(notice: PersonForgotten) -> dict[str, list[int]]:
+    """The keys that start with a kind, one of these ids, then a colon (a stamp or a room follows)."""
+    return {
+        "win-post:": notice.win_ids,
+        "room-win:": notice.win_ids,
+        "room-entry:": notice.checkin_ids,
+        "checkin-remind:": notice.checkin_ids,
+        "room-objective:": notice.objective_ids,
+        "feedback-results:": notice.round_ids,
+        "feedback-chart:": notice.round_ids,
+        "feedback-remind:": notice.request_ids,
+        "feedback-answered:": notice.request_ids,
+    }

@@ -51,9 +51,11 @@ class Status(StrEnum):
     APPROVED = "approved"  # try it out
     TALK = "talk"  # let's talk
     DECLINED = "declined"  # not this time
+    WITHDRAWN = "withdrawn"  # the person deleted their data: the ask stays, emptied, for the manager
 
 
 DOOR_WORDS = {Door.YES: "yes, a two-way door", Door.NO: "no, a one-way door", Door.NOT_SURE: "not sure"}
+WITHDRAWN_NOTE = "This ask was withdrawn: the person who brought it deleted their Trellis data."
 NO_MANAGER = "You have no confirmed manager in Trellis yet. `/trellis manager @name` asks them to confirm; then ask."
 
 
@@ -212,6 +214,8 @@ def decide(
     """The manager's decision, which the person hears at once; after "Try it out" they are asked how it
     went `follow_up_after` later. The first decision stands."""
     found = parties(session, team_id=manager.team_id, ask_id=ask_id)
+    if found.ask.status == Status.WITHDRAWN:
+        raise GrowthError(WITHDRAWN_NOTE)
     may_decide(session, found, manager)
     if found.ask.status != Status.OPEN:
         return Decision(found, changed=False)

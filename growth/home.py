@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from growth.assessments import Recorded, TrendPoint, latest, trend
+from growth.channel import Problem, problem_of
 from growth.checkins import HomeThread, home_thread
 from growth.feedback import LastRound, OpenRound, Waiting, last_round, open_rounds, waiting_for
 from growth.frameworks.flags import FlaggedExpectation, flagged
@@ -70,6 +71,7 @@ class Home:
     thread: HomeThread
     team: Team  # empty unless the person is someone's confirmed manager
     feedback: HomeFeedback = field(default_factory=lambda: HomeFeedback([], [], None))
+    channel_problem: Problem | None = None  # for workspace admins: the growth channel cannot be posted in
 
 
 def home_of(session: Session, *, person: Person, defaults: tuple[Framework, ...], now: datetime) -> Home:
@@ -80,4 +82,6 @@ def home_of(session: Session, *, person: Person, defaults: tuple[Framework, ...]
         waiting_for(session, responder_ids=[person.id])[person.id or 0],
         last_round(session, person=person),
     )
-    return Home(summary, home_thread(session, person=person, now=now), team_of(session, manager=person, now=now), asked)
+    problem = problem_of(session, team_id=person.team_id) if person.is_admin else None
+    thread, team = home_thread(session, person=person, now=now), team_of(session, manager=person, now=now)
+    return Home(summary, thread, team, asked, problem)

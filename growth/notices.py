@@ -7,7 +7,7 @@ workspace. A notice names people and rows, never a Slack payload.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -173,6 +173,15 @@ class AskFollowUpDue(Notice):
     at: datetime
 
 
+@dataclass(frozen=True)
+class AskWithdrawn(Notice):
+    """The person who brought the ask deleted their data: its manager's DM says it was withdrawn."""
+
+    ask_id: int
+    team_id: str
+    enterprise_id: str | None
+
+
 # -- the growth thread ---------------------------------------------------------------------------
 
 
@@ -277,3 +286,61 @@ class FeedbackShared(Notice):
     round: FeedbackRound
     person: Person
     manager: Person
+
+
+# -- the workspace -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Uninstalled(Notice):
+    """The app was uninstalled from the workspace (or its bot token revoked): nothing queued is sent."""
+
+    team_id: str
+
+
+@dataclass(frozen=True)
+class GrowthChannelBroken(Notice):
+    """A workspace admin hears, once, that Trellis cannot post in the growth channel, and how to fix it."""
+
+    admin: Person
+    channel: str
+    code: str  # Slack's answer: not_in_channel, channel_not_found, is_archived
+    since: datetime
+
+
+@dataclass(frozen=True)
+class GrowthChannelChanged(Notice):
+    """An admin chose the growth channel again: the posts waiting for it go now (to the one chosen)."""
+
+    team_id: str
+
+
+# -- a person's own data -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DataExportRequested(Notice):
+    """A JSON file of everything Trellis holds about the person goes to their DM (made when sent)."""
+
+    person: Person
+    request: str  # the Slack request that asked: asking twice in one request sends it once
+
+
+@dataclass(frozen=True)
+class PersonForgotten(Notice):
+    """A person's data was deleted: what Trellis posted of it comes down, and nothing queued about it goes."""
+
+    team_id: str
+    enterprise_id: str | None
+    user_id: str  # their Slack id, as it was
+    person_id: int
+    win_ids: list[int] = field(default_factory=list)
+    checkin_ids: list[int] = field(default_factory=list)
+    objective_ids: list[int] = field(default_factory=list)
+    assessment_ids: list[int] = field(default_factory=list)
+    ask_ids: list[int] = field(default_factory=list)
+    link_ids: list[int] = field(default_factory=list)
+    mentor_link_ids: list[int] = field(default_factory=list)
+    round_ids: list[int] = field(default_factory=list)  # feedback about them
+    request_ids: list[int] = field(default_factory=list)  # feedback asked of them, and in their rounds
+    thread: tuple[str, str] | None = None  # (channel, ts) of their growth thread in the growth channel

@@ -185,9 +185,11 @@ def apply_directory(session: Session, *, team_id: str, profiles: dict[str, Profi
 
 
 def directories_due(session: Session, *, now: datetime, every: timedelta) -> list[tuple[str, str | None]]:
-    """(team, enterprise) of the workspaces whose people were last refreshed more than `every` ago."""
+    """(team, enterprise) of the installed workspaces whose people were last refreshed more than `every` ago."""
     rows = session.exec(
-        select(Workspace.team_id, Workspace.enterprise_id, Workspace.directory_refreshed_at).order_by(Workspace.team_id)
+        select(Workspace.team_id, Workspace.enterprise_id, Workspace.directory_refreshed_at)
+        .where(Workspace.uninstalled_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Workspace.team_id)
     ).all()
     return [(team, enterprise) for team, enterprise, at in rows if at is None or now - at >= every]
 

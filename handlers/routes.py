@@ -23,8 +23,10 @@ from handlers import (
     fallbacks,
     feedback,
     flags,
+    install,
     mentors,
     one_on_ones,
+    personal_data,
     relationships,
     roadmap,
     settings,
@@ -90,6 +92,9 @@ ROUTES: tuple[Route, ...] = (
     Route(E, "message", checkins.dm_message),
     Route(A, ActionId.OPEN_SETTINGS, settings.open_settings_clicked),
     Route(V, CallbackId.SETTINGS, settings.settings_submitted),
+    Route(A, ActionId.DATA_EXPORT, personal_data.export_clicked),
+    Route(A, ActionId.DATA_DELETE, personal_data.delete_clicked),
+    Route(V, CallbackId.DATA_DELETE, personal_data.delete_submitted),
     # Managers and mentors: one answer to a request for both, the rest per kind
     Route(A, ActionId.LINK_CONFIRM, relationships.answer_clicked),
     Route(A, ActionId.LINK_DECLINE, relationships.answer_clicked),
@@ -122,6 +127,9 @@ ROUTES: tuple[Route, ...] = (
     Route(A, ActionId.ONE_ON_ONE_HELD, one_on_ones.held_clicked),
     # The App Home
     Route(E, "app_home_opened", events.home_opened),
+    # The install's life: the app uninstalled, its tokens revoked
+    Route(E, "app_uninstalled", install.app_uninstalled),
+    Route(E, "tokens_revoked", install.tokens_revoked),
     # Catch-alls, last: they answer only what nothing above took (a command or shortcut the manifest
     # declares that this version does not serve), so nothing fails silently.
     Route(C, ANYTHING, fallbacks.not_available_yet),

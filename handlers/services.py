@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_bolt import BoltContext
+from slack_bolt.listener.builtins import TokenRevocationListeners
 
 from delivery.dispatcher import Dispatcher
 from delivery.outbound import Outbound
@@ -26,6 +27,7 @@ class Services:
     frameworks: tuple[Framework, ...]  # what a workspace starts on (TRELLIS_FRAMEWORK first)
     ask_follow_up: timedelta = timedelta(days=7)  # after "Try it out", when the person is asked how it went
     anonymity_min: int = 3  # anonymous feedback is shown only when at least this many answered
+    revocations: TokenRevocationListeners | None = None  # Bolt's, on the installation store (OAuth only)
 
     def work(self) -> Work:
         """A unit of work for one change: `with services.work() as work: ...`, then the answer to the

@@ -47,10 +47,9 @@ def settings_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> 
     if BlockId.GROWTH_CHANNEL in values:
         channel = ((values[BlockId.GROWTH_CHANNEL] or {}).get(ActionId.GROWTH_CHANNEL) or {}).get("selected_channel")
     try:
-        with services.db.session() as session:
-            saved = save(
-                session, person=person, checkin=_checkin_settings(values), channel=channel, now=services.clock()
-            )
+        with services.work() as work:
+            saved = save(work.session, person=person, checkin=_checkin_settings(values), channel=channel, now=work.now)
+            work.notify(saved.notices)
     except GrowthError as error:
         block = BlockId.GROWTH_CHANNEL if BlockId.GROWTH_CHANNEL in values else BlockId.CHECKIN_DAY
         ack(response_action="errors", errors={block: str(error)})

@@ -9,8 +9,10 @@ from datetime import datetime, timedelta
 from delivery.dispatcher import Dispatcher
 from delivery.outbound import Outbound
 from growth import feedback
+from growth.workspaces import DEFAULT_RETENTION
 from schedules.checkins import queue_checkins
 from schedules.directory import refresh_directories
+from schedules.retention import delete_uninstalled
 from storage.db import Database
 from storage.events import prune_receipts
 
@@ -24,6 +26,7 @@ class JobContext:
     outbound: Outbound
     now: datetime
     wait_for_rate_limits: float = 0.0  # a scheduler tick never waits; `trellis jobs run` does
+    retention: timedelta = DEFAULT_RETENTION  # TRELLIS_RETENTION_DAYS: how long an uninstalled workspace is kept
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,10 @@ def prune_event_receipts(context: JobContext) -> str:
     return f"forgot {removed} event receipts older than {EVENT_RECEIPTS_KEPT.days} days"
 
 
+def delete_uninstalled_workspaces(context: JobContext) -> str:
+    return delete_uninstalled(context.db, context.dispatcher.client_for_team, context.now, context.retention)
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -76,5 +83,11 @@ JOBS: dict[str, Job] = {
         ),
         Job("feedback", "close the feedback rounds due and send their results", timedelta(minutes=1), close_feedback),
         Job("prune", "forget old Events API receipts", timedelta(hours=1), prune_event_receipts),
+        Job(
+            "retention",
+            "delete the data of workspaces uninstalled more than TRELLIS_RETENTION_DAYS ago",
+            timedelta(hours=1),
+            delete_uninstalled_workspaces,
+        ),
     )
 }

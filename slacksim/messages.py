@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from slacksim.records import BOT_ID, BOT_USER, State, User
+from slacksim.records import BOT_ID, BOT_USER, DEFAULT_SCOPES, Channel, State, User
 
 
 class MessageMethods:
@@ -58,6 +58,15 @@ class MessageMethods:
             user = self._user("U" + channel[1:])
             if user is not None and user.deleted:
                 return "user_disabled"
+        with self._lock:
+            made = self._state.workspace_channels.get(channel)
+        if made is not None:
+            if made.private and not made.bot_member:
+                return "channel_not_found"
+            if made.archived:
+                return "is_archived"
+            if not made.bot_member:
+                return "not_in_channel"
 
         metadata = args.get("metadata")
         if isinstance(metadata, str):
@@ -95,6 +104,34 @@ class MessageMethods:
                 shown["metadata"] = message["metadata"]
             messages.append(shown)
         return {"ok": True, "messages": messages, "has_more": len(held) > limit}
+
+    def _m_conversations_info(self, args: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+        """A channel the app created, or one added with `add_channel` (a private one only if the bot is in
+        it); the read scope its kind needs, as Slack asks."""
+        channel = str(args.get("channel") or "")
+        with self._lock:
+            made, room = self._state.workspace_channels.get(channel), self._state.channels.get(channel)
+            scopes = self._state.scopes.get(token or "", DEFAULT_SCOPES)
+            archived = channel in self._state.archived
+        if room is not None:
+            made = Channel(room, private=True, bot_member=True, archived=archived)
+        if made is None or (made.private and not made.bot_member):
+            return {"ok": False, "error": "channel_not_found"}
+        needed = "groups:read" if made.private else "channels:read"
+        if needed not in scopes:
+            return {"ok": False, "error": "missing_scope", "needed": needed, "provided": ",".join(scopes)}
+        return {
+            "ok": True,
+            "channel": {
+                "id": channel,
+                "name": made.name,
+                "is_channel": not made.private,
+                "is_group": made.private,
+                "is_private": made.private,
+                "is_archived": made.archived,
+                "is_member": made.bot_member,
+            },
+        }
 
     def _m_conversations_create(self, args: dict[str, Any], token: str | None = None) -> dict[str, Any]:
         name = str(args.get("name") or "")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from typing import Any
 
-from slacksim.records import BOT_ID, BOT_USER, State, User
+from slacksim.records import BOT_ID, BOT_USER, DEFAULT_SCOPES, State, User
 from slacksim.socket_mode import SocketModeEndpoint
 
 
@@ -17,31 +18,63 @@ class PeopleMethods:
     socket_mode: SocketModeEndpoint
     _lock: threading.Lock
     _state: State
+    _ids: itertools.count[int]
 
     def _user(self, user_id: str) -> User | None:
         with self._lock:
             return self._state.users_by_id.get(user_id)
 
     def _oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Exchange a code from `grant` (the client id and secret come as HTTP Basic auth)."""
+        """Exchange a code from `grant` (the client id and secret come as HTTP Basic auth), or, with
+        token rotation, a refresh token for a new token (which lasts twelve hours)."""
         if not args.get("client_id") and not args.get("_basic_auth"):
             return {"ok": False, "error": "invalid_client_id"}
+        if args.get("grant_type") == "refresh_token":
+            return self._refresh(str(args.get("refresh_token") or ""))
         with self._lock:
             grant = self._state.grants.pop(str(args.get("code", "")), None)
         if grant is None:
             return {"ok": False, "error": "invalid_code"}
-        team_id, team_name, enterprise_id = grant
-        return {
+        team_id, team_name, enterprise_id, rotating = grant
+        answer = {
             "ok": True,
             "app_id": "A0TRELLIS",
             "authed_user": {"id": "U0INSTALLER"},
-            "scope": "commands,chat:write,im:write,im:history,users:read,groups:write",
+            "scope": ",".join(DEFAULT_SCOPES),
             "token_type": "bot",
-            "access_token": f"xoxb-{team_id}-installed",
+            "access_token": f"xoxe.xoxb-{team_id}-installed" if rotating else f"xoxb-{team_id}-installed",
             "bot_user_id": BOT_USER,
             "team": {"id": team_id, "name": team_name},
             "enterprise": {"id": enterprise_id, "name": "Grid Org"} if enterprise_id else None,
             "is_enterprise_install": False,
+        }
+        if rotating:
+            refresh = f"xoxe-1-{team_id}-{next(self._ids)}"
+            with self._lock:
+                self._state.refresh_tokens[refresh] = team_id
+            answer.update({"refresh_token": refresh, "expires_in": 60})
+        return answer
+
+    def _refresh(self, refresh_token: str) -> dict[str, Any]:
+        with self._lock:
+            team_id = self._state.refresh_tokens.pop(refresh_token, None)
+        if team_id is None:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        number = next(self._ids)
+        token, refresh = f"xoxe.xoxb-{team_id}-rotated-{number}", f"xoxe-1-{team_id}-{number}"
+        with self._lock:
+            self._state.refresh_tokens[refresh] = team_id
+            self._state.installed[token] = team_id
+        return {
+            "ok": True,
+            "app_id": "A0TRELLIS",
+            "token_type": "bot",
+            "access_token": token,
+            "refresh_token": refresh,
+            "expires_in": 43200,
+            "scope": ",".join(DEFAULT_SCOPES),
+            "bot_user_id": BOT_USER,
+            "team": {"id": team_id},
         }
 
     def _m_auth_test(self, args: dict[str, Any], token: str | None = None) -> dict[str, Any]:

@@ -11,6 +11,17 @@ from slacksim.limits import Bucket
 DEFAULT_TEAM = "T0TRELLIS"
 BOT_USER = "U0TRELLISBOT"
 BOT_ID = "B0TRELLIS"
+# What a token is granted unless a test says otherwise (Trellis's manifest asks for these).
+DEFAULT_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:write",
+    "im:history",
+    "users:read",
+    "groups:write",
+    "channels:read",
+    "groups:read",
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,16 @@ class User:
 
 
 @dataclass
+class Channel:
+    """A channel of the workspace that the app did not create (the growth channel, say)."""
+
+    name: str
+    private: bool = False
+    bot_member: bool = True
+    archived: bool = False
+
+
+@dataclass
 class State:
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
@@ -95,3 +116,7 @@ class State:
     grants: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)  # code -> team, name, org
     enterprises: dict[str, str] = field(default_factory=dict)  # team id -> its Enterprise Grid org
     installed: dict[str, str] = field(default_factory=dict)  # bot token -> team id
+    workspace_channels: dict[str, Channel] = field(default_factory=dict)  # channel id -> channel
+    scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # token -> scopes (default DEFAULT_SCOPES)
+    revoked: set[str] = field(default_factory=set)  # tokens Slack answers token_revoked for
+    refresh_tokens: dict[str, str] = field(default_factory=dict)  # refresh token -> team id (token rotation)

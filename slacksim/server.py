@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlparse
 from slacksim.limits import Bucket
 from slacksim.messages import MessageMethods
 from slacksim.people import PeopleMethods
-from slacksim.records import DEFAULT_TEAM, Call, Failure, State, User
+from slacksim.records import DEFAULT_SCOPES, DEFAULT_TEAM, Call, Channel, Failure, State, User
 from slacksim.socket_mode import SocketModeEndpoint
 from slacksim.surfaces import SurfaceMethods
 
@@ -149,17 +149,53 @@ class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
             self._state.failures.clear()
 
     def grant(
-        self, code: str, *, team_id: str, team_name: str = "Another Team", enterprise_id: str | None = None
+        self,
+        code: str,
+        *,
+        team_id: str,
+        team_name: str = "Another Team",
+        enterprise_id: str | None = None,
+        rotating: bool = False,
     ) -> str:
         """Make `code` a valid OAuth code for `team_id` (a workspace of the Enterprise Grid org
-        `enterprise_id`, installed in that workspace only); returns the bot token it is exchanged for."""
-        token = f"xoxb-{team_id}-installed"
+        `enterprise_id`, installed in that workspace only); returns the bot token it is exchanged for.
+        With `rotating`, the app has token rotation on: the token comes with a refresh token and expires
+        within the hour, so the app refreshes it before its first use."""
+        token = f"xoxe.xoxb-{team_id}-installed" if rotating else f"xoxb-{team_id}-installed"
         with self._lock:
-            self._state.grants[code] = (team_id, team_name, enterprise_id)
+            self._state.grants[code] = (team_id, team_name, enterprise_id, rotating)
             self._state.installed[token] = team_id
+            self._state.revoked.discard(token)
             if enterprise_id:
                 self._state.enterprises[team_id] = enterprise_id
         return token
+
+    def add_channel(
+        self, channel_id: str, name: str, *, private: bool = False, bot_member: bool = True, archived: bool = False
+    ) -> None:
+        """A channel people made: posting in it needs the bot to be a member (else `not_in_channel`, or
+        `channel_not_found` for a private one) and it not to be archived (`is_archived`)."""
+        with self._lock:
+            self._state.workspace_channels[channel_id] = Channel(name, private, bot_member, archived)
+
+    def invite_bot(self, channel_id: str) -> None:
+        """Someone typed `/invite @Trellis` in the channel."""
+        with self._lock:
+            self._state.workspace_channels[channel_id].bot_member = True
+
+    def grant_scopes(self, token: str, scopes: list[str]) -> None:
+        """The scopes `token` was granted (Slack lists them in every answer's `x-oauth-scopes` header)."""
+        with self._lock:
+            self._state.scopes[token] = tuple(scopes)
+
+    def revoke(self, token: str) -> None:
+        """The token is revoked (the app uninstalled): every call with it answers `token_revoked`."""
+        with self._lock:
+            self._state.revoked.add(token)
+
+    def scopes_of(self, token: str | None) -> tuple[str, ...]:
+        with self._lock:
+            return self._state.scopes.get(token or "", DEFAULT_SCOPES)
 
     # -- observing -------------------------------------------------------------------------------
 
@@ -246,8 +282,11 @@ class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
             return 200, self._oauth_v2_access(args)
         if not token:
             return 200, {"ok": False, "error": "not_authed"}
-        if not token.startswith(("xoxb-", "xoxp-", "xapp-")):
+        if not token.startswith(("xoxb-", "xoxp-", "xapp-", "xoxe.xoxb-")):
             return 200, {"ok": False, "error": "invalid_auth"}
+        with self._lock:
+            if token in self._state.revoked:
+                return 200, {"ok": False, "error": "token_revoked"}
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method"}
@@ -332,7 +371,8 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 )
                 return
             status, payload = fake._answer(method, args, token)
-            self._send(status, json.dumps(payload).encode())
+            scopes = {"x-oauth-scopes": ",".join(fake.scopes_of(token))} if token else {}
+            self._send(status, json.dumps(payload).encode(), headers=scopes)
 
         def _send(
             self,

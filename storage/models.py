@@ -23,6 +23,13 @@ class Workspace(SQLModel, table=True):
     name: str | None = Field(default=None, max_length=255)
     growth_channel_id: str | None = Field(default=None, max_length=32)  # where public wins are posted
     directory_refreshed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # users.list, hourly
+    # Slack said the app was uninstalled (or its bot token revoked): the data is kept for the retention
+    # period, then deleted; None while installed
+    uninstalled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # A post to the growth channel failed in a way only an admin can fix (not_in_channel, ...): the code,
+    # and since when; the admins were told when it was first seen. None while posts go through.
+    growth_channel_problem: str | None = Field(default=None, max_length=32)
+    growth_channel_problem_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 
@@ -79,6 +86,10 @@ class OutboxMessage(SQLModel, table=True):
     calling: bool = False
     # Claimed again after a sender died mid-call: Slack may already have it, so look first.
     in_doubt: bool = False
+    # Stopped before it was sent, and never to be sent (the app was uninstalled from the workspace).
+    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Since when it has been waiting for the growth channel to work again (it is tried again now and then).
+    waiting_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = _timestamp()
 
 
@@ -92,6 +103,17 @@ class EventReceipt(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     event_id: str = Field(max_length=64)
     received_at: datetime = _timestamp(index=True)
+
+
+class JobRun(SQLModel, table=True):
+    """When a scheduler last started with each job, and last ran it: `trellis doctor` tells a running
+    scheduler from none, and one of an older version (a job it does not have) from this one."""
+
+    __tablename__ = "job_runs"
+
+    name: str = Field(primary_key=True, max_length=32)
+    registered_at: datetime = Field(sa_type=UTCDateTime)
+    last_run_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class FrameworkVersion(SQLModel, table=True):

@@ -5,23 +5,29 @@ rows with a short lease (on PostgreSQL through `FOR UPDATE SKIP LOCKED`, so seve
 the work) and renew it while they work (`renew`, every few seconds), so the rows of a sender that was
 killed are due again within `LEASE`. A sender marks a row `calling` just before its Slack call; a row
 claimed again with that mark is in doubt (Slack may have it), any other claimed row is not.
+
+A row ends sent, failed (Slack said no, or it was withdrawn) or cancelled (the app was uninstalled from
+its workspace: never to be sent). A row for a growth channel Trellis cannot post in waits
+(`waiting_since`), tried again now and then, until the channel works or the wait is too long.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlmodel import Session
 
 from storage.db import Database, insert_many_ignore
 from storage.models import OutboxMessage
 
+WITHDRAWN = "withdrawn"  # the last_error of a row taken back before it was sent (not a failure)
+UNINSTALLED = "cancelled: the app was uninstalled"  # the last_error of a workspace's cancelled rows
 LEASE = timedelta(seconds=10)  # renewed every RENEW while the sender works
 RENEW = timedelta(seconds=3)
 
@@ -38,6 +44,7 @@ class Claimed:
     payload: dict[str, Any]
     attempts: int
     in_doubt: bool = False  # an earlier sender took it and never said how it went
+    waiting_since: datetime | None = None  # waiting for the growth channel since then
 
 
 def enqueue(
@@ -106,6 +113,7 @@ def claim_due(
         .where(
             table.c.sent_at.is_(None),
             table.c.failed_at.is_(None),
+            table.c.cancelled_at.is_(None),
             table.c.next_attempt_at <= now,
             or_(table.c.lease_until.is_(None), table.c.lease_until < now),
         )
@@ -141,6 +149,7 @@ def claim_due(
             payload=json.loads(row.payload),
             attempts=row.attempts,
             in_doubt=bool(row.in_doubt),
+            waiting_since=row.waiting_since,
         )
         for row in rows
     ]
@@ -154,9 +163,7 @@ def renew(db: Database, owners: Sequence[str], *, now: datetime) -> None:
     transactions locking the same rows in different orders deadlock. A skipped row is renewed at the
     next beat; it is short of its lease by one beat at most."""
     table = OutboxMessage.__table__
-    held = select(table.c.id).where(
-        table.c.lease_owner.in_(list(owners)), table.c.sent_at.is_(None), table.c.failed_at.is_(None)
-    )
+    held = select(table.c.id).where(table.c.lease_owner.in_(list(owners)), *_pending(table))
     if db.is_postgres:
         held = held.with_for_update(skip_locked=True)
     with db.session() as session:
@@ -198,7 +205,8 @@ def mark_sent(db: Database, row_id: int, *, now: datetime, response: dict[str, A
 def record_sent(session: Session, row_id: int, *, now: datetime, response: dict[str, Any] | None = None) -> None:
     """`mark_sent` in the caller's transaction: a sender that records what the send changed marks the
     row in the same commit."""
-    _finish_in(session, row_id, sent_at=now, response=json.dumps(response) if response is not None else None)
+    answer = json.dumps(response) if response is not None else None
+    _finish_in(session, row_id, sent_at=now, waiting_since=None, response=answer)
 
 
 def mark_retry(db: Database, row_id: int, *, at: datetime, error: str, count_attempt: bool = True) -> None:
@@ -210,18 +218,85 @@ def mark_retry(db: Database, row_id: int, *, at: datetime, error: str, count_att
     _finish(db, row_id, **values)
 
 
+def mark_waiting(db: Database, row_id: int, *, at: datetime, error: str, now: datetime) -> None:
+    """The row's channel cannot be posted in yet: try again at `at`, without counting an attempt, and
+    remember since when it has been waiting (the first time only)."""
+    table = OutboxMessage.__table__
+    since = func.coalesce(table.c.waiting_since, now)
+    _finish(db, row_id, next_attempt_at=at, last_error=error[:255], waiting_since=since)
+
+
+def release_waiting(session: Session, *, team_id: str, now: datetime) -> int:
+    """The workspace's growth channel works again: its waiting rows are due now. How many."""
+    table = OutboxMessage.__table__
+    return session.execute(
+        update(table)
+        .where(table.c.team_id == team_id, table.c.waiting_since.is_not(None), *_pending(table))
+        .values(next_attempt_at=now)
+    ).rowcount
+
+
+def cancel_workspace(session: Session, *, team_id: str, now: datetime, reason: str) -> int:
+    """Stop every row of the workspace still to be sent (a sender holding one finds it cancelled when it
+    is done: a call already made is recorded as sent). How many were stopped."""
+    table = OutboxMessage.__table__
+    return session.execute(
+        update(table)
+        .where(table.c.team_id == team_id, *_pending(table))
+        .values(cancelled_at=now, last_error=reason[:255], lease_owner=None, lease_until=None)
+    ).rowcount
+
+
+def mark_cancelled(db: Database, row_id: int, *, now: datetime, reason: str) -> None:
+    _finish(db, row_id, cancelled_at=now, last_error=reason[:255])
+
+
 def mark_failed(db: Database, row_id: int, *, now: datetime, error: str) -> None:
     """Give up on a row: Slack said no in a way that retrying will not change."""
     table = OutboxMessage.__table__
     _finish(db, row_id, failed_at=now, last_error=error[:255], attempts=table.c.attempts + 1)
 
 
+def _pending(table: Any) -> tuple[Any, ...]:
+    """Still to be sent: neither sent, failed nor cancelled."""
+    return (table.c.sent_at.is_(None), table.c.failed_at.is_(None), table.c.cancelled_at.is_(None))
+
+
 def pending_count(session: Session, *, team_id: str | None = None) -> int:
     table = OutboxMessage.__table__
-    query = select(func.count()).where(table.c.sent_at.is_(None), table.c.failed_at.is_(None))
+    query = select(func.count()).where(*_pending(table))
     if team_id is not None:
         query = query.where(table.c.team_id == team_id)
     return session.execute(query).scalar_one()
+
+
+@dataclass(frozen=True)
+class States:
+    """How many rows are in each state that is not plain "sent"."""
+
+    queued: int
+    waiting: int  # for the growth channel
+    failed: int
+    cancelled: int
+
+    def summary(self) -> str:
+        return (
+            f"{self.queued} queued ({self.waiting} waiting for the growth channel), "
+            f"{self.failed} failed, {self.cancelled} cancelled"
+        )
+
+
+def states(session: Session) -> States:
+    table = OutboxMessage.__table__
+    row = session.execute(
+        select(
+            func.count().filter(*_pending(table)),
+            func.count().filter(table.c.waiting_since.is_not(None), *_pending(table)),
+            func.count().filter(table.c.failed_at.is_not(None), table.c.last_error != WITHDRAWN),
+            func.count().filter(table.c.cancelled_at.is_not(None)),
+        )
+    ).one()
+    return States(*row)
 
 
 def withdraw(session: Session, *, team_id: str, subject: str, now: datetime) -> list[dict[str, Any]]:
@@ -233,13 +308,85 @@ def withdraw(session: Session, *, team_id: str, subject: str, now: datetime) -> 
         session.execute(
             update(table)
             .where(table.c.id.in_([row.id for row in rows]))
-            .values(failed_at=now, last_error="withdrawn", lease_owner=None, lease_until=None)
+            .values(failed_at=now, last_error=WITHDRAWN, lease_owner=None, lease_until=None)
         )
     return [json.loads(row.response) for row in rows if row.sent_at is not None and row.response]
+
+
+@dataclass(frozen=True)
+class Found:
+    id: int
+    key: str
+    response: dict[str, Any] | None  # where Slack put it, once sent
+
+
+def matching(
+    session: Session,
+    *,
+    team_id: str,
+    keys: Sequence[str] = (),
+    prefixes: Sequence[str] = (),
+    families: Mapping[str, Collection[int]] | None = None,
+    mentioning: str = "",
+) -> list[Found]:
+    """The workspace's rows (in any state) whose key is one of `keys`, starts with one of `prefixes`, or
+    is of a family in `families` (a key prefix such as "win-post:") followed by one of its ids and a colon;
+    or whose payload names `mentioning` (a Slack id, as a JSON string).
+
+    Prefixes and families are read as ranges of keys, which the (team, key) index answers, and a family's
+    ids are matched here: a person with years of wins has thousands of them, and a statement holding a
+    condition for each took seconds to plan."""
+    table = OutboxMessage.__table__
+    ours = table.c.team_id == team_id
+    rows = select(table.c.id, table.c.key)
+    # Each query, with the family whose keys must name one of its ids (None: every row it finds).
+    candidates: list[tuple[Any, tuple[str, set[str]] | None]] = []
+    for i in range(0, len(keys), 500):
+        candidates.append((rows.where(ours, table.c.key.in_(list(keys[i : i + 500]))), None))
+    for prefix in prefixes:
+        candidates.append((rows.where(ours, *_starting(table, prefix)), None))
+    for family, ids in (families or {}).items():
+        if ids:
+            candidates.append((rows.where(ours, *_starting(table, family)), (family, {str(one) for one in ids})))
+    if mentioning:
+        candidates.append((rows.where(ours, table.c.payload.contains(json.dumps(mentioning), autoescape=True)), None))
+    chosen: set[int] = set()
+    for query, family in candidates:
+        for row in session.execute(query).all():
+            if family is None or row.key[len(family[0]) :].split(":", 1)[0] in family[1]:
+                chosen.add(row.id)
+    found = []
+    listed = sorted(chosen)
+    for i in range(0, len(listed), 500):
+        for row in session.execute(
+            select(table.c.id, table.c.key, table.c.sent_at, table.c.response).where(
+                table.c.id.in_(listed[i : i + 500])
+            )
+        ).all():
+            response = json.loads(row.response) if row.sent_at is not None and row.response else None
+            found.append(Found(row.id, row.key, response))
+    return found
+
+
+def _starting(table: Any, prefix: str) -> tuple[Any, Any]:
+    """`key` starts with `prefix`, as a range the index answers (LIKE would read every row)."""
+    return table.c.key >= prefix, table.c.key < prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def delete_rows(session: Session, ids: Sequence[int]) -> int:
+    """Forget rows altogether (their payloads held someone's words); a sender holding one finds nothing."""
+    table = OutboxMessage.__table__
+    removed = 0
+    for i in range(0, len(ids), 500):
+        removed += session.execute(delete(table).where(table.c.id.in_(list(ids[i : i + 500])))).rowcount
+    return removed
 
 
 _TABLE = OutboxMessage.__table__
 # A change to a win looks its posts up, an index away (ix_outbox_team_subject); built once.
 _ABOUT = select(_TABLE.c.id, _TABLE.c.sent_at, _TABLE.c.response).where(
-    _TABLE.c.team_id == bindparam("team_id"), _TABLE.c.subject == bindparam("subject"), _TABLE.c.failed_at.is_(None)
+    _TABLE.c.team_id == bindparam("team_id"),
+    _TABLE.c.subject == bindparam("subject"),
+    _TABLE.c.failed_at.is_(None),
+    _TABLE.c.cancelled_at.is_(None),
 )

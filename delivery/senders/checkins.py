@@ -1,9 +1,9 @@
-"""The senders of the growth thread: the weekly check-in DM, an entry shared in the growth channel, and
-a manager's digest, each composed when it is sent.
+"""The senders of the growth thread: the weekly check-in DM and a manager's digest, each composed when it
+is sent (an entry shared in the growth channel is `growth_channel`'s).
 
 A row may wait in the outbox behind a rate limit, so each sender looks again just before sending: is
 the check-in still unanswered, is the person still there and not away (as the hourly directory left
-them), have they moved time zone, is the entry still shared?
+them), have they moved time zone?
 """
 
 from __future__ import annotations
@@ -15,16 +15,14 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from blocks.checkins import checkin_message, digest_message, shared_entry, shared_thread_parent
+from blocks.checkins import checkin_message, digest_message
 from delivery.dispatcher import Gone, Later, NothingToSend, Recorded, Sender, post_once, summary
-from delivery.kinds import CHECKIN, DIGEST, SHARE
+from delivery.kinds import CHECKIN, DIGEST
 from growth import checkins
 from growth.checkins import Status
-from growth.sharing import entry_still_shared
-from growth.workspaces import growth_channel
 from storage import outbox
 from storage.db import Database
-from storage.models import Checkin, CheckinPlan, Person
+from storage.models import Person
 from storage.outbox import Claimed
 
 # What Slack says when there is no one to DM any more: the person is marked and never retried. A post
@@ -74,35 +72,6 @@ def senders(db: Database, clock: Callable[[], datetime]) -> dict[str, Sender]:
             outbox.record_sent(session, row.id, now=now, response=summary(response))
         return Recorded(response)
 
-    def send_share(client: WebClient, row: Claimed) -> dict[str, Any]:
-        with db.session() as session:
-            checkin = session.get(Checkin, int(row.payload["checkin_id"]))
-            if checkin is None or checkin.team_id != row.team_id:
-                raise NothingToSend("the entry is gone")
-            person = session.get(Person, checkin.person_id)
-            plan = checkins.plan_of(session, person) if person is not None else None
-            channel = growth_channel(session, team_id=row.team_id)
-        if person is None or plan is None or not entry_still_shared(checkin, plan):
-            raise NothingToSend("the entry is private now, or sharing is off")
-        if channel is None:
-            raise NothingToSend("the workspace has no growth channel")
-        thread_ts = plan.thread_ts if plan.thread_channel_id == channel else None
-        if thread_ts is None:
-            parent = post_once(
-                client,
-                f"growth-thread:{person.id}:{channel}",
-                {"channel": channel, "text": shared_thread_parent(person.display_name)},
-                in_doubt=row.in_doubt,
-            )
-            thread_ts = str(parent["ts"])
-            with db.session() as session:
-                stored = session.get(CheckinPlan, plan.id)
-                assert stored is not None
-                stored.thread_channel_id, stored.thread_ts = channel, thread_ts
-                session.add(stored)
-        reply = {"channel": channel, "thread_ts": thread_ts, "text": shared_entry(checkin)}
-        return post_once(client, row.key, reply, in_doubt=row.in_doubt)
-
     def send_digest(client: WebClient, row: Claimed) -> dict[str, Any]:
         now = clock()
         with db.session() as session:
@@ -117,7 +86,7 @@ def senders(db: Database, clock: Callable[[], datetime]) -> dict[str, Sender]:
         payload = {"channel": manager.slack_user_id, "text": text, "blocks": [block.to_dict() for block in blocks]}
         return post_once(client, row.key, payload, in_doubt=row.in_doubt)
 
-    return {CHECKIN: send_checkin, SHARE: send_share, DIGEST: send_digest}
+    return {CHECKIN: send_checkin, DIGEST: send_digest}
 
 
 def _left(db: Database, person: Person, now: datetime) -> None:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 
 from delivery.dispatcher import Gone, NothingToSend, Upload, UploadMaker
-from delivery.kinds import ASSESSMENT_CHART, PACKET
+from delivery.kinds import ASSESSMENT_CHART, PACKET, PERSONAL_DATA
 from growth.charts import assessment_chart
 from growth.errors import NotAllowed
 from growth.frameworks.model import Framework
 from growth.levels import NoLevelYet
 from growth.packet import audience, build_packet, to_html, to_markdown
 from growth.people import find_person, local_today
+from growth.personal_data import export_data
 from storage.db import Database
 from storage.models import Person
 from storage.outbox import Claimed
@@ -57,4 +59,16 @@ def makers(db: Database, frameworks: tuple[Framework, ...], clock: Callable[[], 
         recipient = str(row.payload.get("to") or person.slack_user_id)
         return Upload(recipient, filename, title, title, content.encode())
 
-    return {ASSESSMENT_CHART: chart, PACKET: packet}
+    def personal_data(row: Claimed) -> Upload:
+        """Everything Trellis holds about the person, as of now (it may have grown since they asked)."""
+        now = clock()
+        with db.session() as session:
+            person = session.get(Person, int(row.payload["person_id"]))
+            if person is None or person.team_id != row.team_id or person.slack_user_id != row.payload.get("to"):
+                raise Gone(f"person {row.payload['person_id']}")  # deleted since: nothing left to send
+            data = export_data(session, person=person, now=now)
+        content = json.dumps(data, ensure_ascii=False, indent=2).encode()
+        title = "Everything Trellis holds about you"
+        return Upload(person.slack_user_id, f"trellis-data-{now:%Y-%m-%d}.json", title, title, content)
+
+    return {ASSESSMENT_CHART: chart, PACKET: packet, PERSONAL_DATA: personal_data}

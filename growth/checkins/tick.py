@@ -23,7 +23,10 @@ from growth.checkins.weeks import (
 from growth.notices import CheckinDue, DigestDue
 from growth.relationships import Status as Link
 from storage.db import insert_many_ignore
-from storage.models import Checkin, CheckinPlan, ManagerLink, Person
+from storage.models import Checkin, CheckinPlan, ManagerLink, Person, Workspace
+
+# The workspaces the app was uninstalled from: nobody there is nudged while their data is kept.
+_UNINSTALLED = select(Workspace.team_id).where(Workspace.uninstalled_at.is_not(None))  # type: ignore[union-attr]
 
 
 @dataclass
@@ -38,7 +41,11 @@ def due_checkins(session: Session, *, now: datetime, limit: int = 500) -> Tick:
     query = (
         select(CheckinPlan, Person)
         .join(Person, Person.id == CheckinPlan.person_id)  # type: ignore[arg-type]
-        .where(CheckinPlan.next_at <= now, CheckinPlan.opted_out == False)  # noqa: E712
+        .where(
+            CheckinPlan.next_at <= now,
+            CheckinPlan.opted_out == False,  # noqa: E712
+            CheckinPlan.team_id.not_in(_UNINSTALLED),  # type: ignore[attr-defined]
+        )
         .order_by(CheckinPlan.next_at, CheckinPlan.id)  # type: ignore[arg-type]
         .limit(limit)
     )
@@ -104,6 +111,7 @@ def due_digests(session: Session, *, now: datetime) -> list[DigestDue]:
                 select(ManagerLink.manager_id).where(ManagerLink.status == Link.CONFIRMED.value)
             ),
             Person.deleted == False,  # noqa: E712
+            Person.team_id.not_in(_UNINSTALLED),  # type: ignore[attr-defined]
         )
         .order_by(Person.id)
     ).all()

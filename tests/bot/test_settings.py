@@ -19,6 +19,8 @@ def test_defaults_follow_the_design() -> None:
     assert Settings.load(Mode.HTTP, {**HTTP, "TRELLIS_ASK_FOLLOW_UP_DAYS": "14"}).ask_follow_up_days == 14
     assert settings.anonymity_min == 3
     assert Settings.load(Mode.HTTP, {**HTTP, "TRELLIS_ANONYMITY_MIN": "5"}).anonymity_min == 5
+    assert settings.retention_days == 30 and settings.retention.days == 30
+    assert Settings.load(Mode.HTTP, {**HTTP, "TRELLIS_RETENTION_DAYS": "90"}).retention_days == 90
 
 
 @pytest.mark.parametrize(
@@ -63,6 +65,8 @@ def test_a_missing_setting_names_the_variable_and_where_to_find_it(
         ({**HTTP, "SLACK_CLIENT_ID": "123.456"}, "SLACK_CLIENT_SECRET", "OAuth needs both"),
         ({**HTTP, "TRELLIS_ANONYMITY_MIN": "2"}, "TRELLIS_ANONYMITY_MIN", "fewer than 3 anonymous answers"),
         ({**HTTP, "TRELLIS_ANONYMITY_MIN": "three"}, "TRELLIS_ANONYMITY_MIN", "from 3 to 20"),
+        ({**HTTP, "TRELLIS_RETENTION_DAYS": "0"}, "TRELLIS_RETENTION_DAYS", "from 1 to 3650"),
+        ({**HTTP, "TRELLIS_RETENTION_DAYS": "a month"}, "TRELLIS_RETENTION_DAYS", "from 1 to 3650"),
     ],
 )
 def test_a_malformed_setting_is_refused_with_one_clear_line(

@@ -16,6 +16,7 @@ from bot.slack_client import SlackClients
 from delivery.dispatcher import MARKER, Dispatcher, post_once
 from delivery.kinds import CHECKIN
 from delivery.outbound import Outbound
+from delivery.senders import growth_channel
 from delivery.senders.checkins import senders
 from growth import checkins
 from growth.checkins import enrol
@@ -55,7 +56,8 @@ def _dispatcher(db: Database, slack: FakeSlack, clock: Clock, *, batch: int = 50
     def client_for_team(team_id: str, enterprise_id: str | None) -> WebClient:
         return clients.for_outbox(slack.install(team_id))
 
-    return Dispatcher(db, client_for_team, clock=clock, senders=senders(db, clock), batch=batch)
+    every = {**senders(db, clock), **growth_channel.senders(db, OUTBOUND, clock)}
+    return Dispatcher(db, client_for_team, clock=clock, senders=every, batch=batch)
 
 
 def _tick(db: Database, slack: FakeSlack, now: datetime) -> str:

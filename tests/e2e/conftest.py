@@ -42,11 +42,15 @@ def bot_environment(database_url: str, fake: FakeSlack, **extra: str) -> dict[st
     return env
 
 
-def trellis(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def trellis(
+    *args: str, env: dict[str, str], cwd: Path, timeout: float = 60, typed: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`trellis ARGS` in its own process; `typed` is what the operator types at its prompt."""
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         env=env,
         cwd=cwd,
+        input=typed,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -159,17 +159,21 @@ def oauth_environment(database_url: str, slack: FakeSlack) -> dict[str, str]:
     return env
 
 
-def install(bot: RunningBot, slack: FakeSlack, team_id: str, *, enterprise_id: str | None = None) -> str:
+def install(
+    bot: RunningBot, slack: FakeSlack, team_id: str, *, enterprise_id: str | None = None, rotating: bool = False
+) -> str:
     """Install the app in `team_id` (of the Grid org `enterprise_id`, if given) through Bolt's OAuth flow,
-    as an admin's browser would: the install page, Slack's consent, the redirect. The bot token."""
+    as an admin's browser would: the install page, Slack's consent, the redirect. The bot token (with
+    `rotating`, one that expires within the hour, with a refresh token)."""
     page = http(bot.url + "/slack/install")
     assert page.status == 200
     assert "https://slack.com/oauth/v2/authorize?" in page.text
-    assert "scope=commands,chat:write,im:write,im:history,users:read,groups:write" in page.text
+    scopes = "commands,chat:write,im:write,im:history,users:read,groups:write,channels:read,groups:read"
+    assert f"scope={scopes}" in page.text
     state = re.search(r"state=([\w-]+)", page.text)
     assert state is not None
     cookie = page.headers["set-cookie"].split(";")[0]
-    token = slack.grant("code-1", team_id=team_id, enterprise_id=enterprise_id)
+    token = slack.grant("code-1", team_id=team_id, enterprise_id=enterprise_id, rotating=rotating)
     done = http(f"{bot.url}/slack/oauth_redirect?code=code-1&state={state.group(1)}", headers={"Cookie": cookie})
     assert done.status == 200, done.text
     return token

@@ -10,6 +10,7 @@ from slacksim import FakeSlack
 from storage.db import Database
 from storage.types import utcnow
 from tests.e2e.conftest import bot_environment, trellis
+from tests.e2e.steps import oauth_environment
 
 
 def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path, slack: FakeSlack) -> None:
@@ -35,14 +36,10 @@ def test_import_stores_a_revision_for_the_workspace_and_list_shows_history(
 ) -> None:
     env = bot_environment(database_url, slack)
     framework = path_of("product-management")
-    nobody = trellis("framework", "import", str(framework), env=env, cwd=tmp_path)
-    assert nobody.returncode == 2
-    assert "no workspace has used Trellis yet" in nobody.stderr
-    with db.session() as session:
-        ensure_workspace(session, team_id="T0TRELLIS", enterprise_id=None, now=utcnow())
     first = trellis("framework", "import", str(framework), env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "as revision 1 for T0TRELLIS" in first.stdout
+    assert "as revision 1 for T0TRELLIS" in first.stdout, "before anyone opened Trellis: the bot token's workspace"
+    assert [call.token for call in slack.calls("auth.test")] == ["xoxb-e2e-token"]
     assert "unchanged" in trellis("framework", "import", str(framework), env=env, cwd=tmp_path).stdout
     edited = tmp_path / "pm.yaml"
     edited.write_text(framework.read_text().replace('version: "2026.1"', 'version: "2026.2"'))
@@ -77,3 +74,31 @@ def test_a_progression_folder_is_imported_saying_what_was_mapped(
     assert "mapped: " in result.stdout and "topic delivery has nothing at level 2; level 1 carried" in result.stdout
     assert "imported acme-engineering version imported" in result.stdout
     assert "as revision 1 for T0TRELLIS" in result.stdout
+
+
+def test_first_run_framework_list_and_export_use_the_bot_tokens_workspace(
+    tmp_path: Path, slack: FakeSlack, db: Database, database_url: str
+) -> None:
+    env = bot_environment(database_url, slack)
+    listing = trellis("framework", "list", env=env, cwd=tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    assert "Workspace T0TRELLIS: none imported yet (it uses the shipped ones)" in listing.stdout
+    nobody = trellis("export", "packet", "--user", "U0MAYA", env=env, cwd=tmp_path)
+    assert nobody.returncode == 2
+    assert "U0MAYA has not used Trellis in workspace T0TRELLIS" in nobody.stderr
+    offline = trellis("framework", "list", env={**env, "SLACK_API_URL": "http://127.0.0.1:1/api/"}, cwd=tmp_path)
+    assert offline.returncode == 0 and "Shipped with Trellis:" in offline.stdout
+
+
+def test_in_oauth_mode_with_no_install_yet_import_says_what_to_do(
+    tmp_path: Path, slack: FakeSlack, db: Database, database_url: str
+) -> None:
+    env = oauth_environment(database_url, slack)
+    result = trellis("framework", "import", str(path_of("product-management")), env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--team is needed: no workspace has installed Trellis yet" in result.stderr
+    with db.session() as session:
+        ensure_workspace(session, team_id="T0ONE", enterprise_id=None, now=utcnow())
+        ensure_workspace(session, team_id="T0TWO", enterprise_id=None, now=utcnow())
+    several = trellis("framework", "import", str(path_of("product-management")), env=env, cwd=tmp_path)
+    assert "--team is needed: Trellis serves several workspaces (T0ONE, T0TWO)" in several.stderr

@@ -22,7 +22,14 @@ FORM_FIELDS = {
     ActionId.FEEDBACK_FIELD,
 }
 # Modals that only show something: closing them sends nothing.
-READ_ONLY = {CallbackId.LEVEL_SAVED, CallbackId.WIN_TEXT, CallbackId.FEEDBACK_ASKED, CallbackId.FEEDBACK_RESULTS}
+READ_ONLY = {
+    CallbackId.LEVEL_SAVED,
+    CallbackId.WIN_TEXT,
+    CallbackId.FEEDBACK_ASKED,
+    CallbackId.FEEDBACK_RESULTS,
+    CallbackId.DATA_EXPORTED,
+    CallbackId.DATA_DELETED,
+}
 
 
 def _routed(surface: Surface) -> list[str]:

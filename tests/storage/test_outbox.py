@@ -148,3 +148,66 @@ def test_renewing_a_lease_never_waits_for_the_senders_own_updates(db: Database) 
     assert leases["free"] == beat + outbox.LEASE
     expected = NOW + outbox.LEASE if db.is_postgres else beat + outbox.LEASE
     assert leases["held"] == expected, "a held row is skipped this beat; the next one renews it"
+
+
+def test_cancelling_a_workspace_stops_only_its_rows_still_to_be_sent(db: Database) -> None:
+    _queue(db, "sent")
+    (sent,) = outbox.claim_due(db, now=NOW, limit=1)
+    outbox.mark_sent(db, sent.id, now=NOW, response={"ts": "1.2"})
+    _queue(db, "queued")
+    _queue(db, "later", due=NOW + timedelta(days=3))
+    _queue(db, "elsewhere", team="T2")
+    with db.session() as session:
+        assert outbox.cancel_workspace(session, team_id="T1", now=NOW, reason=outbox.UNINSTALLED) == 2
+    assert [row.key for row in outbox.claim_due(db, now=NOW + timedelta(days=4), limit=10)] == ["elsewhere"]
+    with db.session() as session:
+        rows = {row.key: row for row in session.exec(select(OutboxMessage)).scalars()}
+        assert outbox.states(session) == outbox.States(queued=1, waiting=0, failed=0, cancelled=2)
+    assert rows["queued"].cancelled_at == NOW and rows["queued"].last_error == outbox.UNINSTALLED
+    assert rows["queued"].failed_at is None and rows["queued"].attempts == 0, "cancelled, not failed"
+    assert rows["sent"].cancelled_at is None
+
+
+def test_a_waiting_row_keeps_the_time_it_began_waiting_and_goes_when_released(db: Database) -> None:
+    _queue(db, "post")
+    (row,) = outbox.claim_due(db, now=NOW, limit=1)
+    outbox.mark_waiting(db, row.id, at=NOW + timedelta(minutes=10), error="waiting: not_in_channel", now=NOW)
+    (again,) = outbox.claim_due(db, now=NOW + timedelta(minutes=10), limit=1)
+    assert again.waiting_since == NOW and again.attempts == 0
+    later = NOW + timedelta(minutes=20)
+    outbox.mark_waiting(db, again.id, at=later + timedelta(minutes=10), error="waiting: not_in_channel", now=later)
+    with db.session() as session:
+        assert outbox.states(session).waiting == 1
+        assert outbox.release_waiting(session, team_id="T2", now=later) == 0
+        assert outbox.release_waiting(session, team_id="T1", now=later) == 1
+    (released,) = outbox.claim_due(db, now=later, limit=1)
+    assert released.waiting_since == NOW, "the wait is counted from its first failure"
+    outbox.mark_sent(db, released.id, now=later, response={"ts": "1.3"})
+    with db.session() as session:
+        assert outbox.states(session) == outbox.States(queued=0, waiting=0, failed=0, cancelled=0)
+
+
+def test_rows_about_someone_are_found_by_key_prefix_or_by_their_id_in_the_payload(db: Database) -> None:
+    for key in ("ask:1", "ask:10", "win-post:7:123", "win-post:70:1", "other"):
+        _queue(db, key)
+    with db.session() as session:
+        outbox.enqueue(
+            session,
+            team_id="T1",
+            key="dm",
+            method="chat.postMessage",
+            payload={"channel": "U0MAYA", "text": "x"},
+            now=NOW,
+        )
+        found = outbox.matching(
+            session, team_id="T1", keys=["ask:1"], families={"win-post:": [7], "room-win:": []}, mentioning="U0MAYA"
+        )
+        assert sorted(row.key for row in found) == ["ask:1", "dm", "win-post:7:123"]
+        assert outbox.matching(session, team_id="T1", prefixes=["win-post:70:"])[0].key == "win-post:70:1"
+        assert outbox.delete_rows(session, [row.id for row in found]) == 3
+        assert outbox.matching(session, team_id="T1") == []
+        assert sorted(r.key for r in session.exec(select(OutboxMessage)).scalars()) == [
+            "ask:10",
+            "other",
+            "win-post:70:1",
+        ]

@@ -4,8 +4,8 @@ Taking a public win's posts down looked them up by a key prefix (`win-post:<win>
 serves (LIKE needs the C collation on PostgreSQL, a NOCASE index on SQLite): every change to a win read
 all of its workspace's outbox rows, a year of weekly check-ins included (82 ms at 200,000 rows).
 
-Revision ID: 0030
-Revises: 0014
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-07
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0030"
-down_revision: str | None = "0014"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
