@@ -21,12 +21,13 @@ def postgres_server() -> str:
 
 
 @contextmanager
-def temporary_postgres(server: str) -> Iterator[str]:
-    """A new, empty database beside `server`'s, dropped on exit. Raises psycopg.OperationalError."""
+def temporary_postgres(server: str, *, options: str = "") -> Iterator[str]:
+    """A new, empty database beside `server`'s, dropped on exit; `options` go to CREATE DATABASE (a
+    locale, say). Raises psycopg.OperationalError."""
     libpq = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
     name = f"trellis_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(libpq, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}" {options}')
         try:
             yield make_url(server).set(database=name).render_as_string(hide_password=False)
         finally:

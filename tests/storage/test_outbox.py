@@ -3,9 +3,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from storage import outbox
+from storage import migrate, outbox
 from storage.db import Database
 from storage.models import OutboxMessage
+from tests.databases import postgres_server, temporary_postgres
 
 NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 
@@ -211,3 +212,18 @@ def test_rows_about_someone_are_found_by_key_prefix_or_by_their_id_in_the_payloa
             "other",
             "win-post:70:1",
         ]
+
+
+def test_rows_are_found_by_their_key_prefix_under_a_linguistic_collation(postgres_url: str) -> None:
+    """Managed PostgreSQL often defaults to en_US or ICU collation, where ':' sorts apart from the
+    letters around it: a person's rows must be found there too (deleting their data depends on it)."""
+    icu = "LOCALE_PROVIDER icu ICU_LOCALE 'en' LOCALE 'C.UTF-8' TEMPLATE template0"
+    with temporary_postgres(postgres_server(), options=icu) as url:
+        db = Database.from_url(url)
+        migrate.upgrade(db)
+        for key in ("win-post:7:123", "win-post:70:1", "checkin:5:2026-W48", "checkin:50:2026-W48", "other"):
+            _queue(db, key)
+        with db.session() as session:
+            found = outbox.matching(session, team_id="T1", prefixes=["checkin:5:"], families={"win-post:": [7]})
+        db.dispose()
+    assert sorted(row.key for row in found) == ["checkin:5:2026-W48", "win-post:7:123"]
