@@ -256,6 +256,9 @@ def _assessment(notice: AssessmentRecorded, writing: Writing) -> list[Row]:
     return [_dm(notice.person, key, text, blocks), _post(notice.person, f"{key}:chart", chart, method=ASSESSMENT_CHART)]
 
 
+PACKET_FORMATS = ("md", "html", "pdf")
+
+
 @rows_of.register
 def _packet(notice: PacketRequested, writing: Writing) -> list[Row]:
     """What the packet shows is asked again when it is made (`growth.packet.audience`)."""
@@ -267,7 +270,7 @@ def _packet(notice: PacketRequested, writing: Writing) -> list[Row]:
             {"person_id": subject.id, "format": kind, "to": viewer.slack_user_id},
             method=PACKET,
         )
-        for kind in ("md", "html")
+        for kind in PACKET_FORMATS
     ]
 
 
