@@ -20,7 +20,7 @@ from bot.settings import WHERE, Settings, SettingsError
 from bot.slack_client import SlackClients
 from delivery.dispatcher import ClientForTeam, Dispatcher
 from delivery.outbound import Outbound
-from delivery.senders import asks, checkins, feedback, uploads
+from delivery.senders import asks, checkins, feedback, pictures, uploads
 from growth.frameworks.loader import FrameworkInvalid
 from growth.frameworks.model import Framework
 from growth.frameworks.shipped import defaults
@@ -75,7 +75,12 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         _outbox_clients(clients, token_for_team),
         clock=clock,
         uploads={**uploads.makers(db, frameworks, clock), **feedback.makers(db)},
-        senders={**checkins.senders(db, clock), **asks.senders(db, frameworks, clock), **feedback.senders(db)},
+        senders={
+            **checkins.senders(db, clock),
+            **asks.senders(db, frameworks, clock),
+            **feedback.senders(db),
+            **pictures.senders(db, frameworks, clock),
+        },
         lanes=outbox_lanes(db),
     )
     app = App(

@@ -12,7 +12,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from bot.settings import Settings
 from storage.db import Database
 
-BOT_SCOPES = ("commands", "chat:write", "im:write", "im:history", "users:read", "groups:write")
+BOT_SCOPES = ("commands", "chat:write", "im:write", "im:history", "users:read", "groups:write", "files:write")
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_EXPIRATION_SECONDS = 600

@@ -13,3 +13,4 @@ PACKET = "trellis.packet"  # payload: {"person_id": int, "format": "md" | "html"
 FEEDBACK_REMINDER = "trellis.feedbackReminder"  # payload: {"request_id": int, "which": "soon" | "today"}
 FEEDBACK_RESULTS = "trellis.feedbackResults"  # payload: {"round_id": int, "to": user id}
 FEEDBACK_CHART = "trellis.feedbackChart"  # payload: {"round_id": int, "to": user id}
+PICTURE = "trellis.homePicture"  # payload: {"person_id": int, "kind": "readiness" | "gap-trend"}

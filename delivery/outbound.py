@@ -40,6 +40,7 @@ from delivery.kinds import (
     FEEDBACK_REMINDER,
     FEEDBACK_RESULTS,
     PACKET,
+    PICTURE,
     SHARE,
 )
 from growth.frameworks.model import Framework
@@ -68,6 +69,7 @@ from growth.notices import (
     LinkSet,
     Notice,
     PacketRequested,
+    PictureDue,
     RoomArchived,
     RoomPost,
     WinLoggedFor,
@@ -272,6 +274,14 @@ def _packet(notice: PacketRequested, writing: Writing) -> list[Row]:
         )
         for kind in PACKET_FORMATS
     ]
+
+
+@rows_of.register
+def _picture(notice: PictureDue, writing: Writing) -> list[Row]:
+    """One row per picture and data: opening the App Home again before it is drawn queues nothing more."""
+    payload = {"person_id": notice.person.id, "kind": notice.kind}
+    key = f"picture:{notice.person.id}:{notice.kind}:{notice.checksum[:32]}"
+    return [_post(notice.person, key, payload, method=PICTURE)]
 
 
 # -- asks ----------------------------------------------------------------------------------------

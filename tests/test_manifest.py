@@ -31,7 +31,15 @@ def test_socket_mode_home_tab_and_interactivity_are_on() -> None:
 
 
 def test_the_bot_asks_for_the_minimal_scopes() -> None:
-    assert BOT_SCOPES == ("commands", "chat:write", "im:write", "im:history", "users:read", "groups:write")
+    assert BOT_SCOPES == (
+        "commands",
+        "chat:write",
+        "im:write",
+        "im:history",
+        "users:read",
+        "groups:write",
+        "files:write",
+    )
     assert MANIFEST["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
 
 
