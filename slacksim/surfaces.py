@@ -151,6 +151,15 @@ class SurfaceMethods:
             time.sleep(0.01)
         raise AssertionError(f"{file_id} was never shared")
 
+    def files(self) -> list[tuple[str, bytes]]:
+        """(name, content) of every file uploaded and completed, in the order they were announced."""
+        with self._lock:
+            return [
+                (self._state.filenames[file_id], self._state.uploads[file_id])
+                for file_id in self._state.filenames
+                if file_id in self._state.uploads and file_id in self._state.completed
+            ]
+
     def uploaded(self, file_id: str) -> bytes:
         with self._lock:
             return self._state.uploads[file_id]
