@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tqdm import tqdm
+
+from bot.progress import progress
 from bot.settings import Mode, Settings, SettingsError
 from growth.frameworks.flags import flagged
 from growth.frameworks.importers import load_any
@@ -44,7 +47,13 @@ def _load(paths: list[str]) -> tuple[list[Framework], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         try:
-            imported = load_any(path)
+            with progress(f"reading {Path(path).name}", unit="file") as bar:
+
+                def read(file: Path, total: int, bar: tqdm = bar) -> None:
+                    bar.total = total
+                    bar.update()
+
+                imported = load_any(path, on_file=read)
         except FrameworkInvalid as invalid:
             problems.extend(invalid.problems)
             continue

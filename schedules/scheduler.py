@@ -11,7 +11,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from delivery.dispatcher import Dispatcher
+from delivery.dispatcher import Dispatcher, Progress
 from delivery.outbound import Outbound
 from schedules.jobs import JOBS, Job, JobContext
 from storage.db import Database
@@ -31,8 +31,9 @@ def run_job(
     now: datetime,
     *,
     wait_for_rate_limits: float = 0.0,
+    progress: Progress | None = None,
 ) -> str:
-    context = JobContext(db, dispatcher, outbound, now, wait_for_rate_limits=wait_for_rate_limits)
+    context = JobContext(db, dispatcher, outbound, now, wait_for_rate_limits=wait_for_rate_limits, progress=progress)
     return job.run(context)
 
 

@@ -224,6 +224,15 @@ def pending_count(session: Session, *, team_id: str | None = None) -> int:
     return session.execute(query).scalar_one()
 
 
+def due_count(session: Session, *, now: datetime) -> int:
+    """Rows a drain would send now: unsent, not failed, due (a progress bar's total)."""
+    table = OutboxMessage.__table__
+    query = select(func.count()).where(
+        table.c.sent_at.is_(None), table.c.failed_at.is_(None), table.c.next_attempt_at <= now
+    )
+    return session.execute(query).scalar_one()
+
+
 def withdraw(session: Session, *, team_id: str, subject: str, now: datetime) -> list[dict[str, Any]]:
     """Take back the calls queued about `subject`: none of them is sent (again), and for those already sent
     Slack's answer (channel, ts) comes back, so the caller can undo them. Marked failed as "withdrawn"."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -16,7 +17,8 @@ from slacksim import FakeSlack, http
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage
-from tests.e2e.conftest import bot_environment, start_bot, stop_bot, trellis
+from tests.e2e.conftest import bot_environment, start_bot, stop_bot, trellis, trellis_on_a_terminal
+from tests.factories import maya_aiming_for_ic4
 
 
 def _one_line_error(result: object) -> str:
@@ -242,3 +244,45 @@ def test_the_worker_sends_what_is_due_and_stops_on_sigterm(
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=15) == 0
         worker.stderr.close()
+
+
+def test_jobs_run_and_export_show_progress_on_a_terminal_and_nothing_in_a_pipe(
+    tmp_path: Path, slack: FakeSlack, db: Database, database_url: str
+) -> None:
+    for n in range(30):
+        _queue(db, f"nudge-{n}")
+    env = bot_environment(database_url, slack)
+    code, shown = trellis_on_a_terminal(["jobs", "run", "outbox"], env, tmp_path)
+    assert code == 0 and re.search(r"outbox: +\d+%\|", shown), shown
+    assert len(slack.calls("chat.postMessage")) == 30
+    maya = maya_aiming_for_ic4(db)
+    out = tmp_path / "maya.pdf"
+    export = [
+        "export",
+        "packet",
+        "--team",
+        maya.team_id,
+        "--user",
+        maya.slack_user_id,
+        "--format",
+        "pdf",
+        "--out",
+        str(out),
+    ]
+    code, shown = trellis_on_a_terminal(export, env, tmp_path)
+    assert code == 0 and "export pdf" in shown and out.read_bytes().startswith(b"%PDF"), shown
+    piped = trellis(*export, env=env, cwd=tmp_path)
+    assert piped.returncode == 0 and piped.stderr == "", piped.stderr
+    to_stdout = trellis(
+        "export",
+        "packet",
+        "--team",
+        maya.team_id,
+        "--user",
+        maya.slack_user_id,
+        "--format",
+        "html",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert to_stdout.stdout.startswith("<!doctype html>") and to_stdout.stderr == ""

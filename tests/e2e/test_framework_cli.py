@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from growth.frameworks.shipped import path_of
@@ -9,7 +10,7 @@ from growth.people import ensure_workspace
 from slacksim import FakeSlack
 from storage.db import Database
 from storage.types import utcnow
-from tests.e2e.conftest import bot_environment, trellis
+from tests.e2e.conftest import bot_environment, trellis, trellis_on_a_terminal
 
 
 def test_validate_reports_every_problem_with_file_and_line(tmp_path: Path, slack: FakeSlack) -> None:
@@ -77,3 +78,25 @@ def test_a_progression_folder_is_imported_saying_what_was_mapped(
     assert "mapped: " in result.stdout and "topic delivery has nothing at level 2; level 1 carried" in result.stdout
     assert "imported acme-engineering version imported" in result.stdout
     assert "as revision 1 for T0TRELLIS" in result.stdout
+
+
+def test_importing_a_large_folder_shows_progress_on_a_terminal_only(
+    tmp_path: Path, slack: FakeSlack, db: Database, database_url: str
+) -> None:
+    example = (
+        Path(__file__).resolve().parents[2] / "docs" / "examples" / "progression" / "acme-engineering" / "backend.md"
+    ).read_text()
+    folder = tmp_path / "guild-ladders"
+    folder.mkdir()
+    for n in range(120):
+        named = example.replace('path: "/engineering/backend"', f'path: "/engineering/team-{n}"')
+        (folder / f"team-{n:03}.md").write_text(named.replace("Backend Engineering Framework", f"Team {n} Framework"))
+    with db.session() as session:
+        ensure_workspace(session, team_id="T0TRELLIS", enterprise_id=None, now=utcnow())
+    env = bot_environment(database_url, slack)
+    piped = trellis("framework", "validate", str(folder), env=env, cwd=tmp_path)
+    assert piped.returncode == 0, piped.stdout + piped.stderr
+    assert "120 track(s) from 120 file(s)" in piped.stdout and "reading" not in piped.stderr, "no progress in a pipe"
+    code, shown = trellis_on_a_terminal(["framework", "import", str(folder)], env, tmp_path)
+    assert code == 0, shown
+    assert "reading guild-ladders" in shown and re.search(r"\d+/120 \[", shown), shown
