@@ -93,6 +93,9 @@ def test_a_confirmed_manager_gets_the_reports_packet_with_shared_wins_only(
     markdown = content.decode()
     assert "Led the outage review across three teams" in markdown
     assert "A private reflection" not in markdown
+    assert "_Prepared for Dev, Maya's confirmed manager: the wins Maya shared, and public ones._" in markdown
+    pdf_id, pdf = slack.wait_for_file(lambda name: name.startswith("packet-IC4-") and name.endswith(".pdf"))
+    assert pdf.startswith(b"%PDF") and slack.completion_of(pdf_id).args["channel_id"] == "D0DEV"
 
 
 def test_a_manager_logs_a_win_for_a_report_who_is_told(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
