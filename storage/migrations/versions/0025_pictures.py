@@ -2,7 +2,7 @@
 drew, so a picture is drawn and uploaded again only when its data changed.
 
 Revision ID: 0025
-Revises: 0014
+Revises: 0030
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025"
-down_revision: str | None = "0014"
+down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
