@@ -32,20 +32,8 @@ def gap_chart(delta: Delta, scale: tuple[str, ...], title: str) -> bytes:
     height = 1.2 + 0.55 * len(rows)
     figure, axes = pyplot.subplots(figsize=(8, height), dpi=110)
     try:
-        positions = range(len(rows))
-        axes.barh(positions, [gap.expected for gap in rows], height=0.7, color=EXPECTED, zorder=1)
-        axes.barh(
-            positions,
-            [gap.rated for gap in rows],
-            height=0.34,
-            color=[GAP if gap.delta else YOU for gap in rows],
-            zorder=2,
-        )
-        axes.set_yticks(list(positions), ["\n".join(textwrap.wrap(gap.competency.name, 24)) for gap in rows])
-        axes.set_xticks(range(1, len(scale) + 1), [label.capitalize() for label in scale], fontsize=8)
-        axes.set_xlim(0, len(scale) + 0.2)
-        axes.grid(axis="x", color="#dddddd", zorder=0)
-        axes.spines[["top", "right"]].set_visible(False)
+        names, expected = [gap.competency.name for gap in rows], [gap.expected for gap in rows]
+        _against_expectation(axes, names, expected, [gap.rated for gap in rows], scale)
         axes.set_title(title, fontsize=11, loc="left")
         axes.legend(
             handles=[
@@ -63,6 +51,21 @@ def gap_chart(delta: Delta, scale: tuple[str, ...], title: str) -> bytes:
         return buffer.getvalue()
     finally:
         pyplot.close(figure)
+
+
+def _against_expectation(
+    axes: Any, names: list[str], expected: list[int], rated: list[int | None], scale: tuple[str, ...], size: int = 9
+) -> None:
+    """One row per competency: what the level expects as a pale bar, the self-rating over it (orange when short)."""
+    positions = range(len(names))
+    axes.barh(positions, expected, height=0.7, color=EXPECTED, zorder=1)
+    shades = [GAP if r is not None and r < e else YOU for r, e in zip(rated, expected, strict=True)]
+    axes.barh(positions, [r or 0 for r in rated], height=0.34, color=shades, zorder=2)
+    axes.set_yticks(list(positions), ["\n".join(textwrap.wrap(name, 24)) for name in names], fontsize=size)
+    axes.set_xticks(range(1, len(scale) + 1), [label.capitalize() for label in scale], fontsize=size - 1)
+    axes.set_xlim(0, len(scale) + 0.2)
+    axes.grid(axis="x", color="#dddddd", zorder=0)
+    axes.spines[["top", "right"]].set_visible(False)
 
 
 def alt_text(delta: Delta, level_id: str) -> str:
@@ -208,19 +211,8 @@ def standing_chart(rows: list[Standing], scale: tuple[str, ...], title: str) -> 
     )
     positions = range(len(ordered))
     own = axes[0][0]
-    own.barh(positions, [row.expected for row in ordered], height=0.7, color=EXPECTED, zorder=1)
-    own.barh(
-        positions,
-        [row.rated or 0 for row in ordered],
-        height=0.34,
-        color=[GAP if row.rated is not None and row.rated < row.expected else YOU for row in ordered],
-        zorder=2,
-    )
-    own.set_yticks(list(positions), ["\n".join(textwrap.wrap(row.name, 24)) for row in ordered], fontsize=8)
-    own.set_xticks(range(1, len(scale) + 1), [label.capitalize() for label in scale], fontsize=7)
-    own.set_xlim(0, len(scale) + 0.2)
-    own.grid(axis="x", color="#dddddd", zorder=0)
-    own.spines[["top", "right"]].set_visible(False)
+    names, expected = [row.name for row in ordered], [row.expected for row in ordered]
+    _against_expectation(own, names, expected, [row.rated for row in ordered], scale, 8)
     own.legend(
         handles=[
             Patch(color=EXPECTED, label="what the target expects"),

@@ -257,32 +257,11 @@ def test_jobs_run_and_export_show_progress_on_a_terminal_and_nothing_in_a_pipe(
     assert len(slack.calls("chat.postMessage")) == 30
     maya = maya_aiming_for_ic4(db)
     out = tmp_path / "maya.pdf"
-    export = [
-        "export",
-        "packet",
-        "--team",
-        maya.team_id,
-        "--user",
-        maya.slack_user_id,
-        "--format",
-        "pdf",
-        "--out",
-        str(out),
-    ]
+    whose = ["export", "packet", "--team", maya.team_id, "--user", maya.slack_user_id]
+    export = [*whose, "--format", "pdf", "--out", str(out)]
     code, shown = trellis_on_a_terminal(export, env, tmp_path)
     assert code == 0 and "export pdf" in shown and out.read_bytes().startswith(b"%PDF"), shown
     piped = trellis(*export, env=env, cwd=tmp_path)
     assert piped.returncode == 0 and piped.stderr == "", piped.stderr
-    to_stdout = trellis(
-        "export",
-        "packet",
-        "--team",
-        maya.team_id,
-        "--user",
-        maya.slack_user_id,
-        "--format",
-        "html",
-        env=env,
-        cwd=tmp_path,
-    )
+    to_stdout = trellis(*whose, "--format", "html", env=env, cwd=tmp_path)
     assert to_stdout.stdout.startswith("<!doctype html>") and to_stdout.stderr == ""
