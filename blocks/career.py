@@ -24,12 +24,14 @@ from slack_sdk.models.views import View
 
 from blocks.flags import FlagTarget, flag_button
 from blocks.ids import GAP_BLOCK_PREFIX, ActionId, BlockId, CallbackId
+from blocks.pictures import picture
 from blocks.text import escape, shorten
 from growth.assessments import Form, Recorded
 from growth.frameworks.catalogue import Catalogue, Target
 from growth.gaps import Delta, summary_line
 from growth.home import HomeSummary
 from growth.levels import Position
+from growth.pictures import GAP_TREND
 
 PAGE_SIZE = 10  # competencies per assessment page: 40 competencies become 4 pages, far under 100 blocks
 SECTION_LIMIT = 3000
@@ -261,6 +263,7 @@ def home_section(summary: HomeSummary) -> list[Block]:
     if summary.trend:
         points = " · ".join(f"{p.at:%-d %b}: gap {p.total_gap}" for p in summary.trend)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Assessments, newest first: {points}")]))
+    blocks += picture(summary.pictures, GAP_TREND)
     blocks.append(
         ActionsBlock(
             elements=[

@@ -45,6 +45,7 @@ class ActionId(StrEnum):
     FLAG_WHICH = "flag_which"
     FLAG_COMMENT = "flag_comment"
     WIN_TAG = "win_tag"
+    HOME_WIN_TAG = "home_win_tag"  # confirm on the App Home the competency Trellis suggests (value: win:competency)
     WIN_VISIBILITY = "win_visibility"
     WIN_EDIT = "win_edit"
     WIN_UNDO = "win_undo"
@@ -97,6 +98,7 @@ class BlockId(StrEnum):
     HOME_GAPS = "home_gaps"
     HOME_FLAGS = "home_flags"
     HOME_WINS = "home_wins"
+    HOME_SUGGESTED = "home_suggested"
     LEVEL_CURRENT = "level_current"
     LEVEL_TARGET = "level_target"
     FLAG_WHICH = "flag_which"
@@ -148,6 +150,8 @@ class BlockId(StrEnum):
     FEEDBACK_NEXT = "next"
 
 
+PICTURE_BLOCK_PREFIX = "picture:"  # + the kind: an App Home picture
+SUGGESTED_BLOCK_PREFIX = "suggested:"  # + a win id: its suggested competency, to confirm
 GAP_BLOCK_PREFIX = "gap:"  # + the competency's position at the target level
 RATING_BLOCK_PREFIX = "rating:"  # + a competency id: the choice in the feedback form
 EXAMPLE_BLOCK_PREFIX = "example:"  # + a competency id: the example given with it

@@ -28,10 +28,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from blocks.ids import ActionId, BlockId, CallbackId
+from blocks.ids import SUGGESTED_BLOCK_PREFIX, ActionId, BlockId, CallbackId
+from blocks.pictures import picture
 from blocks.text import escape, escape_within, escaped_chunks, shorten
 from growth.frameworks.model import Competency, Expectation
 from growth.home import HomeSummary
+from growth.pictures import READINESS
 from growth.suggest import Suggestion
 from growth.visibility import Visibility
 from growth.vocabulary import WinVocabulary, suggestions_for
@@ -321,9 +323,39 @@ def home_wins_section(summary: HomeSummary) -> list[Block]:
                 rows.append(f"▫️ {escape(name)}: no evidence yet")
         heading = f"*Evidence for {level}*: {covered} of {len(summary.evidence)} competencies"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=shorten(heading + "\n" + "\n".join(rows), 3000))))
+        blocks += picture(summary.pictures, READINESS)
         steady = "Consistently means most weeks, not once: readiness is the steady count."
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=steady)]))
-    return [*blocks, *roadmap_line(summary)]
+    return [*blocks, *suggested_section(summary), *roadmap_line(summary)]
+
+
+def suggested_section(summary: HomeSummary) -> list[Block]:
+    """Wins without a competency of the target, and the one Trellis suggests: the packet already places
+    them there, marked "suggested"; one tap confirms it."""
+    if not summary.suggested:
+        return []
+    blocks: list[Block] = [
+        SectionBlock(
+            block_id=BlockId.HOME_SUGGESTED,
+            text=MarkdownTextObject(
+                text="*Confirm where these wins belong*\nYour packet places them by their words, marked "
+                "_suggested_. Tag them to make them count."
+            ),
+        )
+    ]
+    for logged, competency in summary.suggested:
+        win = logged.win
+        line = f"{win.happened_on:%-d %b}: {escape_within(win.text, 150)}\n→ looks like *{escape(competency.name)}*"
+        blocks.append(
+            SectionBlock(
+                block_id=f"{SUGGESTED_BLOCK_PREFIX}{win.id}",
+                text=MarkdownTextObject(text=line),
+                accessory=ButtonElement(
+                    text="Tag it", action_id=ActionId.HOME_WIN_TAG, value=f"{win.id}:{competency.id}", style="primary"
+                ),
+            )
+        )
+    return blocks
 
 
 def roadmap_line(summary: HomeSummary) -> list[Block]:

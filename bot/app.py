@@ -21,7 +21,7 @@ from bot.settings import WHERE, Settings, SettingsError
 from bot.slack_client import SlackClients
 from delivery.dispatcher import ClientForTeam, Dispatcher
 from delivery.outbound import Outbound
-from delivery.senders import asks, checkins, feedback, growth_channel, uploads
+from delivery.senders import asks, checkins, feedback, growth_channel, pictures, uploads
 from growth.frameworks.loader import FrameworkInvalid
 from growth.frameworks.model import Framework
 from growth.frameworks.shipped import defaults
@@ -86,6 +86,7 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
             **growth_channel.senders(db, outbound, clock),
             **asks.senders(db, frameworks, clock),
             **feedback.senders(db),
+            **pictures.senders(db, frameworks, clock),
         },
         lanes=outbox_lanes(db),
     )

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from bot import cli_export, cli_frameworks, cli_workspace, doctor
 from bot.app import SlackUnavailable, build_bot, check_slack, starting_frameworks
+from bot.progress import progress
 from bot.settings import Mode, Settings, SettingsError, environment, no_slack_credentials
 from growth import workspaces
 from schedules.jobs import JOBS
@@ -47,6 +48,9 @@ def configure_logging(level: int) -> None:
     logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
     # Alembic narrates every schema check at INFO; `trellis db upgrade` prints its own one-line result.
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+    # WeasyPrint narrates every step and page of a PDF at INFO; fontTools every font it subsets.
+    for chatty in ("weasyprint.progress", "fontTools"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -197,16 +201,20 @@ def _jobs_run(args: argparse.Namespace) -> int:
     bot = build_bot(settings, clock=clock)
     try:
         job = JOBS[args.name]
-        summary = run_job(
-            job,
-            bot.db,
-            bot.dispatcher,
-            bot.outbound,
-            at,
-            wait_for_rate_limits=RATE_LIMIT_PATIENCE,
-            retention=settings.retention,
-        )
-        report = bot.dispatcher.drain(wait_for_rate_limits=RATE_LIMIT_PATIENCE)
+        unit = "row" if job.name == "outbox" else "person" if job.name == "checkins" else "it"
+        with progress(f"{args.name}", total=_due(bot.db, at) if job.name == "outbox" else None, unit=unit) as bar:
+            summary = run_job(
+                job,
+                bot.db,
+                bot.dispatcher,
+                bot.outbound,
+                at,
+                wait_for_rate_limits=RATE_LIMIT_PATIENCE,
+                retention=settings.retention,
+                progress=bar.update,
+            )
+        with progress("sending what is due", total=_due(bot.db, clock()), unit="message") as bar:
+            report = bot.dispatcher.drain(wait_for_rate_limits=RATE_LIMIT_PATIENCE, progress=bar.update)
         with bot.db.session() as session:
             held = outbox.states(session)
     finally:
@@ -215,6 +223,11 @@ def _jobs_run(args: argparse.Namespace) -> int:
     print(f"then still due: {report.summary()}")
     print(f"outbox: {held.summary()}")
     return 0
+
+
+def _due(db: Database, now: datetime) -> int:
+    with db.session() as session:
+        return outbox.due_count(session, now=now)
 
 
 def _demo(args: argparse.Namespace) -> int:

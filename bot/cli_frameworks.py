@@ -6,9 +6,11 @@ import argparse
 from pathlib import Path
 
 from sqlmodel import Session
+from tqdm import tqdm
 
 from bot.app import SlackUnavailable
 from bot.cli_common import database, token_workspace, workspace
+from bot.progress import progress
 from bot.settings import Mode, Settings
 from growth.frameworks.flags import flagged
 from growth.frameworks.importers import load_any
@@ -48,7 +50,13 @@ def _load(paths: list[str]) -> tuple[list[Framework], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         try:
-            imported = load_any(path)
+            with progress(f"reading {Path(path).name}", unit="file") as bar:
+
+                def read(file: Path, total: int, bar: tqdm = bar) -> None:
+                    bar.total = total
+                    bar.update()
+
+                imported = load_any(path, on_file=read)
         except FrameworkInvalid as invalid:
             problems.extend(invalid.problems)
             continue

@@ -37,6 +37,7 @@ BOT_SCOPES = (
     "groups:write",
     "channels:read",
     "groups:read",
+    "files:write",
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

@@ -43,6 +43,7 @@ TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavaila
 TOKEN_GONE = frozenset({"token_revoked", "invalid_auth", "account_inactive", "not_authed", "token_expired"})
 
 Clock = Callable[[], datetime]
+Progress = Callable[[int], object]  # told how many more units of work are done (a CLI's progress bar)
 ClientForTeam = Callable[[str, str | None], WebClient | None]
 
 
@@ -240,19 +241,20 @@ class Dispatcher:
             until = self._paused.get(key)
         return until if until is not None and until > self.clock() else None
 
-    def drain(self, *, wait_for_rate_limits: float = 0.0) -> Report:
+    def drain(self, *, wait_for_rate_limits: float = 0.0, progress: Progress | None = None) -> Report:
         """Send until nothing is due, in `lanes` threads at once. With `wait_for_rate_limits`, wait out
         429s' Retry-After (up to that many seconds in all), each workspace and method as soon as its own
-        pause ends; rows backing off after a 5xx stay queued for a later tick."""
+        pause ends; rows backing off after a 5xx stay queued for a later tick. `progress` hears how many
+        rows each batch settled (sent, rescheduled or failed)."""
         if self.lanes <= 1:
-            return self._drain_lane(wait_for_rate_limits)
+            return self._drain_lane(wait_for_rate_limits, progress)
         total = Report()
         with ThreadPoolExecutor(max_workers=self.lanes, thread_name_prefix="outbox-lane") as lanes:
-            for report in lanes.map(lambda _: self._drain_lane(wait_for_rate_limits), range(self.lanes)):
+            for report in lanes.map(lambda _: self._drain_lane(wait_for_rate_limits, progress), range(self.lanes)):
                 total.add(report)
         return total
 
-    def _drain_lane(self, wait_for_rate_limits: float) -> Report:
+    def _drain_lane(self, wait_for_rate_limits: float, progress: Progress | None = None) -> Report:
         total = Report()
         deadline = time.monotonic() + wait_for_rate_limits
         pauses: list[datetime] = []
@@ -260,6 +262,8 @@ class Dispatcher:
             report = self.run_once()
             total.add(report)
             pauses.extend(report.pauses)
+            if progress is not None and report.claimed:
+                progress(report.sent + report.failed + report.unneeded)
             if report.claimed:
                 continue
             now = self.clock()

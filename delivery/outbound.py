@@ -43,6 +43,7 @@ from delivery.kinds import (
     GROWTH_POST,
     PACKET,
     PERSONAL_DATA,
+    PICTURE,
     SHARE,
 )
 from growth.frameworks.model import Framework
@@ -76,6 +77,7 @@ from growth.notices import (
     Notice,
     PacketRequested,
     PersonForgotten,
+    PictureDue,
     RoomArchived,
     RoomPost,
     Uninstalled,
@@ -267,6 +269,9 @@ def _assessment(notice: AssessmentRecorded, writing: Writing) -> list[Row]:
     return [_dm(notice.person, key, text, blocks), _post(notice.person, f"{key}:chart", chart, method=ASSESSMENT_CHART)]
 
 
+PACKET_FORMATS = ("md", "html", "pdf")
+
+
 @rows_of.register
 def _packet(notice: PacketRequested, writing: Writing) -> list[Row]:
     """What the packet shows is asked again when it is made (`growth.packet.audience`)."""
@@ -278,8 +283,16 @@ def _packet(notice: PacketRequested, writing: Writing) -> list[Row]:
             {"person_id": subject.id, "format": kind, "to": viewer.slack_user_id},
             method=PACKET,
         )
-        for kind in ("md", "html")
+        for kind in PACKET_FORMATS
     ]
+
+
+@rows_of.register
+def _picture(notice: PictureDue, writing: Writing) -> list[Row]:
+    """One row per picture and data: opening the App Home again before it is drawn queues nothing more."""
+    payload = {"person_id": notice.person.id, "kind": notice.kind}
+    key = f"picture:{notice.person.id}:{notice.kind}:{notice.checksum[:32]}"
+    return [_post(notice.person, key, payload, method=PICTURE)]
 
 
 # -- asks ----------------------------------------------------------------------------------------

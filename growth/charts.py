@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -32,20 +32,8 @@ def gap_chart(delta: Delta, scale: tuple[str, ...], title: str) -> bytes:
     height = 1.2 + 0.55 * len(rows)
     figure, axes = pyplot.subplots(figsize=(8, height), dpi=110)
     try:
-        positions = range(len(rows))
-        axes.barh(positions, [gap.expected for gap in rows], height=0.7, color=EXPECTED, zorder=1)
-        axes.barh(
-            positions,
-            [gap.rated for gap in rows],
-            height=0.34,
-            color=[GAP if gap.delta else YOU for gap in rows],
-            zorder=2,
-        )
-        axes.set_yticks(list(positions), ["\n".join(textwrap.wrap(gap.competency.name, 24)) for gap in rows])
-        axes.set_xticks(range(1, len(scale) + 1), [label.capitalize() for label in scale], fontsize=8)
-        axes.set_xlim(0, len(scale) + 0.2)
-        axes.grid(axis="x", color="#dddddd", zorder=0)
-        axes.spines[["top", "right"]].set_visible(False)
+        names, expected = [gap.competency.name for gap in rows], [gap.expected for gap in rows]
+        _against_expectation(axes, names, expected, [gap.rated for gap in rows], scale)
         axes.set_title(title, fontsize=11, loc="left")
         axes.legend(
             handles=[
@@ -63,6 +51,21 @@ def gap_chart(delta: Delta, scale: tuple[str, ...], title: str) -> bytes:
         return buffer.getvalue()
     finally:
         pyplot.close(figure)
+
+
+def _against_expectation(
+    axes: Any, names: list[str], expected: list[int], rated: list[int | None], scale: tuple[str, ...], size: int = 9
+) -> None:
+    """One row per competency: what the level expects as a pale bar, the self-rating over it (orange when short)."""
+    positions = range(len(names))
+    axes.barh(positions, expected, height=0.7, color=EXPECTED, zorder=1)
+    shades = [GAP if r is not None and r < e else YOU for r, e in zip(rated, expected, strict=True)]
+    axes.barh(positions, [r or 0 for r in rated], height=0.34, color=shades, zorder=2)
+    axes.set_yticks(list(positions), ["\n".join(textwrap.wrap(name, 24)) for name in names], fontsize=size)
+    axes.set_xticks(range(1, len(scale) + 1), [label.capitalize() for label in scale], fontsize=size - 1)
+    axes.set_xlim(0, len(scale) + 0.2)
+    axes.grid(axis="x", color="#dddddd", zorder=0)
+    axes.spines[["top", "right"]].set_visible(False)
 
 
 def alt_text(delta: Delta, level_id: str) -> str:
@@ -158,3 +161,148 @@ def feedback_chart(made: FeedbackSummary) -> Chart | None:
         buffer.getvalue(),
         made.person.slack_user_id,
     )
+
+
+def _png(figure: Any) -> bytes:
+    from matplotlib import pyplot
+
+    try:
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        pyplot.close(figure)
+
+
+def _pyplot() -> Any:
+    """pyplot on the Agg backend: no display, and imported only when a picture is drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    return pyplot
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One competency of a packet's chart: what the target expects, the self-rating, the peers' answers."""
+
+    name: str
+    expected: int
+    rated: int | None
+    feedback: dict[str, int]  # Choice value -> answers; empty without feedback that may be shown
+
+
+def standing_chart(rows: list[Standing], scale: tuple[str, ...], title: str) -> bytes:
+    """The packet's one chart: per competency the expectation and the self-rating on the framework's scale
+    and, once feedback exists, beside it how consistently the others see it (as shares of their answers)."""
+    from matplotlib.patches import Patch
+
+    from growth.feedback.rules import CHOICE_WORDS, Choice
+
+    pyplot = _pyplot()
+    ordered = list(reversed(rows))  # the framework's first competency at the top
+    with_feedback = any(row.feedback for row in ordered)
+    height = 1.0 + 0.27 * len(ordered)
+    figure, axes = pyplot.subplots(
+        1, 2 if with_feedback else 1, figsize=(9, height), dpi=130, squeeze=False, sharey=True
+    )
+    positions = range(len(ordered))
+    own = axes[0][0]
+    names, expected = [row.name for row in ordered], [row.expected for row in ordered]
+    _against_expectation(own, names, expected, [row.rated for row in ordered], scale, 8)
+    own.legend(
+        handles=[
+            Patch(color=EXPECTED, label="what the target expects"),
+            Patch(color=YOU, label="self: meets it"),
+            Patch(color=GAP, label="self: a gap"),
+        ],
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncol=3,
+        fontsize=6.5,
+        frameon=False,
+        title=title,
+        title_fontsize=8.5,
+        alignment="left",
+    )
+    if with_feedback:
+        seen = axes[0][1]
+        left = [0.0] * len(ordered)
+        for choice, colour in zip(Choice, CHOICE_COLOURS, strict=True):
+            shares = []
+            for row in ordered:
+                total = sum(row.feedback.values())
+                shares.append(row.feedback.get(choice.value, 0) / total if total else 0.0)
+            seen.barh(positions, shares, left=left, color=colour, label=CHOICE_WORDS[choice], height=0.6)
+            left = [a + b for a, b in zip(left, shares, strict=True)]
+        seen.set_xlim(0, 1)
+        seen.set_xticks([0, 0.5, 1], ["0", "half", "all"], fontsize=7)
+        seen.spines[["top", "right"]].set_visible(False)
+        seen.legend(
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            ncol=4,
+            fontsize=6.5,
+            frameon=False,
+            title="Feedback: operates at it…",
+            title_fontsize=8.5,
+            alignment="left",
+        )
+    return _png(figure)
+
+
+def standing_alt(rows: list[Standing], scale: tuple[str, ...], level_id: str) -> str:
+    """The chart in words, for a screen reader and for the Markdown packet."""
+    parts = []
+    for row in rows:
+        said = f"{row.name}: {level_id} expects {scale[row.expected - 1]}"
+        if row.rated is not None:
+            said += f", self-assessed {scale[row.rated - 1]}"
+        if row.feedback:
+            counts = (f"{n} {choice.replace('_', ' ')}" for choice, n in row.feedback.items() if n)
+            said += ", feedback " + ", ".join(counts)
+        parts.append(said)
+    return f"Against {level_id}. " + "; ".join(parts)
+
+
+def readiness_strip(rows: list[tuple[str, tuple[int, ...]]], weeks: list[str], title: str) -> bytes:
+    """A heat strip: one row per competency, one cell per week of the window, darker for more wins."""
+    from matplotlib.colors import ListedColormap
+
+    pyplot = _pyplot()
+    height = 0.9 + 0.32 * len(rows)
+    figure, axes = pyplot.subplots(figsize=(7.5, height), dpi=120)
+    colours = ListedColormap(["#eeeeee", "#c9d8d2", "#7fa89a", YOU])
+    cells = [[min(count, 3) for count in counts] for _, counts in rows]
+    axes.imshow(cells, cmap=colours, vmin=0, vmax=3, aspect="auto")
+    axes.set_yticks(range(len(rows)), [textwrap.shorten(name, 30) for name, _ in rows], fontsize=8)
+    axes.set_xticks(range(len(weeks)), weeks, fontsize=6, rotation=0)
+    axes.set_xticks([x - 0.5 for x in range(1, len(weeks))], minor=True)
+    axes.set_yticks([y - 0.5 for y in range(1, len(rows))], minor=True)
+    axes.grid(which="minor", color="white", linewidth=2)
+    axes.tick_params(which="both", length=0)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+    axes.set_title(title, fontsize=10, loc="left")
+    return _png(figure)
+
+
+def gap_trend(points: list[tuple[str, int, dict[str, int]]], title: str) -> bytes:
+    """The gap across assessments: the total, and each competency that had a gap, oldest first."""
+    pyplot = _pyplot()
+    figure, axes = pyplot.subplots(figsize=(7.5, 2.8), dpi=120)
+    labels = [label for label, _, _ in points]
+    axes.plot(labels, [total for _, total, _ in points], color=YOU, linewidth=2.5, marker="o", label="total gap")
+    named = sorted({name for _, _, gaps in points for name, gap in gaps.items() if gap})
+    for name in named[:6]:
+        axes.plot(labels, [gaps.get(name, 0) for _, _, gaps in points], linewidth=1, marker=".", label=name)
+    axes.set_ylim(bottom=0)
+    axes.set_ylabel("steps short", fontsize=8)
+    axes.tick_params(labelsize=7)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(fontsize=6, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+    axes.set_title(title, fontsize=10, loc="left")
+    return _png(figure)

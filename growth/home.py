@@ -13,16 +13,21 @@ from growth.channel import Problem, problem_of
 from growth.checkins import HomeThread, home_thread
 from growth.feedback import LastRound, OpenRound, Waiting, last_round, open_rounds, waiting_for
 from growth.frameworks.flags import FlaggedExpectation, flagged
-from growth.frameworks.model import Framework
+from growth.frameworks.model import Competency, Framework
 from growth.levels import Position, names_in, position, workspace_catalogue
 from growth.people import local_today
+from growth.pictures import NONE, HomePictures, drawings, home_pictures
 from growth.roadmap import objectives
+from growth.suggest import Suggester
 from growth.team import Team, team_of
+from growth.vocabulary import suggestion_levels
 from growth.wins import Evidence, LoggedWin, evidence
 from growth.wins import recent as recent_wins
 from storage.models import Objective, Person
 
 HOME_WINS = 3
+SUGGESTED = 3  # untagged wins offered a competency to confirm, the latest
+LOOKED_AT = 20  # of the latest wins: the App Home never reads the whole log
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class HomeSummary:
     evidence: list[tuple[str, Evidence]] = field(default_factory=list)  # (competency name, evidence) at the target
     names: dict[str, str] = field(default_factory=dict)  # competency id -> name, across the workspace's frameworks
     objectives: list[Objective] = field(default_factory=list)
+    suggested: list[tuple[LoggedWin, Competency]] = field(default_factory=list)  # untagged, and what they look like
+    pictures: HomePictures = NONE
 
 
 def home_summary(
@@ -48,14 +55,44 @@ def home_summary(
         recent = None
     flags = flagged(session, team_id=person.team_id) if person.is_admin else []
     proof: list[tuple[str, Evidence]] = []
+    found: list[Evidence] = []
+    names = names_in(cat)
     if where is not None:
         competencies = [c for c, _ in where.target.framework.expectations_at(where.target.level.id)]
         found = evidence(session, person=person, competency_ids=[c.id for c in competencies], today=today)
         proof = [(c.name, e) for c, e in zip(competencies, found, strict=True)]
-    latest_wins = recent_wins(session, person=person, limit=HOME_WINS)
-    names = names_in(cat)
+    latest_wins = recent_wins(session, person=person, limit=LOOKED_AT)
     plan = objectives(session, person=person)
-    return HomeSummary(where, recent, trend(session, person=person), flags, latest_wins, proof, names, plan)
+    wanted = drawings(session, person=person, where=where, found=found, names=names, today=today)
+    return HomeSummary(
+        where,
+        recent,
+        trend(session, person=person),
+        flags,
+        latest_wins[:HOME_WINS],
+        proof,
+        names,
+        plan,
+        _suggested(where, latest_wins),
+        home_pictures(session, person=person, wanted=wanted),
+    )
+
+
+def _suggested(where: Position | None, wins: list[LoggedWin]) -> list[tuple[LoggedWin, Competency]]:
+    """The latest wins tagged with no competency of the target, and the one Trellis suggests for each: what
+    the packet places them under, for the person to confirm in one tap."""
+    if where is None:
+        return []
+    at_target = {c.id for c, _ in where.target.framework.expectations_at(where.target.level.id)}
+    suggester = Suggester(where.target.framework, suggestion_levels(where))
+    found = []
+    for logged in wins:
+        if at_target.intersection(logged.competencies):
+            continue
+        guess = next((s.competency for s in suggester(logged.win.text) if s.competency.id in at_target), None)
+        if guess is not None:
+            found.append((logged, guess))
+    return found[:SUGGESTED]
 
 
 @dataclass(frozen=True)

@@ -131,12 +131,21 @@ class AssessmentRecorded(Notice):
 
 @dataclass(frozen=True)
 class PacketRequested(Notice):
-    """A packet (Markdown and printable HTML) for `viewer`'s DM, showing what `sight` allows."""
+    """A packet (Markdown, printable HTML and PDF) for `viewer`'s DM, showing what `sight` allows."""
 
     subject: Person
     viewer: Person
     sight: Sight
     request: str  # the Slack request it answers: asking twice in one request sends it once
+
+
+@dataclass(frozen=True)
+class PictureDue(Notice):
+    """An App Home picture whose data changed: draw it, upload it, show it on the person's App Home."""
+
+    person: Person
+    kind: str
+    checksum: str  # of the data it draws: the same data is drawn once
 
 
 # -- asks ----------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from growth.frameworks.model import Competency, Framework
 
@@ -28,6 +30,7 @@ class Suggestion:
     matched: tuple[str, ...]  # the win's own words that matched, in the order they appear
 
 
+@lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -39,7 +42,7 @@ def words(text: str) -> list[str]:
     return [word for word in re.findall(r"[^\W\d_]+", text.lower()) if word not in STOPWORDS and len(word) > 2]
 
 
-def _vocabulary(competency: Competency, level_ids: list[str]) -> dict[str, int]:
+def _vocabulary(competency: Competency, level_ids: Sequence[str]) -> dict[str, int]:
     weights: dict[str, int] = {}
     sources = [(competency.name, NAME), (competency.description, DESCRIPTION)]
     sources += [
@@ -52,25 +55,36 @@ def _vocabulary(competency: Competency, level_ids: list[str]) -> dict[str, int]:
     return weights
 
 
-def suggest(framework: Framework, level_ids: list[str], text: str) -> list[Suggestion]:
-    """Up to three competencies of `level_ids` that `text` looks like, with the words that matched.
+class Suggester:
+    """The competencies of `level_ids` and their words, read once: a packet asks for thousands of wins."""
 
-    Scores add, per distinct word of the win, the weight of its best match: the competency's name (3),
-    its description (2), or what the levels expect (1). Below 2 is no suggestion; ties keep framework order.
-    """
-    said = words(text)
-    found = []
-    for order, competency in enumerate(framework.competencies):
-        if not any(level in competency.expectations for level in level_ids):
-            continue
-        vocabulary = _vocabulary(competency, level_ids)
-        matched: dict[str, str] = {}
-        score = 0
-        for word in said:
-            key = stem(word)
-            if key in vocabulary and key not in matched:
-                matched[key] = word
-                score += vocabulary[key]
-        if score >= THRESHOLD:
-            found.append((-score, order, Suggestion(competency, score, tuple(matched.values()))))
-    return [suggestion for _, _, suggestion in sorted(found, key=lambda item: item[:2])][:TOP]
+    def __init__(self, framework: Framework, level_ids: Sequence[str]) -> None:
+        self._vocabularies = [
+            (order, competency, _vocabulary(competency, level_ids))
+            for order, competency in enumerate(framework.competencies)
+            if any(level in competency.expectations for level in level_ids)
+        ]
+
+    def __call__(self, text: str) -> list[Suggestion]:
+        """Up to three competencies that `text` looks like, with the words that matched.
+
+        Scores add, per distinct word of the win, the weight of its best match: the competency's name (3),
+        its description (2), or what the levels expect (1). Below 2 is no suggestion; ties keep framework
+        order."""
+        said = [(stem(word), word) for word in words(text)]
+        found = []
+        for order, competency, vocabulary in self._vocabularies:
+            matched: dict[str, str] = {}
+            score = 0
+            for key, word in said:
+                if key in vocabulary and key not in matched:
+                    matched[key] = word
+                    score += vocabulary[key]
+            if score >= THRESHOLD:
+                found.append((-score, order, Suggestion(competency, score, tuple(matched.values()))))
+        return [suggestion for _, _, suggestion in sorted(found, key=lambda item: item[:2])][:TOP]
+
+
+def suggest(framework: Framework, level_ids: Sequence[str], text: str) -> list[Suggestion]:
+    """Up to three competencies of `level_ids` that `text` looks like (see `Suggester`)."""
+    return Suggester(framework, level_ids)(text)

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from growth.frameworks.model import Competency, Expectation, Framework
-from growth.levels import names_in, position, workspace_catalogue
+from growth.levels import Position, names_in, position, workspace_catalogue
 from growth.suggest import Suggestion, suggest
 from storage.models import Person
 
@@ -34,11 +34,16 @@ def win_vocabulary(
     if where is None:
         return WinVocabulary(None, [], [], names, None)
     framework = where.target.framework
-    level_ids = [where.target.level.id]
-    if where.framework.name == framework.name:
-        level_ids.insert(0, where.level.id)
     offered = framework.expectations_at(where.target.level.id)
-    return WinVocabulary(where.target.level.id, level_ids, offered, names, framework)
+    return WinVocabulary(where.target.level.id, suggestion_levels(where), offered, names, framework)
+
+
+def suggestion_levels(where: Position) -> list[str]:
+    """The levels whose words a win is compared with: the target's, and the current one's in the same framework."""
+    level_ids = [where.target.level.id]
+    if where.framework.name == where.target.framework.name:
+        level_ids.insert(0, where.level.id)
+    return level_ids
 
 
 def suggestions_for(vocabulary: WinVocabulary, text: str, *, tagged: Sequence[str]) -> list[Suggestion]:

@@ -294,11 +294,23 @@ def _set_competencies(
 READINESS_WEEKS = 12
 
 
+def readiness_weeks(today: date) -> list[tuple[int, int]]:
+    """The window readiness is counted in: the last `READINESS_WEEKS` ISO weeks, this one included, oldest
+    first. One rule for the App Home, its picture and the packet."""
+    return [iso_week(today - timedelta(weeks=n)) for n in reversed(range(READINESS_WEEKS))]
+
+
+def iso_week(day: date) -> tuple[int, int]:
+    iso = day.isocalendar()
+    return iso.year, iso.week
+
+
 @dataclass(frozen=True)
 class Evidence:
     competency_id: str
     wins: int  # every win tagged with it
     weeks: int  # of the last READINESS_WEEKS, in how many a win showed it ("consistently" means most)
+    per_week: tuple[int, ...] = ()  # wins in each week of the window, oldest first
 
 
 def evidence(session: Session, *, person: Person, competency_ids: Sequence[str], today: date) -> list[Evidence]:
@@ -308,14 +320,19 @@ def evidence(session: Session, *, person: Person, competency_ids: Sequence[str],
         .join(Win, Win.id == WinCompetency.win_id)  # type: ignore[arg-type]
         .where(Win.team_id == person.team_id, Win.person_id == person.id)
     ).all()
-    since = today - timedelta(weeks=READINESS_WEEKS)
+    window = {week: index for index, week in enumerate(readiness_weeks(today))}
     counts: dict[str, int] = defaultdict(int)
-    weeks: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    weekly: dict[str, list[int]] = defaultdict(lambda: [0] * READINESS_WEEKS)
     for competency_id, happened_on in rows:
         counts[competency_id] += 1
-        if since < happened_on <= today:
-            weeks[competency_id].add(happened_on.isocalendar()[:2])
-    return [Evidence(cid, counts.get(cid, 0), len(weeks.get(cid, ()))) for cid in competency_ids]
+        index = window.get(iso_week(happened_on))
+        if index is not None and happened_on <= today:
+            weekly[competency_id][index] += 1
+    found = []
+    for cid in competency_ids:
+        per_week = tuple(weekly[cid]) if cid in weekly else (0,) * READINESS_WEEKS
+        found.append(Evidence(cid, counts.get(cid, 0), sum(1 for n in per_week if n), per_week))
+    return found
 
 
 def competencies_for(session: Session, win_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -1,5 +1,5 @@
-"""`/trellis packet [@report]`: the promotion packet, as a Markdown file and a printable HTML page in the
-DM. Who may ask for whose packet, and what it then shows, is `growth.packet.request`."""
+"""`/trellis packet [@report]`: the promotion packet in the DM, as Markdown, a printable HTML page and a
+PDF. Who may ask for whose packet, and what it then shows, is `growth.packet.request`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from slack_sdk import WebClient
 from blocks.career import no_level_blocks
 from blocks.text import escape
 from growth import packet
-from growth.levels import NoLevelYet
 from handlers.middleware import PERSON_KEY
 from handlers.parsing import mentioned, parse
 from handlers.people import person_for
@@ -24,24 +23,24 @@ def packet_command(ack: Ack, command: dict[str, Any], client: WebClient, context
     subject = viewer
     if users and users[0] != viewer.slack_user_id:
         subject = person_for(client, services, asker=viewer, user_id=users[0])
-    try:
-        with services.work() as work:
-            requested = packet.request(
-                work.session,
-                viewer=viewer,
-                subject=subject,
-                defaults=services.frameworks,
-                now=work.now,
-                request=command["trigger_id"],
-            )
-            work.notify(requested.notices)
-    except NoLevelYet as error:
-        ack(response_type="ephemeral", text=str(error), blocks=[b.to_dict() for b in no_level_blocks(str(error))])
-        return
+    with services.work() as work:
+        requested = packet.request(
+            work.session,
+            viewer=viewer,
+            subject=subject,
+            defaults=services.frameworks,
+            now=work.now,
+            request=command["trigger_id"],
+        )
+        work.notify(requested.notices)
     with work.sending():  # the answer first, then this change's own messages
         name = escape(subject.display_name or "them")
         whose = "Your packet" if requested.seen.own else f"{name}'s packet (shared and public wins only)"
-        ack(
-            response_type="ephemeral",
-            text=f"{whose} is on its way to your DM: a Markdown file, and an HTML page that prints well.",
-        )
+        text = f"{whose} is on its way to your DM: a Markdown file, an HTML page that prints well, and a PDF."
+        if requested.missing_level is None:
+            ack(response_type="ephemeral", text=text)
+        elif requested.seen.own:
+            text += " It lists your wins; set your level and target to see them against what your target expects."
+            ack(response_type="ephemeral", text=text, blocks=[b.to_dict() for b in no_level_blocks(text)])
+        else:
+            ack(response_type="ephemeral", text=f"{text} {escape(requested.missing_level)}")

@@ -66,6 +66,7 @@ ROUTES: tuple[Route, ...] = (
     Route(V, CallbackId.WIN, win_form.win_submitted),
     Route(A, ActionId.WIN_FOR, win_form.whose_changed),
     Route(A, ActionId.WIN_TAG, wins.tag_clicked),
+    Route(A, ActionId.HOME_WIN_TAG, wins.home_tag_clicked),
     Route(A, ActionId.WIN_VISIBILITY, wins.visibility_chosen),
     Route(A, ActionId.WIN_EDIT, wins.edit_clicked),
     Route(A, ActionId.WIN_UNDO, wins.undo_clicked),

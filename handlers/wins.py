@@ -17,6 +17,7 @@ from growth.people import local_today
 from growth.visibility import Visibility
 from growth.vocabulary import WinVocabulary, win_vocabulary
 from growth.wins import Details
+from handlers.home import publish_home
 from handlers.middleware import PERSON_KEY
 from handlers.services import Services, services_of
 from handlers.win_form import open_form
@@ -60,6 +61,20 @@ def tag_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: Bol
             session, person=person, win_id=int(win_id), competency_ids=listed.split(","), now=now
         ),
     )
+
+
+def home_tag_clicked(ack: Ack, action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """One tap on the App Home confirms the competency Trellis suggested for a win; the home is redrawn."""
+    ack()
+    services, person = services_of(context), context[PERSON_KEY]
+    win_id, _, competency_id = str(action["value"]).partition(":")
+    with services.work() as work:
+        changed = wins.tag(
+            work.session, person=person, win_id=int(win_id), competency_ids=[competency_id], now=work.now
+        )
+        work.notify(changed.notices)
+    with work.sending():  # the home first, then this change's own messages
+        publish_home(client, services, person)
 
 
 def visibility_chosen(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:

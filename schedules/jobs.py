@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from delivery.dispatcher import Dispatcher
+from delivery.dispatcher import Dispatcher, Progress
 from delivery.outbound import Outbound
 from growth import feedback
 from growth.workspaces import DEFAULT_RETENTION
@@ -27,6 +27,7 @@ class JobContext:
     now: datetime
     wait_for_rate_limits: float = 0.0  # a scheduler tick never waits; `trellis jobs run` does
     retention: timedelta = DEFAULT_RETENTION  # TRELLIS_RETENTION_DAYS: how long an uninstalled workspace is kept
+    progress: Progress | None = None  # `trellis jobs run` on a terminal: how much is done
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,9 @@ class Job:
 
 
 def send_outbox(context: JobContext) -> str:
-    return context.dispatcher.drain(wait_for_rate_limits=context.wait_for_rate_limits).summary()
+    return context.dispatcher.drain(
+        wait_for_rate_limits=context.wait_for_rate_limits, progress=context.progress
+    ).summary()
 
 
 def close_feedback(context: JobContext) -> str:
@@ -51,7 +54,7 @@ def close_feedback(context: JobContext) -> str:
 
 
 def queue_weekly_checkins(context: JobContext) -> str:
-    return queue_checkins(context.db, context.outbound, context.now)
+    return queue_checkins(context.db, context.outbound, context.now, progress=context.progress)
 
 
 def refresh_people(context: JobContext) -> str:

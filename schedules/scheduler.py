@@ -11,7 +11,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from delivery.dispatcher import Dispatcher
+from delivery.dispatcher import Dispatcher, Progress
 from delivery.outbound import Outbound
 from growth.workspaces import DEFAULT_RETENTION
 from schedules.jobs import JOBS, Job, JobContext
@@ -34,8 +34,11 @@ def run_job(
     *,
     wait_for_rate_limits: float = 0.0,
     retention: timedelta = DEFAULT_RETENTION,
+    progress: Progress | None = None,
 ) -> str:
-    context = JobContext(db, dispatcher, outbound, now, wait_for_rate_limits=wait_for_rate_limits, retention=retention)
+    context = JobContext(
+        db, dispatcher, outbound, now, wait_for_rate_limits=wait_for_rate_limits, retention=retention, progress=progress
+    )
     return job.run(context)
 
 

@@ -21,6 +21,7 @@ DEFAULT_SCOPES = (
     "groups:write",
     "channels:read",
     "groups:read",
+    "files:write",
 )
 
 
@@ -103,6 +104,8 @@ class State:
     responses: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     filenames: dict[str, str] = field(default_factory=dict)  # file id -> the name it was announced with
+    file_teams: dict[str, str] = field(default_factory=dict)  # file id -> the workspace that uploaded it
+    completed: set[str] = field(default_factory=set)  # files whose upload was completed (and not deleted)
     users: dict[tuple[str, str], User] = field(default_factory=dict)
     users_by_id: dict[str, User] = field(default_factory=dict)
     buckets: dict[tuple[str, str], Bucket] = field(default_factory=dict)

@@ -292,6 +292,11 @@ class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
             return 200, {"ok": False, "error": "unknown_method"}
         return 200, handler(args, token)
 
+    def _team_of(self, token: str | None) -> str:
+        """The workspace a token belongs to: an installed one's, else the default workspace."""
+        with self._lock:
+            return self._state.installed.get(token or "", self.team_id)
+
     def _throttle(self, method: str, token: str | None) -> int | None:
         """Retry-After seconds when this call is over the workspace's limit for `method`, else None."""
         with self._lock:

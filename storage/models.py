@@ -415,3 +415,19 @@ class FeedbackRating(SQLModel, table=True):
     competency_id: str = Field(max_length=64)
     rating: str | None = Field(default=None, max_length=16)  # consistently, sometimes, not_yet, not_seen
     example: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Picture(SQLModel, table=True):
+    """A picture on a person's App Home: the Slack file last uploaded for it, and the checksum of what it
+    drew. Drawn and uploaded again only when what it shows changed."""
+
+    __tablename__ = "pictures"
+    __table_args__ = (UniqueConstraint("person_id", "kind", name="uq_pictures_person_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    person_id: int = Field(foreign_key="people.id")
+    kind: str = Field(max_length=32)  # readiness, gap-trend
+    checksum: str = Field(max_length=64)
+    file_id: str = Field(max_length=32)
+    updated_at: datetime = _timestamp()

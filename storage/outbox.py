@@ -299,6 +299,13 @@ def states(session: Session) -> States:
     return States(*row)
 
 
+def due_count(session: Session, *, now: datetime) -> int:
+    """Rows a drain would send now: still to be sent, and due (a progress bar's total)."""
+    table = OutboxMessage.__table__
+    query = select(func.count()).where(*_pending(table), table.c.next_attempt_at <= now)
+    return session.execute(query).scalar_one()
+
+
 def withdraw(session: Session, *, team_id: str, subject: str, now: datetime) -> list[dict[str, Any]]:
     """Take back the calls queued about `subject`: none of them is sent (again), and for those already sent
     Slack's answer (channel, ts) comes back, so the caller can undo them. Marked failed as "withdrawn"."""

@@ -34,6 +34,7 @@ from tests.databases import postgres_server, temporary_postgres
 
 BACKENDS = ("sqlite", "postgres")
 E2E = Path(__file__).parent / "e2e"
+BROWSER = Path(__file__).parent / "browser"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -61,6 +62,8 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     shifted = config.getoption("--clock-shift-days")
     for item in items:
+        if BROWSER in item.path.parents:
+            item.add_marker(pytest.mark.browser)
         if E2E in item.path.parents:
             item.add_marker(pytest.mark.e2e)
             if shifted:

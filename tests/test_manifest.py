@@ -40,6 +40,7 @@ def test_the_bot_asks_for_the_minimal_scopes() -> None:
         "groups:write",
         "channels:read",
         "groups:read",
+        "files:write",
     )
     assert MANIFEST["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
 

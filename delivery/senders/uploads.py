@@ -11,8 +11,7 @@ from delivery.kinds import ASSESSMENT_CHART, PACKET, PERSONAL_DATA
 from growth.charts import assessment_chart
 from growth.errors import NotAllowed
 from growth.frameworks.model import Framework
-from growth.levels import NoLevelYet
-from growth.packet import audience, build_packet, to_html, to_markdown
+from growth.packet import Packet, PdfUnavailable, audience, build_packet, paper_for, to_html, to_markdown, to_pdf
 from growth.people import find_person, local_today
 from growth.personal_data import export_data
 from storage.db import Database
@@ -39,25 +38,26 @@ def makers(db: Database, frameworks: tuple[Framework, ...], clock: Callable[[], 
                 seen = audience(session, viewer=viewer, subject=person)
             except NotAllowed:
                 raise NothingToSend("the one who asked is no longer allowed to see it") from None
-            try:
-                made = build_packet(
-                    session,
-                    person=person,
-                    defaults=frameworks,
-                    now=now,
-                    today=local_today(person, now),
-                    seen=seen,
-                    viewer=viewer,
-                )
-            except NoLevelYet:
-                raise Gone("no level set any more") from None
-        markdown = row.payload.get("format") != "html"
-        content = to_markdown(made) if markdown else to_html(made)
-        target = made.target.split(" · ")[0]
-        filename = f"packet-{target}-{made.made_on.isoformat()}.{'md' if markdown else 'html'}"
-        title = f"Promotion packet: {made.person}, {target}" + ("" if markdown else " (printable)")
+            made = build_packet(
+                session,
+                person=person,
+                defaults=frameworks,
+                now=now,
+                today=local_today(person, now),
+                seen=seen,
+                viewer=viewer,
+            )
+            paper = paper_for(viewer.tz)
+        kind = str(row.payload.get("format") or "md")
+        try:
+            content, suffix, note = _packet_file(made, kind, paper)
+        except PdfUnavailable as error:
+            raise Gone(str(error)) from None
+        target = made.target_id or "no-level"
+        filename = f"packet-{target}-{made.made_on.isoformat()}.{suffix}"
+        title = f"Promotion packet: {made.person}" + (f", {made.target_id}" if made.target_id else "") + note
         recipient = str(row.payload.get("to") or person.slack_user_id)
-        return Upload(recipient, filename, title, title, content.encode())
+        return Upload(recipient, filename, title, title, content)
 
     def personal_data(row: Claimed) -> Upload:
         """Everything Trellis holds about the person, as of now (it may have grown since they asked)."""
@@ -72,3 +72,12 @@ def makers(db: Database, frameworks: tuple[Framework, ...], clock: Callable[[], 
         return Upload(person.slack_user_id, f"trellis-data-{now:%Y-%m-%d}.json", title, title, content)
 
     return {ASSESSMENT_CHART: chart, PACKET: packet, PERSONAL_DATA: personal_data}
+
+
+def _packet_file(made: Packet, kind: str, paper: str) -> tuple[bytes, str, str]:
+    """(content, file suffix, what to add to the title) of one of the packet's files."""
+    if kind == "pdf":
+        return to_pdf(made, paper=paper), "pdf", f" (PDF, {paper})"
+    if kind == "html":
+        return to_html(made).encode(), "html", " (printable)"
+    return to_markdown(made).encode(), "md", ""

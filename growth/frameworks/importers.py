@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,14 @@ class Imported:
     notes: Notes
 
 
-def load_any(path: str | Path) -> Imported:
+FileRead = Callable[[Path, int], object]  # told of each file read, and how many there are in all
+
+
+def load_any(path: str | Path, *, on_file: FileRead | None = None) -> Imported:
     """Read a Trellis YAML file, a progression-framework file or folder, or a CSV export."""
     path = Path(path)
     if path.is_dir() or path.suffix.lower() == ".md":
-        return import_progression(path)
+        return import_progression(path, on_file=on_file)
     if path.suffix.lower() == ".csv":
         return import_csv(path)
     return Imported(load_file(path), Notes([f"{path}: a Trellis framework file, read as it is"]))
@@ -134,7 +138,7 @@ def _read(path: Path, problems: list[Problem]) -> str | None:
 # -- progression frameworks -------------------------------------------------------------------------
 
 
-def import_progression(path: Path) -> Imported:
+def import_progression(path: Path, *, on_file: FileRead | None = None) -> Imported:
     files = sorted(p for p in path.rglob("*.md")) if path.is_dir() else [path]
     name = slug(path.name if path.is_dir() else path.stem)
     problems: list[Problem] = []
@@ -142,6 +146,8 @@ def import_progression(path: Path) -> Imported:
     tracks: list[dict[str, Any]] = []
     competencies: dict[str, dict[str, Any]] = {}
     for file in files:
+        if on_file is not None:
+            on_file(file, len(files))
         text = _read(file, problems)
         if text is None:
             continue

@@ -102,8 +102,10 @@ def test_a_packet_goes_to_whoever_asked_and_what_it_shows_is_decided_when_it_is_
     assert [(method, p["to"], p["format"]) for method, p in payloads] == [
         (PACKET, "U0DEV", "md"),
         (PACKET, "U0DEV", "html"),
+        (PACKET, "U0DEV", "pdf"),
         (PACKET, "U0MAYA", "md"),
         (PACKET, "U0MAYA", "html"),
+        (PACKET, "U0MAYA", "pdf"),
     ]
     with db.session() as session:
         links.end(session, report=maya, now=NOW)  # before the files were made
@@ -115,11 +117,10 @@ def test_a_packet_goes_to_whoever_asked_and_what_it_shows_is_decided_when_it_is_
         uploads=uploads.makers(db, shipped(), lambda: NOW),
     )
     report = dispatcher.drain()
-    assert (report.sent, report.unneeded) == (2, 2), "Maya's own packet goes; Dev is no longer her manager"
-    assert [call.args["filename"].startswith("packet-IC4") for call in slack.calls("files.getUploadURLExternal")] == [
-        True,
-        True,
-    ]
+    assert (report.sent, report.unneeded) == (3, 3), "Maya's own packet goes; Dev is no longer her manager"
+    names = sorted(call.args["filename"] for call in slack.calls("files.getUploadURLExternal"))
+    assert [name.rpartition(".")[2] for name in names] == ["html", "md", "pdf"]
+    assert all(name.startswith("packet-IC4-") for name in names)
 
 
 def test_withdrawing_a_win_cancels_its_queued_post_and_deletes_the_one_already_sent(db: Database) -> None:

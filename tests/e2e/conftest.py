@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import socket
+import struct
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,6 +59,27 @@ def trellis(
         text=True,
         timeout=timeout,
     )
+
+
+def trellis_on_a_terminal(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str]:
+    """Run `trellis ARGS` with standard error on a pseudo-terminal, as an operator at a shell would."""
+    main, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))  # 120 columns, like a shell
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", *args], env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=terminal
+    )
+    os.close(terminal)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the process closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(main)
+    return process.wait(timeout=60), seen.decode(errors="replace")
 
 
 @dataclass

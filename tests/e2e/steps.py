@@ -168,7 +168,7 @@ def install(
     page = http(bot.url + "/slack/install")
     assert page.status == 200
     assert "https://slack.com/oauth/v2/authorize?" in page.text
-    scopes = "commands,chat:write,im:write,im:history,users:read,groups:write,channels:read,groups:read"
+    scopes = "commands,chat:write,im:write,im:history,users:read,groups:write,channels:read,groups:read,files:write"
     assert f"scope={scopes}" in page.text
     state = re.search(r"state=([\w-]+)", page.text)
     assert state is not None

@@ -274,7 +274,7 @@ def test_packets_and_1on1_prep_are_for_the_person_and_their_confirmed_manager(
             session, person=maya, level_ref=f"{SE}/IC3", target_ref=f"{SE}/IC4", defaults=shipped(), now=NOW
         )
     _check(running_bot, slack, {"self", "confirmed manager"}, packet, packets, _refusal)
-    assert packets() == ["U0DEV"] * 2 + ["U0MAYA"] * 2, "a Markdown and an HTML file for each of them"
+    assert packets() == ["U0DEV"] * 3 + ["U0MAYA"] * 3, "a Markdown, an HTML and a PDF file for each of them"
 
     def nothing() -> int:
         return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -16,7 +17,8 @@ from slacksim import FakeSlack, http
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage
-from tests.e2e.conftest import bot_environment, start_bot, stop_bot, trellis
+from tests.e2e.conftest import bot_environment, start_bot, stop_bot, trellis, trellis_on_a_terminal
+from tests.factories import maya_aiming_for_ic4
 
 
 def _one_line_error(result: object) -> str:
@@ -124,19 +126,38 @@ def test_serve_without_any_slack_tokens_runs_the_demo(tmp_path: Path, slack: Fak
     result = trellis("serve", env=env, cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "no Slack tokens are set" in result.stderr
-    assert "Maya > /trellis" in result.stdout
-    assert "Where you are heading: IC4 · Senior Software Engineer (next level)" in result.stdout
-    assert "Your biggest gaps to IC4: technical direction, cross-team leadership and mentoring." in result.stdout
-    assert "📎 gaps-IC4-1.png" in result.stdout
-    assert "*Logged.* “Led the payments outage review" in result.stdout
-    assert "(Tagged: Operational ownership, Cross-team leadership, Engineering craft)" in result.stdout
-    assert "HTTP 401: refused" in result.stdout
-    assert "acted once" in result.stdout
-    assert "📨 Asked 4 people." in result.stdout and "Maya hears nothing until the round closes" in result.stdout
-    assert "*Your feedback against IC4: 4 of 4 answered.*" in result.stdout
-    assert "Consistently 0 · Sometimes 2 · Not yet 1 · Haven't seen it 0" in result.stdout
-    assert "*Dev, the manager* (shown apart, with their name)" in result.stdout
-    assert "📎 feedback-IC4-1.png" in result.stdout
+    out = result.stdout
+    days = [line for line in out.splitlines() if line.startswith("▶ Day ")]
+    assert [line.split(" · ")[0] for line in days] == [f"▶ Day {n} of 8" for n in range(1, 9)]
+    assert days[0].split(" · ")[1].startswith("Monday") and days[4].split(" · ")[1].startswith("Friday")
+    assert "Maya > /trellis" in out
+    assert "Where you are heading: IC4 · Senior Software Engineer (next level)" in out
+    assert "Your biggest gaps to IC4: technical direction, cross-team leadership and mentoring." in out
+    assert "📎 gaps-IC4-1.png" in out and "📎 gaps-IC4-2.png" in out
+    assert "*Logged.* “Led the payments outage review" in out
+    assert "(Tagged: Operational ownership, Cross-team leadership, Engineering craft)" in out
+    assert "What happened? Huge thanks @U0MAYA for fixing the flaky checkout test!" in out  # the shortcut
+    assert "HTTP 401: refused" in out and "acted once" in out
+    assert "✅ Dev says *try it out*: Move our deploys from Friday to Tuesday." in out
+    assert "📨 Asked 4 people." in out and "Maya hears nothing until the round closes" in out
+    assert "check-in DM to Sam, Priya, Ray" in out and "check-in DM to Dev" in out  # the fan-out
+    assert "*Your weekly Trellis digest: 1 report.*" in out
+    assert "*Logged.* “Walked away with a win: Move our deploys from Friday to Tuesday." in out
+    assert "*Your feedback against IC4: 4 of 4 answered.*" in out
+    assert "Consistently 0 · Sometimes 2 · Not yet 1 · Haven't seen it 0" in out
+    assert "*Dev, the manager* (shown apart, with their name)" in out
+    assert "🖼  Evidence for IC4, week by week" in out and "🖼  Your gap to IC4, assessment by assessment" in out
+    assert "| Mentoring | proficient | proficient |" in out
+    assert "INFO" not in out and "WARNING" not in out, "library logs go to the log file"
+    left = tmp_path / "trellis-demo"
+    html = next(left.glob("packet-IC4-*.html")).read_text()
+    assert '<img class="chart" src="data:image/png;base64,' in html and "Walked away with a win" in html
+    assert next(left.glob("packet-IC4-*.pdf")).read_bytes().startswith(b"%PDF")
+    assert {p.name for p in left.glob("*.png")} >= {"readiness.png", "gap-trend.png", "gaps-IC4-1.png"}
+    assert "INFO" in (left / "demo.log").read_text()
+    for name in ("packet-IC4-", ".html", ".pdf", "readiness.png"):
+        assert name in out.split("The files the bot made are in ./trellis-demo/")[1]
+    assert out.rstrip().endswith("then run:\n    trellis serve")
 
 
 def test_http_mode_serves_with_several_workers(tmp_path: Path, slack: FakeSlack, database_url: str) -> None:
@@ -223,3 +244,24 @@ def test_the_worker_sends_what_is_due_and_stops_on_sigterm(
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=15) == 0
         worker.stderr.close()
+
+
+def test_jobs_run_and_export_show_progress_on_a_terminal_and_nothing_in_a_pipe(
+    tmp_path: Path, slack: FakeSlack, db: Database, database_url: str
+) -> None:
+    for n in range(30):
+        _queue(db, f"nudge-{n}")
+    env = bot_environment(database_url, slack)
+    code, shown = trellis_on_a_terminal(["jobs", "run", "outbox"], env, tmp_path)
+    assert code == 0 and re.search(r"outbox: +\d+%\|", shown), shown
+    assert len(slack.calls("chat.postMessage")) == 30
+    maya = maya_aiming_for_ic4(db)
+    out = tmp_path / "maya.pdf"
+    whose = ["export", "packet", "--team", maya.team_id, "--user", maya.slack_user_id]
+    export = [*whose, "--format", "pdf", "--out", str(out)]
+    code, shown = trellis_on_a_terminal(export, env, tmp_path)
+    assert code == 0 and "export pdf" in shown and out.read_bytes().startswith(b"%PDF"), shown
+    piped = trellis(*export, env=env, cwd=tmp_path)
+    assert piped.returncode == 0 and piped.stderr == "", piped.stderr
+    to_stdout = trellis(*whose, "--format", "html", env=env, cwd=tmp_path)
+    assert to_stdout.stdout.startswith("<!doctype html>") and to_stdout.stderr == ""

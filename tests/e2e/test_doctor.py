@@ -49,7 +49,7 @@ def test_a_healthy_install_is_all_good(tmp_path: Path, slack: FakeSlack, db: Dat
     assert result.returncode == 0, result.stdout + result.stderr
     lines = _lines(result)
     assert lines["bot token"].startswith("ok    bot token: Slack accepts it (workspace Trellis Demo, T0TRELLIS)")
-    assert lines["scopes of the bot token"].endswith("all 8 that manifest.yml asks for")
+    assert lines["scopes of the bot token"].endswith("all 9 that manifest.yml asks for")
     assert lines["signing secret"].startswith("ok")
     assert lines["database"].startswith("ok") and "schema at revision" in lines["database"]
     assert lines["scheduler"].startswith("ok    scheduler: all 6 jobs registered and on time")
@@ -71,8 +71,8 @@ def test_what_a_real_install_gets_wrong_is_named_with_its_fix(
     assert result.returncode == 1
     lines = _lines(result)
     assert lines["scopes of the bot token"] == (
-        "FAIL  scopes of the bot token: missing channels:read, groups:read: add them under OAuth & Permissions > "
-        "Scopes (manifest.yml lists them all), then reinstall the app"
+        "FAIL  scopes of the bot token: missing channels:read, groups:read, files:write: add them under "
+        "OAuth & Permissions > Scopes (manifest.yml lists them all), then reinstall the app"
     )
     assert lines["signing secret"].startswith("FAIL  signing secret: SLACK_SIGNING_SECRET is not set")
     assert lines["scheduler"].startswith("FAIL  scheduler: no scheduler has run outbox (last ")
@@ -82,7 +82,7 @@ def test_what_a_real_install_gets_wrong_is_named_with_its_fix(
     )
     assert result.stdout.splitlines()[-1] == "4 problems to fix"
 
-    slack.grant_scopes("xoxb-e2e-token", [*old_manifest, "channels:read", "groups:read"])
+    slack.grant_scopes("xoxb-e2e-token", [*old_manifest, "channels:read", "groups:read", "files:write"])
     again = _lines(trellis("doctor", env=env, cwd=tmp_path))
     assert again["growth channel of T0TRELLIS"] == (
         "FAIL  growth channel of T0TRELLIS: Trellis is not a member of #growth: type `/invite @Trellis` in it"

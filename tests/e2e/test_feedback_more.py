@@ -75,7 +75,7 @@ def test_a_manager_starts_a_round_for_a_report_who_alone_sees_the_results(
         env=bot_environment(database_url, slack),
         cwd=tmp_path,
     )
-    assert "**What others said:**" in exported.stdout and "> “Solid, says Sam”\n" in exported.stdout, "unattributed"
+    assert "### What others said" in exported.stdout and "> “Solid, says Sam”\n" in exported.stdout, "unattributed"
     assert "Solid, says Sam” —" not in exported.stdout
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from growth.frameworks.shipped import path_of
@@ -9,7 +10,7 @@ from growth.people import ensure_workspace
 from slacksim import FakeSlack
 from storage.db import Database
 from storage.types import utcnow
-from tests.e2e.conftest import bot_environment, trellis
+from tests.e2e.conftest import bot_environment, trellis, trellis_on_a_terminal
 from tests.e2e.steps import oauth_environment
 
 
@@ -102,3 +103,25 @@ def test_in_oauth_mode_with_no_install_yet_import_says_what_to_do(
         ensure_workspace(session, team_id="T0TWO", enterprise_id=None, now=utcnow())
     several = trellis("framework", "import", str(path_of("product-management")), env=env, cwd=tmp_path)
     assert "--team is needed: Trellis serves several workspaces (T0ONE, T0TWO)" in several.stderr
+
+
+def test_importing_a_large_folder_shows_progress_on_a_terminal_only(
+    tmp_path: Path, slack: FakeSlack, db: Database, database_url: str
+) -> None:
+    example = (
+        Path(__file__).resolve().parents[2] / "docs" / "examples" / "progression" / "acme-engineering" / "backend.md"
+    ).read_text()
+    folder = tmp_path / "guild-ladders"
+    folder.mkdir()
+    for n in range(120):
+        named = example.replace('path: "/engineering/backend"', f'path: "/engineering/team-{n}"')
+        (folder / f"team-{n:03}.md").write_text(named.replace("Backend Engineering Framework", f"Team {n} Framework"))
+    with db.session() as session:
+        ensure_workspace(session, team_id="T0TRELLIS", enterprise_id=None, now=utcnow())
+    env = bot_environment(database_url, slack)
+    piped = trellis("framework", "validate", str(folder), env=env, cwd=tmp_path)
+    assert piped.returncode == 0, piped.stdout + piped.stderr
+    assert "120 track(s) from 120 file(s)" in piped.stdout and "reading" not in piped.stderr, "no progress in a pipe"
+    code, shown = trellis_on_a_terminal(["framework", "import", str(folder)], env, tmp_path)
+    assert code == 0, shown
+    assert "reading guild-ladders" in shown and re.search(r"\d+/120 \[", shown), shown

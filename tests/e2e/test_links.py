@@ -81,7 +81,8 @@ def test_a_confirmed_manager_gets_the_reports_packet_with_shared_wins_only(
 
     refused = sender.command("/trellis", "packet <@U0MAYA|maya>", user_id="U0DEV").json()
     assert refused["text"] == "Only Maya's confirmed manager can ask for Maya's packet."
-    assert slack.calls("files.getUploadURLExternal") == []
+    packets = [c for c in slack.calls("files.getUploadURLExternal") if c.args["filename"].startswith("packet-")]
+    assert packets == [], "refused: nothing made (a chart of an earlier test may still be arriving)"
 
     link_maya_to_dev(sender, slack)
     answer = sender.command("/trellis", "packet <@U0MAYA|maya>", user_id="U0DEV").json()
@@ -93,6 +94,9 @@ def test_a_confirmed_manager_gets_the_reports_packet_with_shared_wins_only(
     markdown = content.decode()
     assert "Led the outage review across three teams" in markdown
     assert "A private reflection" not in markdown
+    assert "_Prepared for Dev, Maya's confirmed manager: the wins Maya shared, and public ones._" in markdown
+    pdf_id, pdf = slack.wait_for_file(lambda name: name.startswith("packet-IC4-") and name.endswith(".pdf"))
+    assert pdf.startswith(b"%PDF") and slack.completion_of(pdf_id).args["channel_id"] == "D0DEV"
 
 
 def test_a_manager_logs_a_win_for_a_report_who_is_told(sender: SlackSender, slack: FakeSlack, db: Database) -> None:

@@ -272,16 +272,23 @@ def test_a_public_win_without_a_growth_channel_says_where_it_will_go(
     assert slack.calls("chat.postMessage") == []
 
 
-def test_the_packet_arrives_in_the_dm_as_markdown_and_printable_html(
+def test_the_packet_arrives_in_the_dm_as_markdown_printable_html_and_pdf(
     sender: SlackSender, slack: FakeSlack, db: Database, database_url: str, tmp_path: Path
 ) -> None:
+    sender.command("/win", "Paired with the new hire on their first deploy", user_id="U0MAYA")
     first = sender.command("/trellis", "packet", user_id="U0MAYA").json()
-    assert first["text"] == "First tell me your level and where you are heading: `/trellis level`."
+    assert first["text"].endswith(
+        "It lists your wins; set your level and target to see them against what your target expects."
+    )
+    assert first["blocks"][0]["accessory"]["action_id"] == "open_level"
+    _, levelless = slack.wait_for_file(lambda name: name.startswith("packet-no-level-") and name.endswith(".md"))
+    assert b"**Level missing:** Maya has not set a current level yet" in levelless
+    assert b"Paired with the new hire on their first deploy" in levelless
     set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
     sender.command("/win", OUTAGE, user_id="U0MAYA")
     answer = sender.command("/trellis", "packet", user_id="U0MAYA").json()
     assert answer["text"].startswith("Your packet is on its way to your DM")
-    for suffix, start in ((".md", b"# Promotion packet: Maya"), (".html", b"<!doctype html>")):
+    for suffix, start in ((".md", b"# Promotion packet: Maya"), (".html", b"<!doctype html>"), (".pdf", b"%PDF")):
         file_id, content = slack.wait_for_file(
             lambda name, s=suffix: name.startswith("packet-IC4-") and name.endswith(s)
         )

@@ -132,3 +132,34 @@ def test_the_tier_table_names_slacks_tiers() -> None:
     assert limits["users.list"] * 60 == pytest.approx(20)
     assert limits["users.info"] * 60 == limits["views.publish"] * 60 == pytest.approx(100)
     assert tiers(post_message=50, commercial=True)["conversations.history"] * 60 == pytest.approx(1)
+
+
+def test_an_image_block_shows_a_slack_file_only_once_it_is_an_uploaded_image_of_the_workspace(
+    client: WebClient, slack: FakeSlack
+) -> None:
+    def home(**image: object) -> dict[str, object]:
+        return {"type": "home", "blocks": [{"type": "image", "alt_text": "a chart", **image}]}
+
+    private = client.files_upload_v2(content=b"\x89PNG...", filename="readiness.png", title="Readiness")
+    file_id = private["file"]["id"]
+    assert "channel_id" not in slack.completion_of(file_id).args, "uploaded without sharing it anywhere"
+    assert client.views_publish(user_id="U0MAYA", view=home(slack_file={"id": file_id}))["ok"]
+    text = client.files_upload_v2(content=b"# Packet", filename="packet.md", title="Packet")["file"]["id"]
+    elsewhere = slack.install("T0OTHER")
+    for view, said in (
+        (home(slack_file={"id": "F00000404"}), "invalid slack file"),
+        (home(slack_file={"id": text}), "invalid slack file"),  # not an image
+        (home(slack_file={"id": file_id, "url": "https://files.slack.com/x"}), "exactly one of id and url"),
+        (home(), "exactly one of image_url and slack_file"),
+    ):
+        with pytest.raises(SlackApiError) as refused:
+            client.views_publish(user_id="U0MAYA", view=view)
+        assert refused.value.response["error"] == "invalid_blocks" and said in refused.value.response["errors"][0]
+    other = SlackClients(slack.api_url).for_outbox(elsewhere)
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
+        other.views_publish(user_id="U0MAYA", view=home(slack_file={"id": file_id}))
+    assert client.files_delete(file=file_id)["ok"] and slack.deleted(file_id)
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
+        client.views_publish(user_id="U0MAYA", view=home(slack_file={"id": file_id}))
+    with pytest.raises(SlackApiError, match="file_not_found"):
+        client.files_delete(file=file_id)
