@@ -475,7 +475,8 @@ def _forgotten(notice: PersonForgotten, writing: Writing) -> list[Row]:
         team_id=notice.team_id,
         keys=_keys_about(notice),
         prefixes=[
-            f"{kind}:{notice.person_id}:" for kind in ("checkin", "packet", "link-removed", "digest", "data-export")
+            f"{kind}:{notice.person_id}:"
+            for kind in ("checkin", "packet", "link-removed", "digest", "data-export", "picture")
         ],
         families=_families_about(notice),
         mentioning=notice.user_id,
@@ -494,6 +495,9 @@ def _forgotten(notice: PersonForgotten, writing: Writing) -> list[Row]:
         )
         for where in posted
         if where.get("channel") and where.get("ts")
+    ] + [
+        Row(notice.team_id, notice.enterprise_id, f"forget-file:{file_id}", "files.delete", {"file": file_id})
+        for file_id in notice.picture_files
     ]
 
 

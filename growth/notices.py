@@ -353,3 +353,4 @@ class PersonForgotten(Notice):
     round_ids: list[int] = field(default_factory=list)  # feedback about them
     request_ids: list[int] = field(default_factory=list)  # feedback asked of them, and in their rounds
     thread: tuple[str, str] | None = None  # (channel, ts) of their growth thread in the growth channel
+    picture_files: list[str] = field(default_factory=list)  # their App Home's pictures, as Slack files

@@ -50,6 +50,7 @@ from storage.models import (
     Objective,
     OneOnOne,
     Person,
+    Picture,
     Win,
     WinCompetency,
 )
@@ -124,6 +125,10 @@ def export_data(session: Session, *, person: Person, now: datetime) -> dict[str,
             "about_me": _received(session, person, names),
             "given": _given(session, person, names),
         },
+        "app_home_pictures": [
+            {"kind": picture.kind, "slack_file": picture.file_id, "drawn_at": _when(picture.updated_at)}
+            for picture in _rows(session, Picture, Picture.person_id == person.id)
+        ],
     }
 
 
@@ -194,6 +199,9 @@ def delete_data(session: Session, *, person: Person, now: datetime) -> Deleted:
         delete(MentorLink).where(or_(col(MentorLink.person_id) == pid, col(MentorLink.mentor_id) == pid))
     ).rowcount
     session.execute(delete(OneOnOne).where(col(OneOnOne.report_id) == pid))
+    for picture in _rows(session, Picture, Picture.person_id == pid):
+        forgotten.picture_files.append(picture.file_id)
+    counts["App Home pictures"] = session.execute(delete(Picture).where(col(Picture.person_id) == pid)).rowcount
 
     counts["feedback rounds about you"] = _delete_rounds(session, pid, forgotten)
     counts["feedback answers you gave"] = _withdraw_answers(session, pid, forgotten)

@@ -10,13 +10,21 @@ from sqlmodel import select
 
 from bot.slack_client import SlackClients
 from delivery.dispatcher import Dispatcher
-from delivery.kinds import ASK_REMINDER, CHECKIN, PACKET
+from delivery.kinds import ASK_REMINDER, CHECKIN, PACKET, PICTURE
 from delivery.outbound import Outbound
 from delivery.senders import uploads
 from growth import asks, links
 from growth.asks import Draft, Parties
 from growth.frameworks.shipped import shipped
-from growth.notices import AskBrought, AskReminderDue, CheckinReminderDue, Notice, PacketRequested, WinWithdrawn
+from growth.notices import (
+    AskBrought,
+    AskReminderDue,
+    CheckinReminderDue,
+    Notice,
+    PacketRequested,
+    PersonForgotten,
+    WinWithdrawn,
+)
 from growth.people import Profile, ensure_person
 from growth.visibility import MANAGER, OWNER
 from slacksim import FakeSlack
@@ -167,3 +175,21 @@ def test_a_notice_nobody_turns_into_rows_is_a_mistake_not_a_silent_loss(db: Data
 
     with pytest.raises(TypeError, match="no outbox rows"):
         _queue(db, Unknown())
+
+
+def test_a_person_forgotten_takes_their_app_home_pictures_out_of_slack_and_the_queue(db: Database) -> None:
+    maya = _person(db, "U0MAYA")
+    assert maya.id is not None
+    with db.session() as session:
+        outbox.enqueue(
+            session, team_id="T1", key=f"picture:{maya.id}:readiness:abc", method=PICTURE, payload={}, now=NOW
+        )
+        outbox.enqueue(session, team_id="T1", key="picture:9999:readiness:abc", method=PICTURE, payload={}, now=NOW)
+    _queue(db, PersonForgotten("T1", "E0GRID", "U0MAYA", maya.id, picture_files=["F0READY", "F0TREND"]))
+    rows = {row.key: row for row in _rows(db)}
+    assert f"picture:{maya.id}:readiness:abc" not in rows, "a picture of theirs still queued is forgotten"
+    assert "picture:9999:readiness:abc" in rows, "someone else's stays"
+    deletions = sorted(
+        (row.method, json.loads(row.payload)["file"]) for row in rows.values() if row.key.startswith("forget-file:")
+    )
+    assert deletions == [("files.delete", "F0READY"), ("files.delete", "F0TREND")]

@@ -32,6 +32,7 @@ from storage.models import (
     MentorLink,
     Objective,
     Person,
+    Picture,
     Win,
 )
 from tests.growth.feedback_team import NOW, SE, feedback_team, give, start_round
@@ -235,3 +236,27 @@ def test_the_rounds_about_them_go_and_their_mentorship_room_is_archived(db: Data
         assert session.get(FeedbackRound, about_maya.round.id) is None
         assert session.exec(select(FeedbackAnswer).where(FeedbackAnswer.round_id == about_maya.round.id)).all() == []
         assert session.exec(select(FeedbackRequest).where(FeedbackRequest.round_id == about_maya.round.id)).all() == []
+
+
+def test_their_app_home_pictures_are_exported_and_deleted_with_the_files_they_are(
+    db: Database, team: dict[str, Person]
+) -> None:
+    maya, dev = team["maya"], team["dev"]
+    with db.session() as session:
+        for who, kind, file_id in (
+            (maya, "readiness", "F0READY"),
+            (maya, "gap-trend", "F0TREND"),
+            (dev, "readiness", "F0DEV"),
+        ):
+            session.add(
+                Picture(team_id="T1", person_id=who.id, kind=kind, checksum="c", file_id=file_id, updated_at=NOW)
+            )
+    with db.session() as session:
+        data = export_data(session, person=session.get(Person, maya.id), now=NOW)  # type: ignore[arg-type]
+        deleted = delete_data(session, person=session.get(Person, maya.id), now=NOW)  # type: ignore[arg-type]
+    assert sorted(p["slack_file"] for p in data["app_home_pictures"]) == ["F0READY", "F0TREND"]
+    assert deleted.counts["App Home pictures"] == 2
+    forgotten = next(n for n in deleted.notices if isinstance(n, PersonForgotten))
+    assert sorted(forgotten.picture_files) == ["F0READY", "F0TREND"], "the files come out of Slack too"
+    with db.session() as session:
+        assert session.exec(select(Picture.file_id)).all() == ["F0DEV"], "someone else's stays"
