@@ -43,7 +43,8 @@ class FlagTarget:
     @classmethod
     def load(cls, text: str) -> FlagTarget:
         data = json.loads(text)
-        return cls(int(data["v"]), str(data["l"]), int(data.get("f") or 0), data.get("n"))
+        count = data.get("n")
+        return cls(int(data["v"]), str(data["l"]), int(data.get("f") or 0), None if count is None else int(count))
 
 
 def flag_button(target: FlagTarget) -> ActionsBlock:

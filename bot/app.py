@@ -26,8 +26,8 @@ from growth.frameworks.loader import FrameworkInvalid
 from growth.frameworks.model import Framework
 from growth.frameworks.shipped import defaults
 from handlers import routes
-from handlers.middleware import reject_unknown_shapes
 from handlers.services import Services
+from handlers.shapes import screen
 from storage.db import Database
 from storage.types import utcnow
 
@@ -94,7 +94,7 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=bool(settings.slack_signing_secret),
         token_verification_enabled=False,
-        before_authorize=reject_unknown_shapes,
+        before_authorize=screen,
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
         client=clients.for_requests(None if settings.oauth_enabled else settings.slack_bot_token),
         logger=logging.getLogger("trellis.bolt"),

@@ -44,8 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def configure_logging(level: int) -> None:
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Bolt logs the whole body of a request with a bad signature at INFO; message text stays out of INFO.
-    logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
+    # Bolt logs the whole body of a request with a bad signature at INFO; message text stays out of the
+    # log. A filter, because Bolt sets this logger's level to its app logger's when the app is built.
+    logging.getLogger("slack_bolt.RequestVerification").addFilter(lambda record: record.levelno >= logging.WARNING)
     # Alembic narrates every schema check at INFO; `trellis db upgrade` prints its own one-line result.
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     # WeasyPrint narrates every step and page of a PDF at INFO; fontTools every font it subsets.

@@ -28,7 +28,8 @@ class TrellisWSGI:
     """Bolt's WSGI adapter with the guards Bolt leaves out.
 
     Bolt answers 500 when the timestamp header is not a number and when it cannot parse a body (or
-    build its context from one); those get 401 and 400, and touch nothing.
+    build its context from one), and slack_sdk's signature check raises on a body that is not UTF-8;
+    those get 401 and 400, and touch nothing.
     """
 
     def __init__(self, bot: Bot) -> None:
@@ -50,6 +51,9 @@ class TrellisWSGI:
         if length > MAX_BODY_BYTES:
             return _plain(start_response, "413 Payload Too Large", "request body too large")
         body = environ["wsgi.input"].read(length) if length else b""
+        if not _utf8(body):  # Slack sends UTF-8; slack_sdk's signature check and Bolt's parser decode it
+            log.info("rejected a request whose body is not UTF-8")
+            return _plain(start_response, "400 Bad Request", "Bad Request: body is not UTF-8")
         timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
         if not timestamp.isdigit():
             log.info("rejected a request without a numeric X-Slack-Request-Timestamp")
@@ -70,6 +74,14 @@ class TrellisWSGI:
         except (DatabaseUnavailable, SchemaOutOfDate) as error:
             return _json(start_response, "503 Service Unavailable", {"ok": False, "database": str(error)})
         return _json(start_response, "200 OK", {"ok": True, "database": "ok"})
+
+
+def _utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _plain(start_response: StartResponse, status: str, text: str) -> Iterable[bytes]:

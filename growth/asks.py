@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from growth.errors import GrowthError, NotAllowed
+from growth.errors import REPLAYED, GrowthError, NotAllowed
 from growth.frameworks.model import Framework
 from growth.levels import competency_names
 from growth.links import manager_of, manages
@@ -166,6 +166,8 @@ def create(
         conflict=["team_id", "request_key"],
     )
     ask = session.exec(select(Ask).where(Ask.team_id == person.team_id, Ask.request_key == request_key[:128])).one()
+    if ask.person_id != person.id:
+        raise GrowthError(REPLAYED)  # someone else's form, replayed: nothing of theirs is shown
     return ask, manager, created
 
 

@@ -10,3 +10,8 @@ class GrowthError(Exception):
 
 class NotAllowed(GrowthError):
     """The caller may not see or change this."""
+
+
+# A Slack request key (a trigger, a modal) names what one person's request made: sent again by someone
+# else it changes nothing, and shows nothing of the first person's.
+REPLAYED = "That request was already used, so nothing was changed. Please try again."

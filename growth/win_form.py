@@ -1,8 +1,8 @@
 """What the win form offers its author: whose win it can be, the competencies to tag, the objectives.
 
 A manager may log a win for a confirmed report (and sees that report's competencies and open
-objectives once they choose them); anyone else logs for themselves. Editing a win keeps its objective
-even once that objective is closed."""
+objectives once they choose them); choosing anyone else is refused, and shows nothing of theirs.
+Editing a win keeps its objective even once that objective is closed."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from growth.errors import NotAllowed
 from growth.frameworks.model import Framework
 from growth.links import manages, reports_of
 from growth.roadmap import objectives
@@ -36,7 +37,10 @@ def form_choices(
     editing: Win | None = None,
 ) -> FormChoices:
     subject = author
-    if editing is None and chosen is not None and manages(session, manager=author, report=chosen):
+    if editing is None and chosen is not None and chosen.id != author.id:
+        if not manages(session, manager=author, report=chosen):
+            name = chosen.display_name or "them"
+            raise NotAllowed(f"You can log a win for {name} once you are their confirmed manager.")
         subject = chosen
     plan = objectives(session, person=subject, open_only=True)
     if editing is not None and editing.objective_id and editing.objective_id not in {o.id for o in plan}:

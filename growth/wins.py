@@ -14,7 +14,7 @@ from sqlalchemy import delete as sql_delete
 from sqlmodel import Session, select
 
 from growth import sharing
-from growth.errors import GrowthError, NotAllowed
+from growth.errors import REPLAYED, GrowthError, NotAllowed
 from growth.links import manages
 from growth.notices import Notice, WinLoggedFor
 from growth.ownership import owned
@@ -128,6 +128,8 @@ def log_win(
     by = logged_by.display_name if logged_by is not None else None
     if win is None:  # the same request again: what it logged the first time
         win = session.exec(select(Win).where(Win.team_id == person.team_id, Win.request_key == request_key[:128])).one()
+        if (win.person_id, win.logged_by_id) != (person.id, logged_by.id if logged_by else None):
+            raise GrowthError(REPLAYED)  # someone else's request, replayed: nothing of theirs is shown
         return LoggedWin(win, competencies_of(session, win), created=False, logged_by=by)
     tagged = _set_competencies(session, win, details.competencies, fresh=True)
     return LoggedWin(win, tagged, created=True, logged_by=by)
@@ -281,7 +283,7 @@ def _set_competencies(
     """Make `competency_ids` the win's tags, in order; `fresh`: the win was stored just now, untagged.
     The tags, as `competencies_of` would read them."""
     assert win.id is not None
-    wanted = tuple(dict.fromkeys(competency_id[:64] for competency_id in competency_ids))
+    wanted = tuple(dict.fromkeys(competency_id[:64] for competency_id in competency_ids if competency_id))
     if not fresh:
         session.execute(sql_delete(WinCompetency).where(WinCompetency.win_id == win.id))  # type: ignore[arg-type]
     for competency_id in wanted:

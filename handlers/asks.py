@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from contextlib import suppress
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -21,6 +20,7 @@ from growth.people import local_today
 from growth.vocabulary import win_vocabulary
 from handlers.home import publish_home
 from handlers.middleware import PERSON_KEY
+from handlers.parsing import choice, day, metadata, row_id, selected, values_of
 from handlers.services import Services, services_of
 from storage.models import Person
 
@@ -46,7 +46,7 @@ def ask_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
             brought = asks.bring(
                 work.session,
                 person=person,
-                draft=_draft(view["state"]["values"]),
+                draft=_draft(values_of(view)),
                 request_key=f"view:{view['id']}",
                 defaults=services.frameworks,
                 today=local_today(person, now),
@@ -68,13 +68,12 @@ def _draft(values: dict[str, Any]) -> Draft:
         return (values.get(block) or {}).get(ActionId.ASK_FIELD) or {}
 
     door = (field(BlockId.ASK_DOOR).get("selected_option") or {}).get("value") or Door.NOT_SURE.value
-    needed = field(BlockId.ASK_NEEDED_BY).get("selected_date")
     return Draft(
         decision=field(BlockId.ASK_DECISION).get("value") or "",
         recommendation=field(BlockId.ASK_RECOMMENDATION).get("value") or "",
-        two_way=Door(door),
+        two_way=choice(Door, door),
         options=field(BlockId.ASK_OPTIONS).get("value") or "",
-        needed_by=date.fromisoformat(needed) if needed else None,
+        needed_by=day(field(BlockId.ASK_NEEDED_BY).get("selected_date")),
         competency_id=(field(BlockId.ASK_COMPETENCY).get("selected_option") or {}).get("value"),
     )
 
@@ -87,7 +86,7 @@ def approve_clicked(
     with services.work() as work:
         decision = asks.decide(
             work.session,
-            ask_id=int(action["value"]),
+            ask_id=row_id(action.get("value")),
             manager=manager,
             verdict=Status.APPROVED,
             note="",
@@ -133,7 +132,7 @@ def _open_note(
     ack()
     services, manager = services_of(context), context[PERSON_KEY]
     with services.db.session() as session:
-        found = asks.parties(session, team_id=manager.team_id, ask_id=int(action["value"]))
+        found = asks.parties(session, team_id=manager.team_id, ask_id=row_id(action.get("value")))
         asks.may_decide(session, found, manager)
         name = asks.competency_name(session, ask=found.ask, defaults=services.frameworks, now=services.clock())
     if found.ask.status != Status.OPEN:
@@ -151,13 +150,14 @@ def _open_note(
 
 def note_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     services, manager = services_of(context), context[PERSON_KEY]
-    where = json.loads(view.get("private_metadata") or "{}")
+    where = metadata(view)
     verdict = Status.DECLINED if view["callback_id"] == CallbackId.ASK_DECLINE else Status.TALK
-    note = ((view["state"]["values"].get(BlockId.ASK_NOTE) or {}).get(ActionId.ASK_FIELD) or {}).get("value") or ""
+    note = selected(values_of(view), BlockId.ASK_NOTE, ActionId.ASK_FIELD, "value") or ""
+    ask_id = row_id(where.get("ask_id"))
     try:
         with services.work() as work:
             decision = asks.decide(
-                work.session, ask_id=int(where["ask_id"]), manager=manager, verdict=verdict, note=note, now=work.now
+                work.session, ask_id=ask_id, manager=manager, verdict=verdict, note=note, now=work.now
             )
             work.notify(decision.notices)
             name = asks.competency_name(
@@ -187,7 +187,11 @@ def outcome_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context:
     services, person = services_of(context), context[PERSON_KEY]
     with services.work() as work:
         logged = asks.log_outcome(
-            work.session, person=person, ask_id=int(action["value"]), today=local_today(person, work.now), now=work.now
+            work.session,
+            person=person,
+            ask_id=row_id(action.get("value")),
+            today=local_today(person, work.now),
+            now=work.now,
         )
         work.notify(logged.notices)
         vocabulary = win_vocabulary(work.session, person=person, defaults=services.frameworks, now=work.now)

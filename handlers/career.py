@@ -15,12 +15,13 @@ from blocks.career import (
     no_level_blocks,
     pages,
 )
-from blocks.ids import GAP_BLOCK_PREFIX, ActionId, BlockId
+from blocks.ids import GAP_BLOCK_PREFIX, ActionId, BlockId, CallbackId
 from growth.assessments import assessment_form, submit_assessment
 from growth.errors import GrowthError
 from growth.levels import NoLevelYet, choose_level, level_choices
 from handlers.home import publish_home
 from handlers.middleware import PERSON_KEY
+from handlers.parsing import loaded, number, selected, values_of, view_of
 from handlers.services import services_of
 
 
@@ -53,7 +54,7 @@ def open_gaps(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltCo
     except NoLevelYet:
         view = _level_view(context)
     current = body.get("view") or {}
-    if current.get("type") == "modal":
+    if current.get("type") == "modal" and current.get("id"):
         client.views_update(view_id=current["id"], hash=current.get("hash"), view=view)
     else:
         client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -64,15 +65,15 @@ def level_changed(
 ) -> None:
     """The current level changed in the modal: offer the targets that level allows."""
     ack()
-    selected = (action.get("selected_option") or {}).get("value")
-    view = body["view"]
-    client.views_update(view_id=view["id"], hash=view.get("hash"), view=_level_view(context, current_ref=selected))
+    chosen = (action.get("selected_option") or {}).get("value")
+    view = view_of(body, CallbackId.LEVEL)
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=_level_view(context, current_ref=chosen))
 
 
 def level_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    values = view["state"]["values"]
-    current = _selected(values, BlockId.LEVEL_CURRENT, ActionId.LEVEL_CURRENT)
-    target = _selected(values, BlockId.LEVEL_TARGET, ActionId.LEVEL_TARGET)
+    values = values_of(view)
+    current = selected(values, BlockId.LEVEL_CURRENT, ActionId.LEVEL_CURRENT)
+    target = selected(values, BlockId.LEVEL_TARGET, ActionId.LEVEL_TARGET)
     if current is None:
         ack(response_action="errors", errors={BlockId.LEVEL_CURRENT: "Choose your current level."})
         return
@@ -99,43 +100,36 @@ def level_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: 
 
 def gaps_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     services, person = services_of(context), context[PERSON_KEY]
-    state = FormState.load(view["private_metadata"])
+    state = loaded(FormState.load, view.get("private_metadata"))
     answers = list(state.answers)
-    for block_id, actions in view["state"]["values"].items():
+    values = values_of(view)
+    for block_id in values:
         if block_id.startswith(GAP_BLOCK_PREFIX):
-            rating = (actions.get(ActionId.GAP_RATING, {}).get("selected_option") or {}).get("value")
-            index = int(block_id[len(GAP_BLOCK_PREFIX) :])
-            if rating is not None and 0 <= index < len(answers):
-                answers[index] = int(rating)
+            rating = number(selected(values, block_id, ActionId.GAP_RATING))
+            index = number(block_id[len(GAP_BLOCK_PREFIX) :])
+            if rating is not None and index is not None and index < len(answers):
+                answers[index] = rating
     with services.db.session() as session:
         form = assessment_form(session, person=person, defaults=services.frameworks, now=services.clock())
     if form.stored.id != state.version_id or form.position.target.ref != state.target_ref:
-        first = next(iter(view["state"]["values"]))
-        message = "Your target or its framework changed since you opened this. Run /trellis gaps again."
-        ack(response_action="errors", errors={first: message})
-        return
+        raise GrowthError("Your target or its framework changed since you opened this. Run /trellis gaps again.")
     asked = form.stored.framework.expectations_at(form.position.target.level.id)
     if state.page + 1 < pages(form):
         following = FormState(state.version_id, state.target_ref, state.page + 1, answers)
         ack(response_action="update", view=gaps_modal(form, following))
         return
     ratings = {competency.id: rating for (competency, _), rating in zip(asked, answers, strict=False) if rating}
-    try:
-        with services.work() as work:
-            submitted = submit_assessment(
-                work.session,
-                person=person,
-                version_id=state.version_id,
-                target_ref=state.target_ref,
-                ratings=ratings,
-                defaults=services.frameworks,
-                now=work.now,
-            )
-            work.notify(submitted.notices)
-    except GrowthError as error:
-        first = next(iter(view["state"]["values"]), BlockId.LEVEL_CURRENT)
-        ack(response_action="errors", errors={first: str(error)[:150]})
-        return
+    with services.work() as work:  # a refusal is shown in the modal (handlers.errors)
+        submitted = submit_assessment(
+            work.session,
+            person=person,
+            version_id=state.version_id,
+            target_ref=state.target_ref,
+            ratings=ratings,
+            defaults=services.frameworks,
+            now=work.now,
+        )
+        work.notify(submitted.notices)
     with work.sending():  # the answer first, then this change's own messages
         ack()
         publish_home(client, services, person)
@@ -160,7 +154,3 @@ def _first_gaps_page(context: BoltContext) -> dict[str, Any]:
     answers = [form.previous.get(competency.id, 0) for competency, _ in asked]
     assert form.stored.id is not None
     return gaps_modal(form, FormState(form.stored.id, form.position.target.ref, 0, answers)).to_dict()
-
-
-def _selected(values: dict[str, Any], block: str, action: str) -> str | None:
-    return ((values.get(block) or {}).get(action, {}).get("selected_option") or {}).get("value")

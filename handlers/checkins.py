@@ -18,8 +18,9 @@ from growth.checkins import Answers, Written
 from growth.errors import GrowthError
 from growth.roadmap import objectives
 from growth.vocabulary import win_vocabulary
+from handlers.deliveries import first_delivery
 from handlers.middleware import PERSON_KEY
-from handlers.parsing import number, parse
+from handlers.parsing import number, parse, row_id, values_of
 from handlers.services import Services, services_of
 from storage.models import Checkin, Person
 
@@ -70,8 +71,8 @@ def write_clicked(
 
 def entry_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     services, person = services_of(context), context[PERSON_KEY]
-    answers = _answers(view["state"]["values"])
-    checkin_id = int(view["private_metadata"]) if str(view.get("private_metadata") or "").isdigit() else None
+    answers = _answers(values_of(view))
+    checkin_id = number(view.get("private_metadata"))
     try:
         with services.work() as work:
             written = checkins.write_entry(
@@ -95,7 +96,7 @@ def _answers(values: dict[str, Any]) -> Answers:
         learned=field(BlockId.CHECKIN_LEARNED).get("value") or "",
         operated=field(BlockId.CHECKIN_OPERATED).get("value") or "",
         blockers=field(BlockId.CHECKIN_BLOCKERS).get("value") or "",
-        objective_id=int(objective) if objective else None,
+        objective_id=row_id(objective) if objective else None,
         private=bool(field(BlockId.CHECKIN_PRIVATE).get("selected_options")),
     )
 
@@ -118,7 +119,7 @@ def skip_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: Bo
     ack()
     services, person = services_of(context), context[PERSON_KEY]
     with services.db.session() as session:
-        row = checkins.skip(session, person=person, checkin_id=int(action["value"]), now=services.clock())
+        row = checkins.skip(session, person=person, checkin_id=row_id(action.get("value")), now=services.clock())
     respond(text=closed_message(row), replace_original=True)
 
 
@@ -126,7 +127,9 @@ def remind_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: 
     ack()
     services, person = services_of(context), context[PERSON_KEY]
     with services.work() as work:
-        reminder = checkins.remind_tomorrow(work.session, person=person, checkin_id=int(action["value"]), now=work.now)
+        reminder = checkins.remind_tomorrow(
+            work.session, person=person, checkin_id=row_id(action.get("value")), now=work.now
+        )
         work.notify(reminder.notices)
     respond(text=reminder_set(reminder.at.astimezone(checkins.zone_of(person))), replace_original=True)
 
@@ -136,7 +139,11 @@ def make_win_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context
     services, person = services_of(context), context[PERSON_KEY]
     with services.work() as work:
         made = checkins.make_win(
-            work.session, person=person, checkin_id=int(action["value"]), defaults=services.frameworks, now=work.now
+            work.session,
+            person=person,
+            checkin_id=row_id(action.get("value")),
+            defaults=services.frameworks,
+            now=work.now,
         )
         work.notify(made.notices)
         vocabulary = win_vocabulary(work.session, person=person, defaults=services.frameworks, now=work.now)
@@ -160,8 +167,9 @@ def _history(services: Services, person: Person, *, page: int) -> tuple[str, lis
     return history(entries[:HISTORY_PAGE], streak, page=page, more=len(entries) > HISTORY_PAGE)
 
 
-def dm_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """A plain reply in the thread of a check-in joins that week's entry."""
+def dm_message(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """A plain reply in the thread of a check-in joins that week's entry (once, whatever Slack retries:
+    the delivery's receipt is written in the same transaction)."""
     thread_ts, ts = event.get("thread_ts"), event.get("ts")
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
@@ -171,6 +179,8 @@ def dm_message(event: dict[str, Any], client: WebClient, context: BoltContext) -
     if person is None:
         return
     with services.work() as work:
+        if not first_delivery(work.session, body, context):
+            return  # another delivery of this event already added it
         written = checkins.add_reply(
             work.session,
             team_id=person.team_id,

@@ -3,8 +3,6 @@ Can't this time; the answer form; closing early, extending, asking someone more,
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -27,7 +25,7 @@ from growth.feedback import Draft, FeedbackInvalid, Given
 from growth.links import manager_of
 from handlers.home import publish_home
 from handlers.middleware import PERSON_KEY
-from handlers.parsing import mentioned, number, parse
+from handlers.parsing import day, loaded, mentioned, metadata, number, parse, values_of
 from handlers.people import person_for
 from handlers.services import Services, services_of
 from storage.models import Person
@@ -70,12 +68,12 @@ def _asking(services: Services, asker: Person, person: Person) -> dict[str, Any]
 
 def ask_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     services, asker = services_of(context), context[PERSON_KEY]
-    asking = Asking.load(view["private_metadata"])
-    values = view["state"]["values"]
+    asking = loaded(Asking.load, view.get("private_metadata"))
+    values = values_of(view)
     chosen = [o["value"] for o in _field(values, BlockId.FEEDBACK_SUGGESTED).get("selected_options") or []]
     chosen += list(_field(values, BlockId.FEEDBACK_PEOPLE).get("selected_users") or [])
     people = [person_for(client, services, asker=asker, user_id=user) for user in dict.fromkeys(chosen)]
-    due = _field(values, BlockId.FEEDBACK_DUE).get("selected_date")
+    due = day(_field(values, BlockId.FEEDBACK_DUE).get("selected_date"))
     mode = (_field(values, BlockId.FEEDBACK_MODE).get("selected_option") or {}).get("value")
     try:
         with services.work() as work:
@@ -86,7 +84,7 @@ def ask_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
                     o["value"] for o in _field(values, BlockId.FEEDBACK_COMPETENCIES).get("selected_options") or []
                 ],
                 anonymous=mode != NAMED,
-                due_on=date.fromisoformat(due) if due else None,
+                due_on=due,
                 note=_field(values, BlockId.FEEDBACK_NOTE).get("value") or "",
             )
             started = feedback.start(
@@ -127,8 +125,8 @@ def give_clicked(
 
 def answer_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     services, responder = services_of(context), context[PERSON_KEY]
-    meta = json.loads(view.get("private_metadata") or "{}")
-    values = view["state"]["values"]
+    meta = metadata(view)
+    values = values_of(view)
     ratings: dict[str, tuple[str | None, str | None]] = {}
     for block_id in values:
         if block_id.startswith(RATING_BLOCK_PREFIX):
@@ -147,7 +145,7 @@ def answer_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context:
             answered = feedback.answer(
                 work.session,
                 responder=responder,
-                request_id=int(meta.get("r") or 0),
+                request_id=number(meta.get("r")) or 0,
                 given=given,
                 now=work.now,
                 from_message=(channel, ts) if channel and ts else None,
@@ -234,9 +232,9 @@ def add_clicked(
 
 def more_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     services, person = services_of(context), context[PERSON_KEY]
-    users = list(_field(view["state"]["values"], BlockId.FEEDBACK_PEOPLE).get("selected_users") or [])
+    users = list(_field(values_of(view), BlockId.FEEDBACK_PEOPLE).get("selected_users") or [])
     people = [person_for(client, services, asker=person, user_id=user) for user in users]
-    round_id = int(view.get("private_metadata") or 0)
+    round_id = number(view.get("private_metadata")) or 0
     try:
         with services.work() as work:
             more = feedback.ask_more(work.session, person=person, round_id=round_id, responders=people, now=work.now)

@@ -13,6 +13,7 @@ from growth.errors import GrowthError
 from growth.frameworks.flags import flag
 from growth.frameworks.versions import by_id
 from handlers.middleware import PERSON_KEY
+from handlers.parsing import Unreadable, loaded, selected, values_of
 from handlers.services import services_of
 
 
@@ -20,11 +21,11 @@ def open_flag(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: We
     """Over the assessment modal (pushed, so Back returns to it) or on its own from a message."""
     ack()
     services, person = services_of(context), context[PERSON_KEY]
-    target = FlagTarget.load(action["value"])
+    target = loaded(FlagTarget.load, action.get("value"))
     with services.db.session() as session:
         stored = by_id(session, team_id=person.team_id, version_id=target.version_id)
     if stored is None:
-        return
+        raise Unreadable("a framework version that is not the workspace's")
     view = flag_modal(stored.framework, target).to_dict()
     if (body.get("view") or {}).get("type") == "modal":
         client.views_push(trigger_id=body["trigger_id"], view=view)
@@ -34,12 +35,10 @@ def open_flag(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: We
 
 def flag_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     services, person = services_of(context), context[PERSON_KEY]
-    target = FlagTarget.load(view["private_metadata"])
-    values = view["state"]["values"]
-    competency_id = (
-        (values.get(BlockId.FLAG_WHICH) or {}).get(ActionId.FLAG_WHICH, {}).get("selected_option") or {}
-    ).get("value")
-    comment = (values.get(BlockId.FLAG_COMMENT) or {}).get(ActionId.FLAG_COMMENT, {}).get("value") or ""
+    target = loaded(FlagTarget.load, view.get("private_metadata"))
+    values = values_of(view)
+    competency_id = selected(values, BlockId.FLAG_WHICH, ActionId.FLAG_WHICH)
+    comment = selected(values, BlockId.FLAG_COMMENT, ActionId.FLAG_COMMENT, "value") or ""
     if not competency_id:
         ack(response_action="errors", errors={BlockId.FLAG_WHICH: "Choose the expectation you mean."})
         return

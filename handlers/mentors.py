@@ -17,7 +17,7 @@ from blocks.text import escape
 from growth import mentors
 from growth.mentors import Mentorship, Sees
 from handlers.middleware import PERSON_KEY
-from handlers.parsing import mentioned, number, parse
+from handlers.parsing import choice, mentioned, parse, row_id
 from handlers.people import person_for
 from handlers.services import Services, services_of
 from storage.models import Person
@@ -49,10 +49,10 @@ def mentor_command(ack: Ack, command: dict[str, Any], client: WebClient, context
 def sees_chosen(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
     services, person = services_of(context), context[PERSON_KEY]
-    link_id = str(action.get("block_id", "")).removeprefix("mentor:")
-    chosen = {Sees(option["value"]) for option in action.get("selected_options") or []}
+    link_id = row_id(str(action.get("block_id") or "").removeprefix("mentor:"))
+    chosen = {choice(Sees, option["value"]) for option in action.get("selected_options") or []}
     with services.db.session() as session:
-        mentors.choose_sees(session, person=person, link_id=number(link_id) or 0, sees=chosen)
+        mentors.choose_sees(session, person=person, link_id=link_id, sees=chosen)
     _redraw(services, person, respond)
 
 
@@ -61,7 +61,7 @@ def room_clicked(ack: Ack, action: dict[str, Any], client: WebClient, respond: R
     ack()
     services, person = services_of(context), context[PERSON_KEY]
     with services.db.session() as session:
-        found = mentors.own(session, person=person, link_id=int(action["value"]))
+        found = mentors.own(session, person=person, link_id=row_id(action.get("value")))
     if found.link.room_channel_id:
         _redraw(services, person, respond)
         return
@@ -100,7 +100,7 @@ def end_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: Bol
     ack()
     services, who = services_of(context), context[PERSON_KEY]
     with services.work() as work:
-        ended = mentors.end(work.session, who=who, link_id=int(action["value"]), now=work.now)
+        ended = mentors.end(work.session, who=who, link_id=row_id(action.get("value")), now=work.now)
         work.notify(ended.notices)
     with work.sending():  # the answer first, then this change's own messages
         if who.id == ended.mentorship.person.id:

@@ -1,6 +1,6 @@
 """Cross-cutting steps every request passes through, in order, after Bolt's own verification.
 
-`reject_unknown_shapes` runs earlier than the rest, as the app's `before_authorize` (see bot.app).
+`handlers.shapes.screen` runs earlier than the rest, as the app's `before_authorize` (see bot.app).
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from slack_sdk import WebClient
 from delivery.profiles import slack_profile
 from growth.arrivals import arrive
 from growth.people import known_person
+from handlers.deliveries import delivery_of
+from handlers.parsing import Unreadable
 from handlers.services import SERVICES_KEY, Services, services_of
-from storage.events import record_delivery
+from storage.events import delivered
 
 PERSON_KEY = "trellis_person"
 Next = Callable[[], BoltResponse]
@@ -33,40 +35,21 @@ class ProvideServices:
         return next()
 
 
-def looks_like_slack(body: Any) -> bool:
-    """The minimum every Slack request carries; anything else is not ours to act on."""
-    if not isinstance(body, dict):
-        return False
-    if "command" in body:
-        return bool(body.get("team_id")) and bool(body.get("user_id"))
-    if body.get("type") == "event_callback":
-        return isinstance(body.get("event"), dict) and bool(body.get("event_id"))
-    return isinstance(body.get("type"), str)
-
-
-def reject_unknown_shapes(body: Any, logger: logging.Logger, next: Next) -> BoltResponse:
-    """Bolt's `before_authorize` step: right after the signature check, before anything reads the body."""
-    if looks_like_slack(body):
-        return next()
-    keys = sorted(body)[:10] if isinstance(body, dict) else type(body).__name__
-    logger.warning("rejected a signed request that is not shaped like Slack's (keys: %s)", keys)
-    return BoltResponse(status=400, body="Bad Request: not a Slack request")
-
-
 def skip_repeated_events(
     body: dict[str, Any], context: BoltContext, logger: logging.Logger, next: Next
 ) -> BoltResponse:
+    """A delivery already acted on is answered at once; the receipt is written with the effect
+    (`handlers.deliveries`), so a delivery whose handling failed is acted on when Slack retries it."""
     if body.get("type") != "event_callback":
         return next()
-    services = services_of(context)
-    team_id = context.team_id or body.get("team_id") or ""
-    with services.db.session() as session:
-        first = record_delivery(session, team_id=team_id, event_id=body["event_id"], now=services.clock())
-    if first:
+    team_id, event_id = delivery_of(body, context)
+    with services_of(context).db.session() as session:
+        repeat = delivered(session, team_id=team_id, event_id=event_id)
+    if not repeat:
         return next()
-    logger.info("skipped a repeated delivery team=%s event_id=%s", team_id, body["event_id"])
-    # Decided here, before any listener ran. Slack retries nothing answered 200; the header says the
-    # delivery was recognised as a repeat (logs, proxies and tests can see it).
+    logger.info("skipped a repeated delivery team=%s event_id=%s", team_id, event_id)
+    # Slack retries nothing answered 200; the header says the delivery was recognised as a repeat (logs,
+    # proxies and tests can see it).
     return BoltResponse(status=200, body="", headers={"X-Slack-No-Retry": "1"})
 
 
@@ -94,4 +77,12 @@ def attach_person(
                 fallback_name=str(body.get("user_name") or (body.get("user") or {}).get("name") or ""),
             )
     context[PERSON_KEY] = person
+    return next()
+
+
+def in_a_message(body: dict[str, Any], next: Next) -> BoltResponse:
+    """Before a button that answers by redrawing the message it is in: clicked anywhere without one (no
+    response_url: the App Home, a modal), it is stale or forged, and nothing is changed."""
+    if not body.get("response_url"):
+        raise Unreadable("a message's button clicked outside a message")
     return next()

@@ -8,15 +8,17 @@ from slack_sdk import WebClient
 
 from delivery.profiles import slack_profile
 from growth.people import Profile, ensure_person
+from handlers.parsing import user_id as parsed_user_id
 from handlers.services import Services
 from storage.models import Person
 
 log = logging.getLogger("trellis.handlers")
 
 
-def person_for(client: WebClient, services: Services, *, asker: Person, user_id: str) -> Person:
-    """The person `asker` named, in the asker's workspace (and Enterprise Grid org)."""
-    team_id = asker.team_id
+def person_for(client: WebClient, services: Services, *, asker: Person, user_id: object) -> Person:
+    """The person `asker` named, in the asker's workspace (and Enterprise Grid org); a name that is not a
+    Slack user id is Unreadable, and stores nothing."""
+    team_id, user_id = asker.team_id, parsed_user_id(user_id)
 
     def load() -> Profile | None:
         return slack_profile(client, team_id=team_id, user_id=user_id, logger=log)

@@ -13,6 +13,7 @@ from blocks.mentors import outcome_for_mentor
 from growth import links, mentors
 from growth.links import Link
 from handlers.middleware import PERSON_KEY
+from handlers.parsing import row_id
 from handlers.services import services_of
 
 CONFIRMS = (ActionId.LINK_CONFIRM, ActionId.MENTOR_CONFIRM)
@@ -27,7 +28,7 @@ def answer_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: 
     confirm = action["action_id"] in CONFIRMS
     answer = mentors.answer if action["action_id"] in MENTORSHIP else links.answer
     with services.work() as work:
-        answered = answer(work.session, link_id=int(action["value"]), who=who, confirm=confirm, now=work.now)
+        answered = answer(work.session, link_id=row_id(action.get("value")), who=who, confirm=confirm, now=work.now)
         work.notify(answered.notices)
     with work.sending():  # the answer first, then this change's own messages
         relation = answered.relation

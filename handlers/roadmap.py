@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -17,6 +15,7 @@ from growth.errors import GrowthError
 from growth.levels import NoLevelYet
 from growth.roadmap import Status, propose, roadmap_view, set_status
 from handlers.middleware import PERSON_KEY
+from handlers.parsing import choice, day, metadata, number, row_id, selected, values_of
 from handlers.services import Services, services_of
 from storage.models import Person
 
@@ -42,8 +41,8 @@ def add_clicked(ack: Ack, body: dict[str, Any], client: WebClient, context: Bolt
 def status_chosen(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
     services, person = services_of(context), context[PERSON_KEY]
-    objective_id = int(str(action["block_id"]).removeprefix("objective:"))
-    status = Status(action["selected_option"]["value"])
+    objective_id = row_id(str(action.get("block_id") or "").removeprefix("objective:"))
+    status = choice(Status, (action.get("selected_option") or {}).get("value"))
     with services.work() as work:
         changed = set_status(work.session, person=person, objective_id=objective_id, status=status, now=work.now)
         work.notify(changed.notices)
@@ -54,15 +53,12 @@ def status_chosen(ack: Ack, action: dict[str, Any], respond: Respond, context: B
 
 def objective_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     services, person = services_of(context), context[PERSON_KEY]
-    values = view["state"]["values"]
-
-    def chosen(block: str, action: str, key: str = "selected_option") -> Any:
-        return (values.get(block) or {}).get(action, {}).get(key)
-
-    competency = (chosen(BlockId.OBJECTIVE_COMPETENCY, ActionId.OBJECTIVE_COMPETENCY) or {}).get("value", "")
-    title = chosen(BlockId.OBJECTIVE_TITLE, ActionId.OBJECTIVE_TITLE, "value") or ""
-    due = chosen(BlockId.OBJECTIVE_DUE, ActionId.OBJECTIVE_DUE, "selected_date")
-    idea = (chosen(BlockId.OBJECTIVE_SUGGESTION, ActionId.OBJECTIVE_SUGGESTION) or {}).get("value")
+    values = values_of(view)
+    competency = selected(values, BlockId.OBJECTIVE_COMPETENCY, ActionId.OBJECTIVE_COMPETENCY) or ""
+    title = selected(values, BlockId.OBJECTIVE_TITLE, ActionId.OBJECTIVE_TITLE, "value") or ""
+    due = day(selected(values, BlockId.OBJECTIVE_DUE, ActionId.OBJECTIVE_DUE, "selected_date"))
+    idea = selected(values, BlockId.OBJECTIVE_SUGGESTION, ActionId.OBJECTIVE_SUGGESTION)
+    response_url = metadata(view).get("r")
     try:
         with services.work() as work:
             added = propose(
@@ -70,8 +66,8 @@ def objective_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) ->
                 person=person,
                 competency_id=competency,
                 title=title,
-                suggestion=int(idea) if str(idea).isdigit() else None,
-                due_on=date.fromisoformat(due) if due else None,
+                suggestion=number(idea),
+                due_on=due,
                 defaults=services.frameworks,
                 now=work.now,
             )
@@ -81,8 +77,7 @@ def objective_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) ->
         return
     with work.sending():  # the answer first, then this change's own messages
         ack()
-        response_url = json.loads(view.get("private_metadata") or "{}").get("r")
-        if response_url:
+        if isinstance(response_url, str) and response_url:
             text, blocks = _message(services, person)
             WebhookClient(response_url).send(text=text, blocks=blocks, replace_original=True)
 

@@ -1,6 +1,8 @@
 """Every registration, in one ordered table: what Slack sends (a command, a shortcut, a button, a modal,
 an event), and the listener that answers it. Bolt runs the first listener that matches, so order
-matters only for the catch-alls, which come last."""
+matters only for the catch-alls, which come last. `IN_MESSAGE` marks a button that answers by redrawing
+the message it is in: sent from anywhere else, it is refused before its listener runs. Events are
+answered only once their listener's work is committed (`handlers.deliveries`)."""
 
 from __future__ import annotations
 
@@ -33,7 +35,8 @@ from handlers import (
     win_form,
     wins,
 )
-from handlers.middleware import ProvideServices, attach_person, skip_repeated_events
+from handlers.deliveries import register_event
+from handlers.middleware import ProvideServices, attach_person, in_a_message, skip_repeated_events
 from handlers.services import Services
 
 
@@ -52,10 +55,12 @@ class Route:
     surface: Surface
     matches: str | re.Pattern[str]
     listener: Callable[..., Any]
+    in_message: bool = False  # a button that answers by redrawing the message it is in (its response_url)
 
 
 ANYTHING = re.compile(r".*")
 C, S, A, V, E = Surface.COMMAND, Surface.SHORTCUT, Surface.ACTION, Surface.VIEW, Surface.EVENT
+IN_MESSAGE = True
 
 ROUTES: tuple[Route, ...] = (
     # Slash commands: /win, and /trellis with its subcommands (handlers.commands.SUBCOMMANDS)
@@ -65,11 +70,11 @@ ROUTES: tuple[Route, ...] = (
     Route(S, CallbackId.LOG_AS_WIN_SHORTCUT, win_form.log_as_win),
     Route(V, CallbackId.WIN, win_form.win_submitted),
     Route(A, ActionId.WIN_FOR, win_form.whose_changed),
-    Route(A, ActionId.WIN_TAG, wins.tag_clicked),
+    Route(A, ActionId.WIN_TAG, wins.tag_clicked, IN_MESSAGE),
     Route(A, ActionId.HOME_WIN_TAG, wins.home_tag_clicked),
-    Route(A, ActionId.WIN_VISIBILITY, wins.visibility_chosen),
+    Route(A, ActionId.WIN_VISIBILITY, wins.visibility_chosen, IN_MESSAGE),
     Route(A, ActionId.WIN_EDIT, wins.edit_clicked),
-    Route(A, ActionId.WIN_UNDO, wins.undo_clicked),
+    Route(A, ActionId.WIN_UNDO, wins.undo_clicked, IN_MESSAGE),
     Route(A, ActionId.WIN_SEE_ALL, wins.see_all_clicked),
     # Levels, the self-assessment, and unclear expectations
     Route(A, ActionId.OPEN_LEVEL, career.open_level),
@@ -81,15 +86,15 @@ ROUTES: tuple[Route, ...] = (
     Route(V, CallbackId.FLAG, flags.flag_submitted),
     # The roadmap
     Route(A, ActionId.OBJECTIVE_ADD, roadmap.add_clicked),
-    Route(A, ActionId.OBJECTIVE_STATUS, roadmap.status_chosen),
+    Route(A, ActionId.OBJECTIVE_STATUS, roadmap.status_chosen, IN_MESSAGE),
     Route(V, CallbackId.OBJECTIVE, roadmap.objective_submitted),
     # The growth thread, and the settings of its weekly check-in
     Route(A, ActionId.CHECKIN_WRITE, checkins.write_clicked),
     Route(V, CallbackId.CHECKIN, checkins.entry_submitted),
-    Route(A, ActionId.CHECKIN_SKIP, checkins.skip_clicked),
-    Route(A, ActionId.CHECKIN_REMIND, checkins.remind_clicked),
-    Route(A, ActionId.CHECKIN_WIN, checkins.make_win_clicked),
-    Route(A, ActionId.CHECKIN_PAGE, checkins.page_clicked),
+    Route(A, ActionId.CHECKIN_SKIP, checkins.skip_clicked, IN_MESSAGE),
+    Route(A, ActionId.CHECKIN_REMIND, checkins.remind_clicked, IN_MESSAGE),
+    Route(A, ActionId.CHECKIN_WIN, checkins.make_win_clicked, IN_MESSAGE),
+    Route(A, ActionId.CHECKIN_PAGE, checkins.page_clicked, IN_MESSAGE),
     Route(E, "message", checkins.dm_message),
     Route(A, ActionId.OPEN_SETTINGS, settings.open_settings_clicked),
     Route(V, CallbackId.SETTINGS, settings.settings_submitted),
@@ -97,13 +102,13 @@ ROUTES: tuple[Route, ...] = (
     Route(A, ActionId.DATA_DELETE, personal_data.delete_clicked),
     Route(V, CallbackId.DATA_DELETE, personal_data.delete_submitted),
     # Managers and mentors: one answer to a request for both, the rest per kind
-    Route(A, ActionId.LINK_CONFIRM, relationships.answer_clicked),
-    Route(A, ActionId.LINK_DECLINE, relationships.answer_clicked),
-    Route(A, ActionId.MENTOR_CONFIRM, relationships.answer_clicked),
-    Route(A, ActionId.MENTOR_DECLINE, relationships.answer_clicked),
-    Route(A, ActionId.MENTOR_SEES, mentors.sees_chosen),
-    Route(A, ActionId.MENTOR_ROOM, mentors.room_clicked),
-    Route(A, ActionId.MENTOR_END, mentors.end_clicked),
+    Route(A, ActionId.LINK_CONFIRM, relationships.answer_clicked, IN_MESSAGE),
+    Route(A, ActionId.LINK_DECLINE, relationships.answer_clicked, IN_MESSAGE),
+    Route(A, ActionId.MENTOR_CONFIRM, relationships.answer_clicked, IN_MESSAGE),
+    Route(A, ActionId.MENTOR_DECLINE, relationships.answer_clicked, IN_MESSAGE),
+    Route(A, ActionId.MENTOR_SEES, mentors.sees_chosen, IN_MESSAGE),
+    Route(A, ActionId.MENTOR_ROOM, mentors.room_clicked, IN_MESSAGE),
+    Route(A, ActionId.MENTOR_END, mentors.end_clicked, IN_MESSAGE),
     # Walk away with a win
     Route(V, CallbackId.ASK, asks.ask_submitted),
     Route(A, ActionId.ASK_APPROVE, asks.approve_clicked),
@@ -111,13 +116,13 @@ ROUTES: tuple[Route, ...] = (
     Route(A, ActionId.ASK_DECLINE, asks.decline_clicked),
     Route(V, CallbackId.ASK_TALK, asks.note_submitted),
     Route(V, CallbackId.ASK_DECLINE, asks.note_submitted),
-    Route(A, ActionId.ASK_OUTCOME, asks.outcome_clicked),
+    Route(A, ActionId.ASK_OUTCOME, asks.outcome_clicked, IN_MESSAGE),
     # Feedback against the next level
     Route(A, ActionId.FEEDBACK_OPEN, feedback.open_clicked),
     Route(V, CallbackId.FEEDBACK_ASK, feedback.ask_submitted),
     Route(A, ActionId.FEEDBACK_GIVE, feedback.give_clicked),
     Route(V, CallbackId.FEEDBACK_ANSWER, feedback.answer_submitted),
-    Route(A, ActionId.FEEDBACK_DECLINE, feedback.decline_clicked),
+    Route(A, ActionId.FEEDBACK_DECLINE, feedback.decline_clicked, IN_MESSAGE),
     Route(A, ActionId.FEEDBACK_CLOSE, feedback.close_clicked),
     Route(A, ActionId.FEEDBACK_EXTEND, feedback.extend_clicked),
     Route(A, ActionId.FEEDBACK_ADD, feedback.add_clicked),
@@ -125,7 +130,7 @@ ROUTES: tuple[Route, ...] = (
     Route(A, ActionId.FEEDBACK_SHARE, feedback.share_clicked),
     Route(A, ActionId.FEEDBACK_SEE, feedback.see_clicked),
     # 1:1s
-    Route(A, ActionId.ONE_ON_ONE_HELD, one_on_ones.held_clicked),
+    Route(A, ActionId.ONE_ON_ONE_HELD, one_on_ones.held_clicked, IN_MESSAGE),
     # The App Home
     Route(E, "app_home_opened", events.home_opened),
     # The install's life: the app uninstalled, its tokens revoked
@@ -144,5 +149,9 @@ def register(app: App, services: Services) -> None:
     app.use(skip_repeated_events)
     app.use(attach_person)
     for route in ROUTES:
-        getattr(app, route.surface.value)(route.matches)(route.listener)
+        if route.surface is Surface.EVENT:
+            register_event(app, route.matches, route.listener)  # answered once its effect is committed
+        else:
+            middleware = [in_a_message] if route.in_message else None
+            getattr(app, route.surface.value)(route.matches, middleware=middleware)(route.listener)
     app.error(errors.handle_error)

@@ -13,6 +13,7 @@ from growth import checkins
 from growth.errors import GrowthError
 from growth.settings import UNCHANGED, current, save
 from handlers.middleware import PERSON_KEY
+from handlers.parsing import Unreadable, channel_id, number, selected, values_of
 from handlers.services import Services, services_of
 from storage.models import Person
 
@@ -42,10 +43,11 @@ def _open(client: WebClient, services: Services, person: Person, trigger_id: str
 
 def settings_submitted(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
     services, person = services_of(context), context[PERSON_KEY]
-    values = view["state"]["values"]
+    values = values_of(view)
     channel: object = UNCHANGED
     if BlockId.GROWTH_CHANNEL in values:
-        channel = ((values[BlockId.GROWTH_CHANNEL] or {}).get(ActionId.GROWTH_CHANNEL) or {}).get("selected_channel")
+        chosen = selected(values, BlockId.GROWTH_CHANNEL, ActionId.GROWTH_CHANNEL, "selected_channel")
+        channel = channel_id(chosen) if chosen else None
     try:
         with services.work() as work:
             saved = save(work.session, person=person, checkin=_checkin_settings(values), channel=channel, now=work.now)
@@ -63,7 +65,12 @@ def _checkin_settings(values: dict[str, Any]) -> checkins.Settings:
 
     def chosen(block: str, default: int) -> int:
         value = (field(block).get("selected_option") or {}).get("value")
-        return int(value) if value is not None else default
+        if value is None:
+            return default
+        found = number(value)
+        if found is None:
+            raise Unreadable("a choice no settings form offers")
+        return found
 
     options = {option["value"] for option in field(BlockId.CHECKIN_OPTIONS).get("selected_options") or []}
     return checkins.Settings(

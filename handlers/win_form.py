@@ -4,7 +4,6 @@ manager logging one for a report."""
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -13,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.webhook import WebhookClient
 
-from blocks.ids import ActionId, BlockId
+from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.text import escape, from_slack_markup
 from blocks.wins import WinForm, win_answer, win_modal
 from growth import wins
@@ -24,6 +23,7 @@ from growth.vocabulary import win_vocabulary
 from growth.win_form import form_choices
 from growth.wins import Details, LoggedWin
 from handlers.middleware import PERSON_KEY
+from handlers.parsing import choice, day, loaded, row_id, selected, values_of, view_of
 from handlers.people import person_for
 from handlers.services import Services, services_of
 from storage.models import Person
@@ -59,9 +59,9 @@ def open_form(
 
 def win_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     services, person = services_of(context), context[PERSON_KEY]
-    form = WinForm.load(view["private_metadata"])
-    values = view["state"]["values"]
-    chosen = ((values.get(BlockId.WIN_FOR) or {}).get(ActionId.WIN_FOR, {}).get("selected_option") or {}).get("value")
+    form = loaded(WinForm.load, view.get("private_metadata"))
+    values = values_of(view)
+    chosen = selected(values, BlockId.WIN_FOR, ActionId.WIN_FOR)
     if chosen and chosen != person.slack_user_id and form.win_id is None:
         _log_for_report(ack, client, services, person, form, values, chosen)
         return
@@ -86,7 +86,9 @@ def win_submitted(ack: Ack, view: dict[str, Any], client: WebClient, context: Bo
                 )
             work.notify(changed.notices)
     except GrowthError as error:
-        ack(response_action="errors", errors={_first_field(values): str(error)[:150]})
+        if BlockId.WIN_TEXT not in values:
+            raise  # the error handler shows it on a field the modal has
+        ack(response_action="errors", errors={BlockId.WIN_TEXT: str(error)[:150]})
         return
     with work.sending():  # the answer first, then this change's own messages
         ack()
@@ -145,10 +147,10 @@ def whose_changed(
     stays)."""
     ack()
     services, person = services_of(context), context[PERSON_KEY]
+    view = view_of(body, CallbackId.WIN)
+    form = loaded(WinForm.load, view.get("private_metadata"))
     user_id = (action.get("selected_option") or {}).get("value") or person.slack_user_id
     chosen = person_for(client, services, asker=person, user_id=user_id) if user_id != person.slack_user_id else None
-    view = body["view"]
-    form = WinForm.load(view["private_metadata"])
     updated = _modal(services, person, form, chosen=chosen).to_dict()
     client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
 
@@ -190,17 +192,12 @@ def _modal(
     )
 
 
-def _first_field(values: dict[str, Any]) -> str:
-    return BlockId.WIN_TEXT if BlockId.WIN_TEXT in values else next(iter(values))
-
-
 def _details(values: dict[str, Any], kept_text: str) -> Details:
     def value(block: str) -> dict[str, Any]:
         return (values.get(block) or {}).get(ActionId.WIN_FIELD) or {}
 
     chosen = value(BlockId.WIN_COMPETENCIES).get("selected_options") or []
     objective = (value(BlockId.WIN_OBJECTIVE).get("selected_option") or {}).get("value")
-    happened = value(BlockId.WIN_DATE).get("selected_date")
     visibility = (value(BlockId.WIN_VISIBILITY).get("selected_option") or {}).get("value") or Visibility.PRIVATE.value
     return Details(
         text=(value(BlockId.WIN_TEXT).get("value") or "") if BlockId.WIN_TEXT in values else kept_text,
@@ -208,10 +205,10 @@ def _details(values: dict[str, Any], kept_text: str) -> Details:
         how=value(BlockId.WIN_HOW).get("value"),
         why=value(BlockId.WIN_WHY).get("value"),
         evidence_url=value(BlockId.WIN_LINK).get("value"),
-        happened_on=date.fromisoformat(happened) if happened else None,
-        visibility=Visibility(visibility),
+        happened_on=day(value(BlockId.WIN_DATE).get("selected_date")),
+        visibility=choice(Visibility, visibility),
         competencies=[option["value"] for option in chosen],
-        objective_id=int(objective) if objective else None,
+        objective_id=row_id(objective) if objective else None,
     )
 
 

@@ -19,6 +19,7 @@ from growth.vocabulary import WinVocabulary, win_vocabulary
 from growth.wins import Details
 from handlers.home import publish_home
 from handlers.middleware import PERSON_KEY
+from handlers.parsing import choice, row_id
 from handlers.services import Services, services_of
 from handlers.win_form import open_form
 from storage.models import Person
@@ -53,12 +54,13 @@ def win_command(ack: Ack, command: dict[str, Any], client: WebClient, context: B
 
 def tag_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
-    win_id, _, listed = str(action["value"]).partition(":")
+    win_id, _, listed = str(action.get("value") or "").partition(":")
+    chosen = row_id(win_id)
     _change(
         respond,
         context,
         lambda session, person, now: wins.tag(
-            session, person=person, win_id=int(win_id), competency_ids=listed.split(","), now=now
+            session, person=person, win_id=chosen, competency_ids=listed.split(","), now=now
         ),
     )
 
@@ -67,11 +69,10 @@ def home_tag_clicked(ack: Ack, action: dict[str, Any], client: WebClient, contex
     """One tap on the App Home confirms the competency Trellis suggested for a win; the home is redrawn."""
     ack()
     services, person = services_of(context), context[PERSON_KEY]
-    win_id, _, competency_id = str(action["value"]).partition(":")
+    win_id, _, competency_id = str(action.get("value") or "").partition(":")
+    chosen = row_id(win_id)
     with services.work() as work:
-        changed = wins.tag(
-            work.session, person=person, win_id=int(win_id), competency_ids=[competency_id], now=work.now
-        )
+        changed = wins.tag(work.session, person=person, win_id=chosen, competency_ids=[competency_id], now=work.now)
         work.notify(changed.notices)
     with work.sending():  # the home first, then this change's own messages
         publish_home(client, services, person)
@@ -79,8 +80,8 @@ def home_tag_clicked(ack: Ack, action: dict[str, Any], client: WebClient, contex
 
 def visibility_chosen(ack: Ack, action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
     ack()
-    win_id = int(str(action["block_id"]).removeprefix("win:"))
-    chosen = Visibility(action["selected_option"]["value"])
+    win_id = row_id(str(action.get("block_id") or "").removeprefix("win:"))
+    chosen = choice(Visibility, (action.get("selected_option") or {}).get("value"))
     _change(
         respond,
         context,
@@ -95,7 +96,7 @@ def edit_clicked(
 ) -> None:
     ack()
     services, person = services_of(context), context[PERSON_KEY]
-    win_id = int(action["value"])
+    win_id = row_id(action.get("value"))
     with services.db.session() as session:
         win = wins.own_win(session, person=person, win_id=win_id)
         existing = wins.LoggedWin(win, wins.competencies_of(session, win), created=False)
@@ -108,7 +109,7 @@ def undo_clicked(ack: Ack, action: dict[str, Any], respond: Respond, context: Bo
     ack()
     services, person = services_of(context), context[PERSON_KEY]
     with services.work() as work:
-        work.notify(wins.delete(work.session, person=person, win_id=int(action["value"])))
+        work.notify(wins.delete(work.session, person=person, win_id=row_id(action.get("value"))))
     with work.sending():  # the answer first, then this change's own messages
         respond(text="Deleted. It is gone from your log and from every future packet.", replace_original=True)
 
@@ -119,7 +120,7 @@ def see_all_clicked(
     ack()
     services, person = services_of(context), context[PERSON_KEY]
     with services.db.session() as session:
-        text = wins.own_win(session, person=person, win_id=int(action["value"])).text
+        text = wins.own_win(session, person=person, win_id=row_id(action.get("value"))).text
     client.views_open(trigger_id=body["trigger_id"], view=whole_text_view(text).to_dict())
 
 

@@ -48,16 +48,19 @@ class SocketModeEndpoint:
         self._server.shutdown()
         self._server.server_close()
 
-    def push(self, kind: str, payload: dict[str, Any]) -> str:
-        """Send an envelope (`slash_commands`, `events_api`, `interactive`) to the app; returns its id."""
+    def push(self, kind: str, payload: dict[str, Any], *, retry_attempt: int = 0) -> str:
+        """Send an envelope (`slash_commands`, `events_api`, `interactive`) to the app; returns its id.
+
+        Slack delivers an Events API payload again, in a new envelope, when the app did not acknowledge
+        it: `retry_attempt` says which delivery this is."""
         envelope_id = str(uuid.uuid4())
         envelope = {
             "envelope_id": envelope_id,
             "type": kind,
             "accepts_response_payload": kind != "events_api",
             "payload": payload,
-            "retry_attempt": 0,
-            "retry_reason": "",
+            "retry_attempt": retry_attempt,
+            "retry_reason": "timeout" if retry_attempt else "",
         }
         with self._lock:
             target = self._connections[-1]
@@ -66,13 +69,21 @@ class SocketModeEndpoint:
 
     def ack(self, envelope_id: str, timeout: float = 10.0) -> dict[str, Any]:
         """The app's acknowledgement of an envelope (with its response `payload`, if any)."""
-        deadline = time.monotonic() + timeout
+        acked = self.acked(envelope_id, timeout)
+        if acked is None:
+            raise AssertionError(f"no ack for envelope {envelope_id} within {timeout} s")
+        return acked
+
+    def acked(self, envelope_id: str, within: float) -> dict[str, Any] | None:
+        """The app's acknowledgement of an envelope, or None when none came `within` seconds (Slack then
+        delivers it again)."""
+        deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             with self._lock:
                 if envelope_id in self._acks:
                     return self._acks[envelope_id]
             time.sleep(0.01)
-        raise AssertionError(f"no ack for envelope {envelope_id} within {timeout} s")
+        return None
 
     def _handler(self) -> type[socketserver.BaseRequestHandler]:
         endpoint = self

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidatePoolError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, InvalidatePoolError, OperationalError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 from sqlalchemy.sql.dml import Insert
@@ -29,6 +29,14 @@ Model = TypeVar("Model", bound=SQLModel)
 
 class DatabaseUnavailable(Exception):
     """The database cannot be reached; the message says where we looked."""
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether `error` says the database could not be reached, or the connection was lost mid-way (trying
+    again later can succeed), rather than that it refused a statement (trying again never helps)."""
+    if isinstance(error, DatabaseUnavailable | OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def normalise_database_url(raw: str) -> str:
@@ -57,6 +65,7 @@ def make_engine(url: str) -> Engine:
         in_memory = parsed.database in (None, "", ":memory:")
         engine = create_engine(
             url,
+            hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": 30},
             poolclass=StaticPool if in_memory else None,
         )
@@ -66,7 +75,13 @@ def make_engine(url: str) -> Engine:
         return engine
     # Up to a worker's request and listener threads at once (bot.app.LISTENER_THREADS, gunicorn's 8);
     # four web workers and the worker stay under PostgreSQL's default 100 connections.
-    engine = create_engine(url, pool_size=10, max_overflow=8, connect_args={"connect_timeout": 5})
+    engine = create_engine(
+        url,
+        hide_parameters=True,  # a failed statement's error and log line never carry what people wrote
+        pool_size=10,
+        max_overflow=8,
+        connect_args={"connect_timeout": 5},
+    )
     _ping_when_idle(engine)
     return engine
 

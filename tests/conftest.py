@@ -61,6 +61,16 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     shifted = config.getoption("--clock-shift-days")
+    sqlite_runs_of_postgres_tests = [
+        item
+        for item in items
+        if item.get_closest_marker("postgres_only")
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("database_url") == "sqlite"
+    ]
+    if sqlite_runs_of_postgres_tests:
+        config.hook.pytest_deselected(items=sqlite_runs_of_postgres_tests)
+        items[:] = [item for item in items if item not in sqlite_runs_of_postgres_tests]
     for item in items:
         if BROWSER in item.path.parents:
             item.add_marker(pytest.mark.browser)

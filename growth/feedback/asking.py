@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from growth.assessments import latest
-from growth.errors import GrowthError, NotAllowed
+from growth.errors import REPLAYED, GrowthError, NotAllowed
 from growth.feedback.rules import (
     DEFAULT_DAYS,
     LAST_CALL,
@@ -199,6 +199,8 @@ def start(
             FeedbackRound.team_id == person.team_id, FeedbackRound.request_key == request_key[:128]
         )
     ).one()
+    if (found.person_id, found.asked_by_id) != (person.id, asker.id):
+        raise FeedbackInvalid("competencies", REPLAYED)  # someone else's form, replayed
     if not created:
         return Started(found, requests_of(session, found), created=False)
     requests = add_requests(session, round=found, person=person, responders=responders, now=now)

@@ -19,7 +19,7 @@ from sqlmodel import select as query
 
 from slacksim import FakeSlack, SlackSender, http
 from storage.db import Database
-from storage.models import CheckinPlan, FeedbackRequest, FeedbackRound, OutboxMessage, Person
+from storage.models import Checkin, CheckinPlan, FeedbackRequest, FeedbackRound, OutboxMessage, Person
 from tests.e2e.conftest import RunningBot, bot_environment, trellis
 
 SE = "software-engineering"
@@ -204,6 +204,22 @@ def checkin_for(
     posted = slack.wait_for("chat.postMessage", before + 1)[-1].args
     assert posted["channel"] == user, "no conversations.open: the post names the person"
     return {**posted, **slack.posted("D" + user[1:])[-1]}
+
+
+def thread_reply(db: Database, text: str, *, user: str = "U0MAYA", ts: str = "1700000001.000100") -> dict[str, Any]:
+    """A `message.im` event: `user`'s plain reply in the thread of their check-in."""
+    with db.session() as session:
+        owner = query(Person.id).where(Person.slack_user_id == user)
+        row = session.exec(query(Checkin).where(Checkin.person_id.in_(owner))).one()  # type: ignore[attr-defined]
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "channel": row.channel_id,
+        "user": user,
+        "thread_ts": row.message_ts,
+        "text": text,
+        "ts": ts,
+    }
 
 
 def entry_answers(**fields: str) -> dict[str, Any]:

@@ -156,3 +156,18 @@ def test_a_signed_body_that_is_not_slacks_shape_gets_400_and_writes_nothing(
 def test_unknown_paths_are_404(running_bot: RunningBot, db: Database) -> None:
     assert http(running_bot.url + "/nope").status == 404
     assert http(running_bot.url + "/slack/events").status == 404
+
+
+def test_a_body_that_is_not_utf8_gets_400_signed_or_not_and_touches_nothing(
+    sender: SlackSender, slack: FakeSlack, db: Database, running_bot: RunningBot
+) -> None:
+    before = running_bot.logged()
+    for body, content_type in (
+        (b"command=%2Ftrellis&text=\xff\xfe&team_id=T0TRELLIS&user_id=U0MAYA", FORM),
+        (b'{"type": "event_callback", "event_id": "Ev1", "event": {"text": "\xc3\x28"}}', "application/json"),
+    ):
+        assert sender.post(body, content_type, signature="v0=" + "0" * 64).status == 400
+        stamp = str(int(time.time()))
+        assert sender.post(body, content_type, timestamp=stamp, signature="v0=" + "1" * 64).status == 400
+    assert "Traceback" not in running_bot.logged()[len(before) :]
+    _nothing_touched(slack, db)

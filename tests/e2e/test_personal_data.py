@@ -141,15 +141,20 @@ def test_garbled_or_replayed_data_requests_get_an_answer_and_delete_nothing(
         "view": {**view, "state": {"values": {}}},
         "actions": [{**button(view, "data_export"), "action_ts": "1.2"}, "not an action"],
     }
-    assert sender.interactive(untriggered).status == 200
+    assert sender.interactive(untriggered).status == 400, "Slack never sends a click without its trigger_id"
+    garbled = {**untriggered, "trigger_id": "1.2.3"}
+    assert sender.interactive(garbled).status == 400, "nor an action that is not an object"
+    clicked = {**garbled, "actions": garbled["actions"][:1]}
+    assert sender.interactive(clicked).status == 200
     slack.wait_for_file(lambda name: name.startswith("trellis-data-"))
     assert (
-        sender.interactive({**untriggered, "actions": [{**button(view, "data_delete"), "action_ts": "1.3"}]}).status
-        == 200
+        sender.interactive({**clicked, "actions": [{**button(view, "data_delete"), "action_ts": "1.3"}]}).status == 200
     )
-    for metadata in ({"user": "U0MAYA"}, None, "U0DEV", "x" * 100_000):
-        confirm = {"id": "V0FAKE", "type": "modal", "callback_id": "data_delete", "private_metadata": metadata}
-        answer = sender.view_submission(user_id="U0MAYA", view=confirm, values={})
+    confirm = {"id": "V0FAKE", "type": "modal", "callback_id": "data_delete"}
+    garbled_metadata = {**confirm, "private_metadata": {"user": "U0MAYA"}}
+    assert sender.view_submission(user_id="U0MAYA", view=garbled_metadata, values={}).status == 400
+    for metadata in (None, "U0DEV", "x" * 100_000):
+        answer = sender.view_submission(user_id="U0MAYA", view={**confirm, "private_metadata": metadata}, values={})
         assert answer.status == 200 and "nothing was deleted" in answer.text
     teamless = {"type": "event_callback", "event_id": "Ev0NOTEAM", "event": {"type": "app_uninstalled"}}
     assert sender.post(json.dumps(teamless).encode(), "application/json").status == 200

@@ -16,6 +16,7 @@ from slacksim import FakeSlack
 from storage import outbox
 from storage.db import Database
 from tests.e2e.conftest import bot_environment
+from tests.faults import failing_writes
 
 
 @pytest.fixture
@@ -95,3 +96,29 @@ def test_the_in_process_scheduler_sends_what_is_due(socket_bot: FakeSlack, db: D
         )
     (call,) = socket_bot.wait_for("chat.postMessage", timeout=20)
     assert call.args["text"] == "your weekly check-in"
+
+
+def test_an_event_socket_mode_could_not_handle_is_acted_on_when_slack_delivers_it_again(
+    socket_bot: FakeSlack, db: Database
+) -> None:
+    """Unacknowledged envelopes are delivered again; the retry is recognised by its event_id alone."""
+    event = {
+        "type": "event_callback",
+        "team_id": socket_bot.team_id,
+        "api_app_id": "A0TRELLIS",
+        "event_id": "Ev0SOCKETRETRY",
+        "event_time": int(time.time()),
+        "event": {"type": "app_home_opened", "user": "U0MAYA", "channel": "D0MAYA", "tab": "home"},
+    }
+    with failing_writes(db, "people"):
+        unacknowledged = socket_bot.socket_mode.push("events_api", event)
+        assert socket_bot.socket_mode.acked(unacknowledged, within=3) is None, "not acknowledged: Slack retries"
+    assert socket_bot.calls("views.publish") == []
+
+    socket_bot.socket_mode.ack(socket_bot.socket_mode.push("events_api", event, retry_attempt=1))
+    (published,) = socket_bot.wait_for("views.publish")
+    assert published.args["user_id"] == "U0MAYA"
+
+    socket_bot.socket_mode.ack(socket_bot.socket_mode.push("events_api", event, retry_attempt=2))
+    time.sleep(0.5)
+    assert len(socket_bot.calls("views.publish")) == 1, "acted on once"

@@ -10,13 +10,19 @@ from urllib.parse import urlencode
 
 import pytest
 from slack_bolt import BoltRequest
+from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web import SlackResponse
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from bot.app import Bot, build_bot
 from bot.http import TrellisWSGI
 from bot.settings import Mode, Settings
-from handlers.errors import DATABASE_DOWN
+from growth.errors import NotAllowed
+from handlers.errors import DATABASE_DOWN, OUT_OF_DATE, Kind, message_for
+from handlers.parsing import Unreadable
 from slacksim import FakeSlack
+from storage.db import DatabaseUnavailable, is_outage
 
 SECRET = "errors-signing-secret"
 DOWN = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere"
@@ -83,7 +89,7 @@ def test_a_modal_submitted_while_the_database_is_down_stays_open_with_its_text(b
     assert response.status == 200
     answer = json.loads(response.body)
     assert answer["response_action"] == "errors"
-    assert answer["errors"]["what"].startswith("Trellis can't reach its database right now")
+    assert answer["errors"]["what"] == DATABASE_DOWN
 
 
 def test_a_button_clicked_while_the_database_is_down_is_answered_through_response_url(
@@ -136,3 +142,37 @@ def test_healthz_says_503_when_the_database_is_down(bot: Bot) -> None:
     answer = json.loads(body)
     assert answer["ok"] is False
     assert "cannot reach the database" in answer["database"]
+
+
+def test_a_statement_the_database_refuses_is_not_called_an_outage() -> None:
+    refused = DataError("INSERT ...", {}, Exception("value too long for type character varying(32)"))
+    text, kind = message_for(refused, "abc123")
+    assert kind is Kind.BUG and "error abc123" in text and text != DATABASE_DOWN
+    assert not is_outage(refused)
+    assert not is_outage(IntegrityError("INSERT ...", {}, Exception("duplicate key")))
+
+
+def test_a_database_that_cannot_be_reached_or_drops_the_connection_is_an_outage() -> None:
+    assert is_outage(OperationalError("SELECT 1", {}, Exception("terminating connection due to administrator command")))
+    assert is_outage(DatabaseUnavailable("cannot reach the database"))
+    dropped = DBAPIError("SELECT 1", {}, Exception("server closed the connection"), connection_invalidated=True)
+    assert is_outage(dropped)
+    assert message_for(dropped, "x") == (DATABASE_DOWN, Kind.OUTAGE)
+
+
+def test_a_stale_form_or_a_refusal_is_told_plainly() -> None:
+    gone = SlackApiError(
+        "views.update failed",
+        SlackResponse(
+            client=None,
+            http_verb="POST",
+            api_url="",
+            req_args={},
+            data={"ok": False, "error": "not_found"},
+            headers={},
+            status_code=200,
+        ),
+    )
+    assert message_for(gone, "x") == (OUT_OF_DATE, Kind.UNREADABLE)
+    assert message_for(Unreadable("not a row id"), "x")[1] is Kind.UNREADABLE
+    assert message_for(NotAllowed("Only Maya can change it."), "x") == ("Only Maya can change it.", Kind.REFUSED)
