@@ -12,7 +12,7 @@ people, Slack's tiers) through the same database. Prints p50, p99, throughput an
 and the ratios. Run from the repository root:
 
     python bench/http_ack.py [--database sqlite|postgres] [--workers 2] [--requests 400] [--fanout]
-                             [--tree ../an-earlier-checkout]
+                             [--floor bolt|bolt-in-request-thread] [--tree ../an-earlier-checkout]
 """
 
 from __future__ import annotations
@@ -168,6 +168,12 @@ def main() -> None:
     parser.add_argument("--fanout", action="store_true", help="again, while a fan-out of check-ins is sending")
     parser.add_argument("--fanout-people", type=int, default=10_000)
     parser.add_argument("--fanout-only", action="store_true", help="with --fanout: skip the quiet measurements")
+    parser.add_argument(
+        "--floor",
+        choices=("bolt", "bolt-in-request-thread"),
+        default="bolt",
+        help="the bare app: Bolt's defaults, or with process_before_response (the least Bolt does)",
+    )
     parser.add_argument("--tree", type=Path, help="run Trellis from this checkout (a before/after in one run)")
     args = parser.parse_args()
     with (
@@ -186,9 +192,10 @@ def main() -> None:
         for n in range(PEOPLE):
             fake.add_user(DEFAULT_TEAM, user(n), name=f"Person {n}", tz="Europe/Paris")
         trellis = start_bot(trellis_env, Path(folder), "--workers", str(args.workers))
-        bare = start_bare(env, Path(folder), args.workers)
+        bare = start_bare(env, Path(folder), args.workers, in_request_thread=args.floor != "bolt")
         print(
             f"HTTP under load: {args.workers} gunicorn workers x 8 threads each side, database {args.database}, "
+            f"floor {args.floor}, "
             f"{args.requests} requests per server and measurement, {PEOPLE} people"
         )
         try:

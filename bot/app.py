@@ -90,12 +90,14 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         },
         lanes=outbox_lanes(db),
     )
+    listeners = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
     app = App(
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=bool(settings.slack_signing_secret),
         token_verification_enabled=False,
         before_authorize=screen,
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
+        process_before_response=True,  # listeners answer at their ack() all the same: handlers.answering
+        listener_executor=listeners,
         client=clients.for_requests(None if settings.oauth_enabled else settings.slack_bot_token),
         logger=logging.getLogger("trellis.bolt"),
         **auth,
@@ -110,7 +112,7 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         anonymity_min=settings.anonymity_min,
         revocations=revocations,
     )
-    routes.register(app, services)
+    routes.register(app, services, listeners)
     return Bot(settings=settings, db=db, clients=clients, dispatcher=dispatcher, outbound=outbound, app=app)
 
 

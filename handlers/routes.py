@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from slack_bolt import App
+from slack_bolt.kwargs_injection.args import Args
 
 from blocks.ids import ActionId, CallbackId, Command
 from handlers import (
@@ -35,6 +37,7 @@ from handlers import (
     win_form,
     wins,
 )
+from handlers.answering import AnsweredAtAck
 from handlers.deliveries import register_event
 from handlers.middleware import ProvideServices, attach_person, in_a_message, skip_repeated_events
 from handlers.services import Services
@@ -143,8 +146,11 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
-def register(app: App, services: Services) -> None:
-    """Middleware in the order each request meets it, then every route, then the one error handler."""
+def register(app: App, services: Services, listeners: Executor) -> None:
+    """Middleware in the order each request meets it, then every route, then the one error handler.
+
+    Listeners run in `listeners`, each request answered at its listener's `ack()`
+    (`handlers.answering`); events once their work is committed (`handlers.deliveries`)."""
     app.use(ProvideServices(services))
     app.use(skip_repeated_events)
     app.use(attach_person)
@@ -153,5 +159,11 @@ def register(app: App, services: Services) -> None:
             register_event(app, route.matches, route.listener)  # answered once its effect is committed
         else:
             middleware = [in_a_message] if route.in_message else None
-            getattr(app, route.surface.value)(route.matches, middleware=middleware)(route.listener)
+            listener = AnsweredAtAck(route.listener, listeners, _failed_after_ack)
+            getattr(app, route.surface.value)(route.matches, middleware=middleware)(listener)
     app.error(errors.handle_error)
+
+
+def _failed_after_ack(error: Exception, args: Args) -> None:
+    """A listener failed once Slack had its answer: told and logged as any failure is."""
+    errors.handle_error(error, args.body, args.context, args.client, args.logger)

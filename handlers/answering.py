@@ -1,0 +1,77 @@
+"""Slack is answered the moment a listener calls `ack()`; what the listener does after that runs on.
+
+Bolt's thread mode gives that, but it waits for the `ack()` by polling: the request's thread sleeps
+10 ms at a time until a listener thread has called it (`ThreadListenerRunner.run`). Every answer is
+rounded up to the next 10 ms, and the wake-ups cost more CPU than Bolt's whole work on a request
+(bench/http_ack.py: a bare Bolt app spends 0.55 ms of CPU a request in thread mode, 0.11 ms without).
+Bolt has no setting for it, so Trellis runs Bolt with `process_before_response=True` (each listener in
+the request's thread) and registers every command, shortcut, click and form as `AnsweredAtAck`: the
+listener runs in the listener pool, and the request's thread waits on an event that `ack()` sets.
+
+What Bolt's thread mode guarantees stays so: a listener that fails before it acknowledged is answered
+by the app's error handler (Bolt calls it: the request then fails); one that fails after is reported to
+the same handler, as Bolt does, since Slack already has its answer. Events are not registered this way:
+they are answered only after their work (`handlers.deliveries`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import Any
+
+from slack_bolt.kwargs_injection.args import Args
+
+log = logging.getLogger("trellis.answering")
+
+# Slack gives up on an answer after three seconds; a listener that has not acknowledged by then is
+# answered empty (it runs on, and its own failure, if any, reaches the error handler).
+ACK_WITHIN_SECONDS = 3.0
+
+LateError = Callable[[Exception, Args], None]
+
+
+class AnsweredAtAck:
+    """A listener run in `pool`, its request answered as soon as it calls `ack()`."""
+
+    def __init__(self, listener: Callable[..., Any], pool: Executor, on_late_error: LateError) -> None:
+        self.listener, self.pool, self.on_late_error = listener, pool, on_late_error
+        self.wants = list(inspect.signature(listener).parameters)
+        unknown = [name for name in self.wants if name not in Args.__annotations__]
+        if unknown:
+            raise TypeError(f"listener {listener.__name__} wants {unknown}, which Bolt does not give")
+        self.__name__ = getattr(listener, "__name__", type(listener).__name__)  # Bolt's logs name listeners
+
+    def __call__(self, args: Args) -> None:
+        acked = threading.Event()
+        failed: list[Exception] = []
+
+        def ack(*given: Any, **named: Any) -> Any:
+            try:
+                return args.ack(*given, **named)
+            finally:
+                acked.set()
+
+        kwargs = {name: ack if name == "ack" else getattr(args, name) for name in self.wants}
+
+        def run() -> None:
+            try:
+                self.listener(**kwargs)
+            except Exception as error:
+                if acked.is_set():
+                    self.on_late_error(error, args)
+                else:
+                    failed.append(error)
+            finally:
+                acked.set()  # a listener that never acknowledged: the request is not left waiting
+
+        self.pool.submit(run)
+        if not acked.wait(ACK_WITHIN_SECONDS):
+            log.warning("%s did not acknowledge within %.0f s; answered empty", self.__name__, ACK_WITHIN_SECONDS)
+            args.ack()
+            return
+        if failed:
+            raise failed[0]  # Bolt hands it to the app's error handler, whose answer Slack gets

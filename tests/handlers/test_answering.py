@@ -1,0 +1,147 @@
+"""Answered at `ack()`: the real Bolt app, in process, with listeners that wait on what the test says."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
+from slack_bolt.kwargs_injection.args import Args
+from slack_sdk import WebClient
+
+from handlers import answering
+from handlers.answering import AnsweredAtAck
+from slacksim import FakeSlack
+
+
+@pytest.fixture
+def pool() -> Iterator[ThreadPoolExecutor]:
+    with ThreadPoolExecutor(4) as pool:
+        yield pool
+
+
+class Harness:
+    def __init__(self, pool: ThreadPoolExecutor, slack: FakeSlack) -> None:
+        self.pool = pool
+        self.team = slack.team_id
+        self.late: list[Exception] = []
+        self.handled: list[Exception] = []
+        self.app = App(
+            signing_secret="unused",
+            request_verification_enabled=False,
+            token_verification_enabled=False,
+            client=WebClient(token="xoxb-test", base_url=slack.api_url),
+            process_before_response=True,
+        )
+
+        @self.app.error
+        def on_error(error: Exception) -> BoltResponse:
+            self.handled.append(error)
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": f"failed: {error}"})
+
+    def command(self, listener: Any, reported: threading.Event | None = None) -> None:
+        def late(error: Exception, _: Args) -> None:
+            self.late.append(error)
+            if reported:
+                reported.set()
+
+        self.app.command("/win")(AnsweredAtAck(listener, self.pool, late))
+
+    def send(self) -> BoltResponse:
+        body = urlencode(
+            {"command": "/win", "text": "x", "team_id": self.team, "user_id": "U0MAYA", "trigger_id": "1.2"}
+        )
+        return self.app.dispatch(
+            BoltRequest(body=body, headers={"content-type": ["application/x-www-form-urlencoded"]})
+        )
+
+
+@pytest.fixture
+def harness(pool: ThreadPoolExecutor, slack: FakeSlack) -> Harness:
+    return Harness(pool, slack)
+
+
+def test_slack_has_its_answer_while_the_listener_goes_on(harness: Harness) -> None:
+    go_on, finished = threading.Event(), threading.Event()
+
+    def listener(ack: Ack, command: dict[str, Any]) -> None:
+        ack(text=f"got {command['text']}")
+        go_on.wait(5)
+        finished.set()
+
+    harness.command(listener)
+    answer = harness.send()
+    assert (answer.status, answer.body) == (200, "got x")
+    assert not finished.is_set(), "answered before the listener finished"
+    go_on.set()
+    assert finished.wait(5)
+
+
+def test_a_listener_that_fails_before_its_ack_is_answered_by_the_error_handler(harness: Harness) -> None:
+    def listener(ack: Ack) -> None:
+        raise RuntimeError("broken")
+
+    harness.command(listener)
+    answer = harness.send()
+    assert answer.status == 200 and "failed: broken" in answer.body
+    assert [str(error) for error in harness.handled] == ["broken"] and harness.late == []
+
+
+def test_a_listener_that_fails_after_its_ack_is_reported_once_slack_has_its_answer(harness: Harness) -> None:
+    reported = threading.Event()
+
+    def listener(ack: Ack) -> None:
+        ack()
+        raise RuntimeError("after")
+
+    harness.command(listener, reported)
+    answer = harness.send()
+    assert (answer.status, answer.body) == (200, "")
+    assert reported.wait(5) and [str(error) for error in harness.late] == ["after"]
+    assert harness.handled == [], "Bolt's handler is for failures Slack has not been answered about"
+
+
+def test_a_listener_that_never_acknowledges_is_answered_empty_in_time(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(answering, "ACK_WITHIN_SECONDS", 0.2)
+    release = threading.Event()
+
+    def slow(ack: Ack) -> None:
+        release.wait(5)
+        ack(text="too late")
+
+    harness.command(slow)
+    started = time.monotonic()
+    answer = harness.send()
+    release.set()
+    assert (answer.status, answer.body) == (200, "") and time.monotonic() - started < 2
+    assert "slow did not acknowledge" in caplog.text
+
+
+def test_a_listener_that_returns_without_acknowledging_does_not_hold_the_request(harness: Harness) -> None:
+    def silent(ack: Ack) -> None:
+        return None
+
+    harness.command(silent)
+    started = time.monotonic()
+    answer = harness.send()
+    assert time.monotonic() - started < 1 and answer.status == 404, "Bolt's own answer to nothing acknowledged"
+
+
+def test_a_listener_asking_for_what_bolt_does_not_give_is_refused_at_start(pool: ThreadPoolExecutor) -> None:
+    def wants_too_much(ack: Ack, mood: str) -> None: ...
+
+    with pytest.raises(TypeError, match="mood"):
+        AnsweredAtAck(wants_too_much, pool, lambda error, args: None)
+
+
+def test_every_argument_bolt_gives_is_one_args_holds() -> None:
+    assert {"ack", "action", "body", "client", "command", "context", "respond", "shortcut", "view"} <= set(
+        Args.__annotations__
+    )
