@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from sqlmodel import Session
 
@@ -37,14 +37,12 @@ def first_delivery(session: Session, body: dict[str, Any], context: BoltContext)
 
 
 class ActedOnce:
-    """An event listener run as its route's listener middleware, so that Slack is answered only once
-    its work is done: the listener, then the receipt, then `next()`, after which Bolt's own listener
-    (a no-op) acknowledges with 200.
+    """An event listener that does its work, then writes the delivery's receipt.
 
-    Bolt runs listener middleware in the request's thread before the listener, and answers 500 (through
-    the app's error handler) when it raises; so a listener that failed is answered 500 and Slack retries
-    it. Bolt injects arguments by the names in `__call__`'s signature; the listener gets the ones it
-    names."""
+    Bolt runs with `process_before_response` (`handlers.answering`), so an event's listener runs in the
+    request's thread and Bolt acknowledges the event only after it returns; one that raised is answered
+    500 (through the app's error handler) and Slack retries it. Bolt injects arguments by the names in
+    `__call__`'s signature; the listener gets the ones it names."""
 
     GIVEN = ("body", "event", "payload", "client", "context", "logger")
 
@@ -54,33 +52,18 @@ class ActedOnce:
         unknown = set(self.wants) - set(self.GIVEN)
         if unknown:
             raise TypeError(f"event listener {listener.__name__} wants {sorted(unknown)}; it may take {self.GIVEN}")
+        self.__name__ = listener.__name__  # Bolt's logs name listeners
 
     def __call__(
-        self,
-        body: dict[str, Any],
-        event: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-        logger: Any,
-        next: Callable[[], BoltResponse],
-    ) -> BoltResponse:
+        self, body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext, logger: Any
+    ) -> None:
         given = {"body": body, "event": event, "payload": event, "client": client}
         given |= {"context": context, "logger": logger}
         self.listener(**{name: given[name] for name in self.wants})
         with services_of(context).db.session() as session:
             first_delivery(session, body, context)
-        return next()
 
 
 def register_event(app: App, matches: str | re.Pattern[str], listener: Callable[..., None]) -> None:
-    """Register an Events API listener that is answered once its effect is committed.
-
-    `App.event` acknowledges before its listener runs (and answers 200 whatever the listener then
-    does); Bolt's other choice, `process_before_response`, would hold every command and click until its
-    listener finished. Listener middleware is what Bolt runs before that acknowledgement, so the work is
-    done there (`ActedOnce`) and the listener itself has nothing left to do."""
-    app.event(matches, middleware=[ActedOnce(listener)])(_acknowledged)
-
-
-def _acknowledged() -> None:
-    """Bolt acknowledges the event; `ActedOnce` has done its work."""
+    """Register an Events API listener, answered once its effect is committed."""
+    app.event(matches)(ActedOnce(listener))

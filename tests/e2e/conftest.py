@@ -144,6 +144,7 @@ def running_bot(
 ) -> Iterator[RunningBot]:
     """One bot process per database kind, shared by the end-to-end tests of that kind."""
     cwd = tmp_path_factory.mktemp("bot")
+    fake_slack_server.reset()  # not as the last test left it: a revoked token would stop the start
     bot = start_bot(bot_environment(database_url, fake_slack_server), cwd, "--workers", "2")
     yield bot
     stop_bot(bot)
