@@ -89,67 +89,43 @@ def delete_confirmation(user_id: str) -> View:
 
 
 def data_deleted(summary: str) -> View:
-    return View(
-        type="modal",
-        callback_id=CallbackId.DATA_DELETED,
+    return _deletion_modal(
+        f"🗑️ Done. Trellis deleted everything it held about you ({escape(summary)}). "
+        "What it had posted in channels is being taken down.",
         title="Data deleted",
         close="Done",
-        clear_on_close=True,
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"🗑️ Done. Trellis deleted everything it held about you ({escape(summary)}). "
-                    "What it had posted in channels is being taken down."
-                )
-            )
-        ],
     )
 
 
 def deleting() -> View:
     """While the deletion runs (a long history takes longer than Slack waits for an answer)."""
-    return View(
-        type="modal",
-        callback_id=CallbackId.DATA_DELETED,
-        title="Delete my data",
-        close="Close",
-        blocks=[SectionBlock(text=MarkdownTextObject(text="⏳ Deleting everything Trellis holds about you…"))],
-    )
+    return _deletion_modal("⏳ Deleting everything Trellis holds about you…", clear_on_close=None)
 
 
 def not_deleted() -> View:
-    return View(
-        type="modal",
-        callback_id=CallbackId.DATA_DELETED,
-        title="Delete my data",
-        close="Close",
-        clear_on_close=True,
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text="That did not go through, so nothing was deleted. Please try again in a minute "
-                    "from `/trellis settings`."
-                )
-            )
-        ],
+    return _deletion_modal(
+        "That did not go through, so nothing was deleted. Please try again in a minute from `/trellis settings`."
     )
 
 
 def not_yours() -> View:
+    return _deletion_modal(
+        "This confirmation was opened by someone else, so nothing was deleted. "
+        "Open `/trellis settings` and choose *Delete my data* yourself."
+    )
+
+
+def _deletion_modal(
+    text: str, *, title: str = "Delete my data", close: str = "Close", clear_on_close: bool | None = True
+) -> View:
+    """The modal a deletion's confirmation becomes: one line of news."""
     return View(
         type="modal",
         callback_id=CallbackId.DATA_DELETED,
-        title="Delete my data",
-        close="Close",
-        clear_on_close=True,
-        blocks=[
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text="This confirmation was opened by someone else, so nothing was deleted. "
-                    "Open `/trellis settings` and choose *Delete my data* yourself."
-                )
-            )
-        ],
+        title=title,
+        close=close,
+        clear_on_close=clear_on_close,
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )
 
 
