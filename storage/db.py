@@ -74,12 +74,14 @@ def make_engine(url: str) -> Engine:
             take_turns(engine, f"{parsed.database}.lock")
         return engine
     # Up to a worker's request and listener threads at once (bot.app.LISTENER_THREADS, gunicorn's 8);
-    # four web workers and the worker stay under PostgreSQL's default 100 connections.
+    # four web workers and the worker stay under PostgreSQL's default 100 connections. All of them kept:
+    # SQLAlchemy closes an overflow connection when it is returned, so under steady load above the pool
+    # size each request opened a new one, and PostgreSQL forked a new backend for it.
     engine = create_engine(
         url,
         hide_parameters=True,  # a failed statement's error and log line never carry what people wrote
-        pool_size=10,
-        max_overflow=8,
+        pool_size=18,
+        max_overflow=0,
         connect_args={"connect_timeout": 5},
     )
     _ping_when_idle(engine)
