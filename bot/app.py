@@ -21,6 +21,7 @@ from bot.settings import WHERE, Settings, SettingsError
 from bot.slack_client import SlackClients
 from delivery.dispatcher import ClientForTeam, Dispatcher
 from delivery.outbound import Outbound
+from delivery.responding import Responder
 from delivery.senders import asks, checkins, feedback, growth_channel, pictures, uploads
 from growth.frameworks.loader import FrameworkInvalid
 from growth.frameworks.model import Framework
@@ -111,6 +112,7 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         ask_follow_up=timedelta(days=settings.ask_follow_up_days),
         anonymity_min=settings.anonymity_min,
         revocations=revocations,
+        responder=Responder(connections=LISTENER_THREADS),
     )
     routes.register(app, services, listeners)
     return Bot(settings=settings, db=db, clients=clients, dispatcher=dispatcher, outbound=outbound, app=app)

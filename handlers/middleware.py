@@ -25,13 +25,16 @@ Next = Callable[[], BoltResponse]
 
 
 class ProvideServices:
-    """Puts the process's services on every request's context (a bound method: Bolt injects by name)."""
+    """Puts the process's services on every request's context (a bound method: Bolt injects by name),
+    and its `respond`: Bolt's, posting over the process's kept-alive connections (`delivery.responding`)."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
 
     def __call__(self, context: BoltContext, next: Next) -> BoltResponse:
         context[SERVICES_KEY] = self.services
+        if context.response_url:
+            context["respond"] = self.services.responder.for_url(context.response_url)
         return next()
 
 

@@ -8,13 +8,14 @@ signed. It imports nothing of Trellis, so it is what Slack would be to any app.
 from slacksim.limits import tiers
 from slacksim.records import BOT_ID, BOT_USER, DEFAULT_TEAM, Call, User
 from slacksim.sender import APP_ID, Reply, SlackSender, http
-from slacksim.server import FakeSlack
+from slacksim.server import RESPONSE_URL, FakeSlack
 
 __all__ = [
     "APP_ID",
     "BOT_ID",
     "BOT_USER",
     "DEFAULT_TEAM",
+    "RESPONSE_URL",
     "Call",
     "FakeSlack",
     "Reply",

@@ -29,6 +29,8 @@ from slacksim.records import DEFAULT_SCOPES, DEFAULT_TEAM, Call, Channel, Failur
 from slacksim.socket_mode import SocketModeEndpoint
 from slacksim.surfaces import SurfaceMethods
 
+RESPONSE_URL = "response_url"  # `fail(RESPONSE_URL, ...)`: the posts to response_urls fail
+
 
 class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
     """The fake Web API server. Thread-safe; start() or use as a context manager."""
@@ -135,7 +137,8 @@ class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
         retry_after: int | None = None,
         times: int | None = 1,
     ) -> None:
-        """Make `method` fail: 429 (with Retry-After), a 5xx, or `ok: false` with `error` at status 200."""
+        """Make `method` fail: 429 (with Retry-After), a 5xx, or `ok: false` with `error` at status 200.
+        `RESPONSE_URL` as the method: the next posts to any response_url answer `status`, `error` as text."""
         if status == 429 and retry_after is None:
             retry_after = 1
         code = error or {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}.get(
@@ -267,6 +270,10 @@ class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
     def _record(self, method: str, args: dict[str, Any], token: str | None) -> Failure | None:
         with self._lock:
             self._state.calls.append(Call(method, args, token, time.time()))
+        return self._next_failure(method)
+
+    def _next_failure(self, method: str) -> Failure | None:
+        with self._lock:
             queue = self._state.failures.get(method)
             if not queue:
                 return None
@@ -328,6 +335,10 @@ def _parse_args(handler: BaseHTTPRequestHandler, body: bytes) -> dict[str, Any]:
 def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # An answer leaves in one write, head and body together, as Slack's servers send it: written in
+        # two, a client that keeps its connection (urllib3's pool) waits out Nagle's delay against its own
+        # delayed ACK, 40 ms an answer here. The handler flushes after each request.
+        wbufsize = -1
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
@@ -342,6 +353,11 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 fake._store_upload(path.rsplit("/", 1)[1], body)
                 self._send(200, f"OK - {len(body)}".encode(), "text/plain")
             elif path.startswith("/respond/"):
+                failure = fake._next_failure(RESPONSE_URL)
+                if failure is not None:
+                    headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+                    self._send(failure.status, failure.error.encode(), "text/plain", headers=headers)
+                    return
                 fake._store_response(json.loads(body or b"{}"))
                 self._send(200, b"ok", "text/plain")
             else:

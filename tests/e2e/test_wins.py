@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import select
 
-from slacksim import FakeSlack, SlackSender
+from slacksim import RESPONSE_URL, FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Win, WinCompetency
 from tests.e2e.conftest import bot_environment, trellis
@@ -234,6 +235,23 @@ def test_an_admin_chooses_the_growth_channel_and_others_see_it(
         "response_action": "errors",
         "errors": {"growth_channel": "Only a workspace admin can choose the growth channel."},
     }
+
+
+def test_a_redraw_slack_fails_once_is_posted_on_the_retry_over_a_kept_connection(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    set_level(sender, slack, f"{SE}/IC3", f"{SE}/IC4")
+    buttons = _actions(sender.command("/win", OUTAGE, user_id="U0MAYA").json()["blocks"])
+    slack.fail(RESPONSE_URL, status=500)
+    _click(sender, buttons["win_tag"])
+    (redrawn,) = slack.wait_for_responses(1)
+    assert "Tagged: Operational ownership, Cross-team leadership" in text_of(redrawn["blocks"])
+    time.sleep(0.3)
+    assert len(slack.responses()) == 1, "posted once: the failed post showed nothing"
+    for n, visibility in enumerate(["shared", "private", "shared"], start=2):
+        _click(sender, buttons["win_visibility"], selected_option={"value": visibility})
+        slack.wait_for_responses(n)
+    assert _wins(db)[0].visibility == "shared"
 
 
 def test_a_public_win_is_posted_escaped_and_taken_down_when_made_private(

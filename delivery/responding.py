@@ -1,0 +1,109 @@
+"""`respond()` over kept-alive connections: a redrawn message costs a request, not a new connection.
+
+Bolt's `Respond` makes a `slack_sdk.webhook.WebhookClient` for every call, and WebhookClient posts with
+urllib, which opens a connection per post and closes it after: a TCP handshake, and against
+hooks.slack.com a TLS one, for every button that redraws its message. slack_sdk has no pooled webhook
+client, so this is Bolt's `Respond` posting through one urllib3 `PoolManager` per process (urllib3 keeps
+the connections and is thread-safe); the message is shaped by Bolt's own `_build_message`, so Slack gets
+the body Bolt's `respond` would send, and the answer comes back as the `WebhookResponse` Bolt returns.
+
+Retries are those of the clients that serve a request (`bot.slack_client`): a dropped connection once,
+a 5xx once, and a 429 once when its Retry-After is short enough to wait in a request thread. A post
+that may have reached Slack (a read that timed out) is not repeated: a new message would appear twice.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from ssl import SSLContext
+from typing import Any
+
+import urllib3
+from slack_bolt.context.respond import Respond
+from slack_bolt.context.respond.internals import _build_message
+from slack_sdk.models.attachments import Attachment
+from slack_sdk.models.blocks import Block
+from slack_sdk.webhook import WebhookResponse
+
+from delivery.dispatcher import retry_after_seconds
+
+TIMEOUT_SECONDS = 10.0
+LONGEST_WAIT_SECONDS = 3  # as bot.slack_client.LONGEST_WAIT_IN_A_REQUEST_SECONDS
+RETRIED_STATUSES = frozenset({500, 502, 503, 504})
+
+
+class Responder:
+    """The process's connections to response_urls; `for_url` is the `respond` for one request."""
+
+    def __init__(self, *, connections: int = 16, ssl: SSLContext | None = None) -> None:
+        self.pool = urllib3.PoolManager(
+            num_pools=4,  # hosts: hooks.slack.com (and a test's fake)
+            maxsize=connections,  # kept per host: as many as listeners can post at once
+            ssl_context=ssl,
+            timeout=urllib3.Timeout(total=TIMEOUT_SECONDS),
+            retries=urllib3.Retry(total=1, connect=1, read=0, status=0, redirect=0, other=0, raise_on_status=False),
+        )
+
+    def for_url(self, response_url: str) -> PooledRespond:
+        return PooledRespond(response_url=response_url, responder=self)
+
+    def post(self, url: str, message: dict[str, Any]) -> WebhookResponse:
+        body = json.dumps(message).encode()
+        headers = {"Content-Type": "application/json;charset=utf-8"}
+        answer = self.pool.request("POST", url, body=body, headers=headers)
+        retry = answer.status in RETRIED_STATUSES or (
+            answer.status == 429 and retry_after_seconds(answer.headers) <= LONGEST_WAIT_SECONDS
+        )
+        if retry:
+            if answer.status == 429:
+                time.sleep(retry_after_seconds(answer.headers))
+            answer = self.pool.request("POST", url, body=body, headers=headers)
+        return WebhookResponse(
+            url=url,
+            status_code=answer.status,
+            body=answer.data.decode("utf-8", "replace"),
+            headers=dict(answer.headers),
+        )
+
+    def close(self) -> None:
+        self.pool.clear()
+
+
+class PooledRespond(Respond):
+    """Bolt's `respond`, posting through the process's `Responder`."""
+
+    def __init__(self, *, response_url: str, responder: Responder) -> None:
+        super().__init__(response_url=response_url)
+        self.responder = responder
+
+    def __call__(
+        self,
+        text: str | dict[str, Any] = "",
+        blocks: Sequence[dict[str, Any] | Block] | None = None,
+        attachments: Sequence[dict[str, Any] | Attachment] | None = None,
+        response_type: str | None = None,
+        replace_original: bool | None = None,
+        delete_original: bool | None = None,
+        unfurl_links: bool | None = None,
+        unfurl_media: bool | None = None,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> WebhookResponse:
+        assert self.response_url is not None
+        if isinstance(text, dict):  # Bolt's respond takes the whole message as one dict, too
+            return self.responder.post(self.response_url, _build_message(**text))
+        message = _build_message(
+            text=text,
+            blocks=blocks,
+            attachments=attachments,
+            response_type=response_type,
+            replace_original=replace_original,
+            delete_original=delete_original,
+            unfurl_links=unfurl_links,
+            unfurl_media=unfurl_media,
+            thread_ts=thread_ts,
+            metadata=metadata,
+        )
+        return self.responder.post(self.response_url, message)
