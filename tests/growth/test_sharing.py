@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from growth import asks, checkins, links, mentors, roadmap, sharing, wins
+from growth.errors import GrowthError, NotAllowed
 from growth.notices import EntryShared, RoomPost, WinLoggedFor, WinPublished, WinWithdrawn
 from growth.visibility import Sees, Visibility
 from growth.wins import Details
@@ -127,3 +130,24 @@ def test_a_walked_away_win_and_a_check_in_made_win_are_shared_like_any_other(db:
         made = checkins.make_win(session, person=maya, checkin_id=entry.checkin.id, defaults=(), now=NOW)
     assert RoomPost(maya, link, "G0ROOM", outcome.logged) in outcome.notices, "shared with the manager: the room too"
     assert RoomPost(maya, link, "G0ROOM", made.logged) in made.notices
+
+
+def test_only_the_author_changes_who_sees_a_win_and_a_deleted_one_says_so(db: Database) -> None:
+    maya, dev = person(db, "U0MAYA"), person(db, "U0DEV")
+    logged = _log(db, maya, Visibility.PRIVATE).logged
+
+    def change(who: Person, win_id: int | None) -> wins.Changed:
+        assert win_id is not None
+        with db.session() as session:
+            return wins.change_visibility(session, person=who, win_id=win_id, visibility=Visibility.SHARED, now=NOW)
+
+    with pytest.raises(NotAllowed, match=r"^Only the person whose win it is can change it"):
+        change(dev, logged.win.id)
+    shared = change(maya, logged.win.id)
+    assert (shared.logged.win.visibility, shared.logged.win.updated_at) == ("shared", NOW)
+    with db.session() as session:
+        wins.delete(session, person=maya, win_id=logged.win.id or 0)
+    with pytest.raises(GrowthError, match=r"^That win is gone: it was deleted"):
+        change(maya, logged.win.id)
+    with pytest.raises(GrowthError, match=r"^That win is gone"):
+        change(maya, 2**31 - 1)
