@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from ssl import SSLContext
 from typing import Any
 
 import urllib3
@@ -37,11 +36,10 @@ RETRIED_STATUSES = frozenset({500, 502, 503, 504})
 class Responder:
     """The process's connections to response_urls; `for_url` is the `respond` for one request."""
 
-    def __init__(self, *, connections: int = 16, ssl: SSLContext | None = None) -> None:
+    def __init__(self, *, connections: int = 16) -> None:
         self.pool = urllib3.PoolManager(
             num_pools=4,  # hosts: hooks.slack.com (and a test's fake)
             maxsize=connections,  # kept per host: as many as listeners can post at once
-            ssl_context=ssl,
             timeout=urllib3.Timeout(total=TIMEOUT_SECONDS),
             retries=urllib3.Retry(total=1, connect=1, read=0, status=0, redirect=0, other=0, raise_on_status=False),
         )
@@ -66,9 +64,6 @@ class Responder:
             body=answer.data.decode("utf-8", "replace"),
             headers=dict(answer.headers),
         )
-
-    def close(self) -> None:
-        self.pool.clear()
 
 
 class PooledRespond(Respond):
