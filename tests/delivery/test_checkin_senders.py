@@ -29,25 +29,13 @@ from slacksim import FakeSlack
 from storage import outbox
 from storage.db import Database
 from storage.models import Checkin, OutboxMessage, Person
+from tests.clock import Clock
 from tests.factories import person
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 FRIDAY_3PM_UTC = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
 
 OUTBOUND = Outbound(())
-
-
-class Clock:
-    """Starts at a chosen moment and runs on in real time (Retry-After means real seconds)."""
-
-    def __init__(self, start: datetime) -> None:
-        self.offset = start - datetime.now(UTC)
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def advance(self, **kwargs: float) -> None:
-        self.offset += timedelta(**kwargs)
 
 
 def _dispatcher(db: Database, slack: FakeSlack, clock: Clock, *, batch: int = 50) -> Dispatcher:

@@ -16,19 +16,7 @@ from slacksim import FakeSlack
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage
-
-
-class Clock:
-    """Real time, plus however far a test moves it."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta()
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def advance(self, **kwargs: float) -> None:
-        self.offset += timedelta(**kwargs)
+from tests.clock import Clock
 
 
 @pytest.fixture

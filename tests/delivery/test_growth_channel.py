@@ -23,21 +23,11 @@ from slacksim import FakeSlack
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage, Person
+from tests.clock import Clock
 from tests.factories import person
 
 START = datetime.now(UTC).replace(microsecond=0)
 OUTBOUND = Outbound(())
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.offset = timedelta()
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def advance(self, **kwargs: float) -> None:
-        self.offset += timedelta(**kwargs)
 
 
 @pytest.fixture
