@@ -19,9 +19,9 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 from delivery.dispatcher import retry_after_seconds
+from delivery.responding import LONGEST_WAIT_IN_A_REQUEST_SECONDS
 
 REQUEST_TIMEOUT_SECONDS = 10
-LONGEST_WAIT_IN_A_REQUEST_SECONDS = 3
 
 
 class ShortRateLimitRetryHandler(RateLimitErrorRetryHandler):

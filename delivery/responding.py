@@ -29,7 +29,8 @@ from slack_sdk.webhook import WebhookResponse
 from delivery.dispatcher import retry_after_seconds
 
 TIMEOUT_SECONDS = 10.0
-LONGEST_WAIT_SECONDS = 3  # as bot.slack_client.LONGEST_WAIT_IN_A_REQUEST_SECONDS
+# The longest Retry-After a thread serving a request waits out, here and in bot.slack_client's clients.
+LONGEST_WAIT_IN_A_REQUEST_SECONDS = 3
 RETRIED_STATUSES = frozenset({500, 502, 503, 504})
 
 
@@ -51,12 +52,9 @@ class Responder:
         body = json.dumps(message).encode()
         headers = {"Content-Type": "application/json;charset=utf-8"}
         answer = self.pool.request("POST", url, body=body, headers=headers)
-        retry = answer.status in RETRIED_STATUSES or (
-            answer.status == 429 and retry_after_seconds(answer.headers) <= LONGEST_WAIT_SECONDS
-        )
-        if retry:
-            if answer.status == 429:
-                time.sleep(retry_after_seconds(answer.headers))
+        wait = retry_after_seconds(answer.headers) if answer.status == 429 else 0
+        if answer.status in RETRIED_STATUSES or (answer.status == 429 and wait <= LONGEST_WAIT_IN_A_REQUEST_SECONDS):
+            time.sleep(wait)
             answer = self.pool.request("POST", url, body=body, headers=headers)
         return WebhookResponse(
             url=url,
