@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from growth import relationships
@@ -139,16 +140,20 @@ def set_room(session: Session, *, person: Person, link_id: int, channel_id: str)
 
 def mentorships(session: Session, *, person: Person) -> list[Mentorship]:
     """The person's mentors, confirmed or waiting for an answer."""
-    rows = session.exec(
-        select(MentorLink)
-        .where(
-            MentorLink.team_id == person.team_id,
-            MentorLink.person_id == person.id,
-            MentorLink.status.in_(LIVE),  # type: ignore[attr-defined]
-        )
-        .order_by(MentorLink.id)
-    ).all()
+    rows = session.execute(_MENTORSHIPS, {"team_id": person.team_id, "person_id": person.id}).scalars().all()
     return [_load(session, row) for row in rows]
+
+
+# Looked up by every change that may be shared (a win's visibility click among them): built once.
+_MENTORSHIPS = (
+    select(MentorLink)
+    .where(
+        MentorLink.team_id == bindparam("team_id"),
+        MentorLink.person_id == bindparam("person_id"),
+        MentorLink.status.in_(LIVE),  # type: ignore[attr-defined]
+    )
+    .order_by(MentorLink.id)  # type: ignore[arg-type]
+)
 
 
 def rooms(session: Session, *, person: Person, showing: Sees) -> list[tuple[int, str]]:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, select
@@ -249,17 +250,27 @@ def set_visibility(
 ) -> LoggedWin:
     """One statement changes the win and reads it back when it is the person's (the click that changes
     who sees a win is the most frequent change there is); when it is not, `own_win` says why."""
-    statement = (
-        sql_update(Win)
-        .where(Win.id == win_id, Win.team_id == person.team_id, Win.person_id == person.id)  # type: ignore[arg-type]
-        .values(visibility=visibility.value, updated_at=now)
-        .returning(Win)
-    )
-    win = session.execute(statement).scalars().first()
+    values = {"win": win_id, "of_team": person.team_id, "of_person": person.id}
+    win = session.execute(_SET_VISIBILITY, {**values, "visibility_to": visibility.value, "now": now}).scalars().first()
     if win is None:
         own_win(session, person=person, win_id=win_id)  # gone, or someone else's: raises
         raise AssertionError("unreachable: the win is the person's but was not changed")
     return LoggedWin(win, competencies_of(session, win), created=False)
+
+
+# The most frequent change, built once (a statement object keeps its compiled form and cache key). The
+# win read back is the row as stored: no object in the session needs the change applied to it.
+_SET_VISIBILITY = (
+    sql_update(Win)
+    .where(
+        Win.id == bindparam("win"),  # type: ignore[arg-type]
+        Win.team_id == bindparam("of_team"),  # type: ignore[arg-type]
+        Win.person_id == bindparam("of_person"),  # type: ignore[arg-type]
+    )
+    .values(visibility=bindparam("visibility_to"), updated_at=bindparam("now"))
+    .returning(Win)
+    .execution_options(synchronize_session=False, populate_existing=True)
+)
 
 
 def delete_win(session: Session, *, person: Person, win_id: int) -> None:
@@ -270,10 +281,14 @@ def delete_win(session: Session, *, person: Person, win_id: int) -> None:
 
 
 def competencies_of(session: Session, win: Win) -> tuple[str, ...]:
-    rows = session.exec(
-        select(WinCompetency.competency_id).where(WinCompetency.win_id == win.id).order_by(WinCompetency.id)
-    )
-    return tuple(rows.all())
+    return tuple(session.execute(_COMPETENCIES_OF, {"win_id": win.id}).scalars().all())
+
+
+_COMPETENCIES_OF = (
+    select(WinCompetency.competency_id)
+    .where(WinCompetency.win_id == bindparam("win_id"))  # type: ignore[arg-type]
+    .order_by(WinCompetency.id)  # type: ignore[arg-type]
+)
 
 
 def recent(session: Session, *, person: Person, limit: int = 5) -> list[LoggedWin]:
