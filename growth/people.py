@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
+from growth.frameworks.versions import Newest, newest_version
 from storage.db import insert_ignore
 from storage.models import Person, Workspace
 
@@ -61,15 +62,31 @@ def ensure_workspace(session: Session, *, team_id: str, enterprise_id: str | Non
         )
 
 
+@dataclass(frozen=True)
+class Known:
+    """A person found as they are, and the workspace's newest framework version, read in the same
+    statement (`growth.frameworks.versions.note_newest_seen`)."""
+
+    person: Person
+    newest_framework: Newest | None  # None: the workspace has no frameworks yet
+
+
 def known_person(
     session: Session, *, team_id: str, user_id: str, enterprise_id: str | None, now: datetime
-) -> Person | None:
+) -> Known | None:
     """The person, when nothing about them needs writing (their profile is fresh, their org known): most
     requests, which can then look them up without a transaction. None sends the caller to `ensure_person`."""
-    person = find_person(session, team_id=team_id, user_id=user_id)
-    if person is None or _stale(person, now) or _org_unknown(person, enterprise_id):
+    row = session.execute(_KNOWN_PERSON, {"team_id": team_id, "user_id": user_id}).first()
+    if row is None or _stale(row[0], now) or _org_unknown(row[0], enterprise_id):
         return None
-    return person
+    person, newest_id, newest_at = row
+    return Known(person, Newest(newest_id, newest_at) if newest_id is not None else None)
+
+
+_KNOWN_PERSON = select(Person, *newest_version(Person.team_id)).where(  # type: ignore[arg-type]
+    Person.team_id == bindparam("team_id"),
+    Person.slack_user_id == bindparam("user_id"),  # type: ignore[arg-type]
+)
 
 
 def ensure_person(

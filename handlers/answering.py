@@ -16,6 +16,7 @@ they are answered only after their work (`handlers.deliveries`).
 
 from __future__ import annotations
 
+import contextvars
 import inspect
 import logging
 import threading
@@ -68,7 +69,7 @@ class AnsweredAtAck:
             finally:
                 acked.set()  # a listener that never acknowledged: the request is not left waiting
 
-        self.pool.submit(run)
+        self.pool.submit(contextvars.copy_context().run, run)  # what the request noted, in the listener's thread
         if not acked.wait(ACK_WITHIN_SECONDS):
             log.warning("%s did not acknowledge within %.0f s; answered empty", self.__name__, ACK_WITHIN_SECONDS)
             args.ack()

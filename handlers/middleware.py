@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 
 from delivery.profiles import slack_profile
 from growth.arrivals import arrive
+from growth.frameworks.versions import note_newest_seen
 from growth.people import known_person
 from handlers.deliveries import delivery_of
 from handlers.parsing import Unreadable
@@ -61,25 +62,28 @@ def attach_person(
 ) -> BoltResponse:
     """Create or refresh the person behind this request (users.info: name, time zone) before listeners run."""
     user_id, team_id = context.user_id, context.team_id
+    note_newest_seen(None, None)  # what an earlier request on this thread read is not this one's
     if not user_id or not team_id or (body.get("event") or {}).get("bot_id"):
         return next()  # no one, or a bot's message (our own included): not a person to know
     services = services_of(context)
     now, enterprise_id = services.clock(), context.enterprise_id
-    person = services.db.read(
+    known = services.db.read(
         lambda session: known_person(session, team_id=team_id, user_id=user_id, enterprise_id=enterprise_id, now=now)
     )
-    if person is None:  # someone new, or a profile to refresh: a transaction, and users.info
-        with services.db.session() as session:
-            person = arrive(
-                session,
-                team_id=team_id,
-                user_id=user_id,
-                enterprise_id=enterprise_id,
-                load_profile=lambda: slack_profile(client, team_id=team_id, user_id=user_id, logger=logger),
-                now=now,
-                fallback_name=str(body.get("user_name") or (body.get("user") or {}).get("name") or ""),
-            )
-    context[PERSON_KEY] = person
+    if known is not None:
+        context[PERSON_KEY] = known.person
+        note_newest_seen(team_id, known.newest_framework)  # the catalogue is read again only if it changed
+        return next()
+    with services.db.session() as session:  # someone new, or a profile to refresh: a transaction, and users.info
+        context[PERSON_KEY] = arrive(
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            enterprise_id=enterprise_id,
+            load_profile=lambda: slack_profile(client, team_id=team_id, user_id=user_id, logger=logger),
+            now=now,
+            fallback_name=str(body.get("user_name") or (body.get("user") or {}).get("name") or ""),
+        )
     return next()
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func
 from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from growth.frameworks.catalogue import Catalogue
@@ -68,9 +71,15 @@ def current(session: Session, *, team_id: str) -> list[Stored]:
 
     Nearly every request needs the catalogue, and parsing a framework's JSON is most of its cost, so a
     framework once parsed is kept for the process by its checksum (`_PARSED`: the checksum is of the
-    content, so the same checksum is the same framework). Each call reads the small columns; the
-    content only of a revision this process has not parsed yet.
+    content, so the same checksum is the same framework). A call reads the small columns, and the
+    content only of a revision this process has not parsed yet; or nothing at all, when the request
+    noted the workspace's newest version (`note_newest_seen`) and this process last read the
+    workspace's frameworks at that same version.
     """
+    engine = session.get_bind().engine
+    seen, kept = _SEEN.get(), _KEPT.get(engine, {})
+    if seen is not None and seen.team_id == team_id and (hit := kept.get(team_id)) and hit[0] == seen.newest:
+        return list(hit[1])
     rows = session.execute(_CURRENT, {"team_id": team_id}).all()
     parsed = {row.checksum: _PARSED.get(row.checksum) for row in rows}
     missing = [row.id for row in rows if parsed[row.checksum] is None]
@@ -82,11 +91,55 @@ def current(session: Session, *, team_id: str) -> list[Stored]:
             sa_select(table.c.checksum, table.c.content).where(table.c.id.in_(missing))
         ).all():
             parsed[digest] = _PARSED[digest] = from_json(content)
-    return [
+    stored = [
         Stored(row.id, row.revision, framework, row.source, row.imported_at)
         for row in rows
         if (framework := parsed[row.checksum]) is not None
     ]
+    if rows:  # a framework's newest revision is the workspace's newest version of it
+        if len(kept) >= _KEEP:
+            kept.clear()
+        newest = Newest(max(row.id for row in rows), max(row.imported_at for row in rows))
+        _KEPT.setdefault(engine, kept)[team_id] = (newest, tuple(stored))
+    return stored
+
+
+@dataclass(frozen=True)
+class Newest:
+    """When a workspace's frameworks last changed: its newest version's id and time. Versions are only
+    ever added, so the id moves exactly when the frameworks do; the time tells a workspace erased and
+    imported again (SQLite may give a deleted row's id again) from what it was."""
+
+    id: int
+    imported_at: datetime
+
+
+def newest_version(team_id: ColumnElement[str]) -> tuple[ScalarSelect[int | None], ScalarSelect[datetime | None]]:
+    """A workspace's `Newest`, as two columns to read with something else (the request's person)."""
+    table = FrameworkVersion.__table__  # type: ignore[attr-defined]
+    mine = table.c.team_id == team_id
+    return (
+        sa_select(func.max(table.c.id)).where(mine).scalar_subquery(),
+        sa_select(func.max(table.c.imported_at)).where(mine).scalar_subquery(),
+    )
+
+
+@dataclass(frozen=True)
+class Seen:
+    team_id: str
+    newest: Newest
+
+
+def note_newest_seen(team_id: str | None, newest: Newest | None) -> None:
+    """For the rest of this request: it read the workspace's `Newest` (with `newest_version`), so
+    `current` answers from what the process kept when nothing was imported since. The request's own
+    read is what makes it safe: a catalogue is never older than the request. None forgets what an
+    earlier request on the same thread noted.
+
+    A context variable, because the catalogue is read deep in `growth` by many paths and only the
+    request's first read knows the version; a listener's thread runs in a copy of its request's context
+    (`handlers.answering`)."""
+    _SEEN.set(Seen(team_id, newest) if team_id is not None and newest is not None else None)
 
 
 def _current_statement() -> Any:
@@ -110,7 +163,10 @@ def _current_statement() -> Any:
 
 _CURRENT = _current_statement()
 _PARSED: dict[str, Framework] = {}  # a framework's checksum -> the framework, parsed once a process
-_KEEP = 256  # frameworks kept; a workspace holds a handful at a time
+_KEEP = 256  # frameworks kept, and workspaces' current frameworks; a workspace holds a handful at a time
+# Per database: a workspace -> its newest version and its current frameworks, as this process last read them.
+_KEPT: WeakKeyDictionary[Engine, dict[str, tuple[Newest, tuple[Stored, ...]]]] = WeakKeyDictionary()
+_SEEN: ContextVar[Seen | None] = ContextVar("trellis_newest_framework_seen", default=None)
 
 
 def history(session: Session, *, team_id: str) -> list[FrameworkVersion]:

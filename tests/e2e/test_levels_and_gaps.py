@@ -118,6 +118,31 @@ def test_maya_assesses_herself_and_gets_her_three_biggest_gaps_in_her_dm(
     assert preset["Technical direction"] == "1", "a second assessment starts from the last answers"
 
 
+def test_a_framework_imported_while_trellis_runs_is_offered_at_the_next_request(
+    tmp_path: Path, sender: SlackSender, slack: FakeSlack, database_url: str
+) -> None:
+    """The bot keeps a workspace's frameworks between requests; what an operator imports (another process)
+    is in the very next request, a new framework and a new revision alike."""
+
+    def tracks() -> set[str]:
+        view = open_modal(sender, slack, "level")
+        return {group["label"]["text"] for group in view["blocks"][0]["element"]["option_groups"]}
+
+    shipped = tracks()
+    assert tracks() == shipped, "the second request, answered from what the bot kept, offers the same"
+    env, wide = bot_environment(database_url, slack), tmp_path / "wide.yaml"
+    for track, revision in (("Wide track", 1), ("Wider track", 2)):
+        wide.write_text(
+            f"name: wide\ntitle: Wide\nversion: '{revision}'\nscale: [some, more]\ntracks:\n  - id: w\n"
+            f"    name: {track}\n    levels:\n      - {{id: L1, title: One, group: junior}}\n"
+            "competencies:\n  - id: c\n    name: C\n    description: D.\n    expectations:\n"
+            '      L1: {mastery: 1, expectation: "Does it."}\n'
+        )
+        imported = trellis("framework", "import", str(wide), env=env, cwd=tmp_path)
+        assert f"as revision {revision} for T0TRELLIS" in imported.stdout, imported.stderr
+        assert tracks() == shipped | {track}
+
+
 def test_forty_competencies_are_asked_over_four_pages(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
     competencies = "".join(
         f"  - id: c{n}\n    name: Competency {n}\n    description: D.\n    expectations:\n"

@@ -1,14 +1,20 @@
 import threading
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import event, literal, select
 
 from growth.frameworks import versions
 from growth.frameworks.model import Framework
 from growth.frameworks.shipped import shipped
 from growth.frameworks.versions import by_id, catalogue, current, history, import_framework
+from storage import migrate
 from storage.db import Database
+from tests.databases import postgres_server, temporary_postgres
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -108,3 +114,85 @@ def test_the_current_frameworks_are_parsed_once_a_process_and_a_new_revision_is_
     with db.session() as session:
         (latest,) = current(session, team_id="T1")
     assert (latest.id, latest.revision, latest.source, latest.framework) == (new.id, 2, "v2.yaml", changed)
+
+
+@pytest.fixture
+def request_context() -> Iterator[None]:
+    """What a request notes lasts for its thread's context: cleared after, as the next request does."""
+    yield
+    versions.note_newest_seen(None, None)
+
+
+def _seen_by_a_request(db: Database, team_id: str) -> versions.Newest | None:
+    """As the person middleware reads it: with the person (here, on its own)."""
+    with db.session() as session:
+        newest_id, newest_at = session.execute(select(*versions.newest_version(literal(team_id)))).one()
+    return versions.Newest(newest_id, newest_at) if newest_id is not None else None
+
+
+def _versions_read(db: Database, team_id: str) -> tuple[list[str], int]:
+    """The workspace's current versions, and how many statements it took to know them."""
+    statements: list[str] = []
+
+    def counted(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", counted)
+    try:
+        with db.session() as session:
+            found = [item.framework.version for item in current(session, team_id=team_id)]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counted)
+    return found, len(statements)
+
+
+def test_a_request_that_saw_the_newest_version_reads_the_frameworks_only_when_they_changed(
+    db: Database, request_context: None
+) -> None:
+    framework = shipped()[0]
+    with db.session() as session:
+        import_framework(session, team_id="T1", framework=framework, source="v1.yaml", now=NOW)
+        import_framework(session, team_id="T2", framework=framework, source="v1.yaml", now=NOW)
+    versions.note_newest_seen("T1", _seen_by_a_request(db, "T1"))
+    assert _versions_read(db, "T1") == (["2026.1"], 1), "the first time: read, and kept"
+    assert _versions_read(db, "T1") == (["2026.1"], 0), "nothing imported since: nothing read"
+    assert _versions_read(db, "T2")[1] == 1, "another workspace than the request's: read"
+
+    with db.session() as session:  # an operator imports a revision (another process, as far as this one knows)
+        import_framework(session, team_id="T1", framework=replace(framework, version="2026.2"), source="v2", now=NOW)
+    assert _versions_read(db, "T1") == (["2026.1"], 0), "a request that began before the import: as it began"
+    versions.note_newest_seen("T1", _seen_by_a_request(db, "T1"))
+    found, statements = _versions_read(db, "T1")
+    assert found == ["2026.2"] and statements > 0, "the next request reads the new revision"
+
+    kept = _seen_by_a_request(db, "T1")
+    assert kept is not None
+    versions.note_newest_seen("T1", versions.Newest(kept.id, kept.imported_at + timedelta(seconds=1)))
+    assert _versions_read(db, "T1")[1] == 1, (
+        "the same id imported at another time (a workspace erased and started again)"
+    )
+    versions.note_newest_seen(None, None)
+    assert _versions_read(db, "T1")[1] == 1, "a request that noted nothing: read"
+
+
+def test_what_one_database_kept_is_never_served_from_another(
+    db: Database, tmp_path: Path, request_context: None
+) -> None:
+    """Two databases in one process (tests do it): the same workspace, id and time, different frameworks."""
+    with ExitStack() as stack:
+        url = (
+            stack.enter_context(temporary_postgres(postgres_server()))
+            if db.is_postgres
+            else f"sqlite:///{tmp_path}/b.db"
+        )
+        other = Database.from_url(url)
+        stack.callback(other.dispose)
+        migrate.upgrade(other)
+        first, second = shipped()[0], replace(shipped()[0], version="other")
+        for database, framework in ((db, first), (other, second)):
+            with database.session() as session:
+                import_framework(session, team_id="T1", framework=framework, source="x", now=NOW)
+        assert _seen_by_a_request(db, "T1") == _seen_by_a_request(other, "T1")
+        for database, version in ((db, "2026.1"), (other, "other"), (db, "2026.1")):
+            versions.note_newest_seen("T1", _seen_by_a_request(database, "T1"))
+            assert _versions_read(database, "T1")[0] == [version]

@@ -1,5 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
+from growth.frameworks.shipped import shipped
+from growth.frameworks.versions import Newest, import_framework
 from growth.people import REFRESH_AFTER, Profile, ensure_person, find_person, known_person
 from storage.db import Database
 from storage.models import Workspace
@@ -89,10 +91,25 @@ def test_a_known_person_is_found_only_when_nothing_about_them_needs_writing(db: 
         found = db.read(
             lambda session: known_person(session, team_id="T1", user_id="U1", enterprise_id=enterprise_id, now=now)
         )
-        return found is not None
+        return found is not None and found.person.slack_user_id == "U1"
 
     assert not known(NOW)  # nobody yet
     _ensure(db, Loader(MAYA))
     assert known(NOW + timedelta(hours=1))
     assert not known(NOW + REFRESH_AFTER)  # stale: users.info again
     assert not known(NOW, enterprise_id="E1")  # the request names an org the row does not have yet
+
+
+def test_a_known_person_comes_with_the_workspaces_newest_framework_version(db: Database) -> None:
+    def newest() -> Newest | None:
+        known = db.read(lambda s: known_person(s, team_id="T1", user_id="U1", enterprise_id=None, now=NOW))
+        assert known is not None
+        return known.newest_framework
+
+    _ensure(db, Loader(MAYA))
+    assert newest() is None, "no frameworks yet"
+    with db.session() as session:
+        for framework in shipped():
+            stored = import_framework(session, team_id="T1", framework=framework, source="x", now=NOW).stored
+        import_framework(session, team_id="T2", framework=shipped()[0], source="x", now=NOW + REFRESH_AFTER)
+    assert newest() == Newest(stored.id, NOW), "the last one imported, of this workspace only"

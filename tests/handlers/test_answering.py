@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections.abc import Iterator
@@ -52,9 +53,9 @@ class Harness:
 
         self.app.command("/win")(AnsweredAtAck(listener, self.pool, late))
 
-    def send(self) -> BoltResponse:
+    def send(self, text: str = "x") -> BoltResponse:
         body = urlencode(
-            {"command": "/win", "text": "x", "team_id": self.team, "user_id": "U0MAYA", "trigger_id": "1.2"}
+            {"command": "/win", "text": text, "team_id": self.team, "user_id": "U0MAYA", "trigger_id": "1.2"}
         )
         return self.app.dispatch(
             BoltRequest(body=body, headers={"content-type": ["application/x-www-form-urlencoded"]})
@@ -80,6 +81,32 @@ def test_slack_has_its_answer_while_the_listener_goes_on(harness: Harness) -> No
     assert not finished.is_set(), "answered before the listener finished"
     go_on.set()
     assert finished.wait(5)
+
+
+REQUEST_NOTE: contextvars.ContextVar[str] = contextvars.ContextVar("request_note", default="nothing")
+
+
+def test_a_listener_runs_with_what_its_request_noted_and_no_other_requests(harness: Harness) -> None:
+    """What a middleware notes in the request's context (growth.frameworks.versions does) is the
+    listener's, in the pool's thread, whichever request that thread ran before."""
+    heard: list[str] = []
+    done = threading.Semaphore(0)
+
+    @harness.app.middleware
+    def note(body: dict[str, Any], next: Any) -> Any:
+        REQUEST_NOTE.set(body["text"])
+        return next()
+
+    def listener(ack: Ack) -> None:
+        ack()
+        heard.append(REQUEST_NOTE.get())
+        done.release()
+
+    harness.command(listener)
+    for text in ("first", "second", "third"):
+        harness.send(text)
+    assert all(done.acquire(timeout=5) for _ in range(3))
+    assert sorted(heard) == ["first", "second", "third"]
 
 
 def test_a_listener_that_fails_before_its_ack_is_answered_by_the_error_handler(harness: Harness) -> None:
