@@ -22,7 +22,7 @@ from growth.mentors import rooms
 from growth.notices import EntryShared, Notice, RoomPost, WinPublished, WinWithdrawn
 from growth.visibility import BEYOND_ME, Sees, Visibility
 from growth.workspaces import growth_channel
-from storage.models import Checkin, CheckinPlan, Objective, Person
+from storage.models import Checkin, CheckinPlan, Objective, Person, Win
 
 if TYPE_CHECKING:
     from growth.wins import LoggedWin
@@ -42,20 +42,29 @@ def win_changed(session: Session, *, person: Person, logged: LoggedWin) -> Share
     """After a win was logged or changed, in the change's own transaction."""
     win = logged.win
     assert win.id is not None
-    # A change takes down what was posted before; a win stored just now has nothing posted yet.
-    notices: list[Notice] = [] if logged.created else [WinWithdrawn(person, win.id)]
+    # A change takes down what may be in the growth channel; a win stored just now, or never posted
+    # there (most), has nothing to take down, and nothing is looked up.
+    notices: list[Notice] = [WinWithdrawn(person, win.id)] if win.in_channel and not logged.created else []
     visibility = Visibility(win.visibility)
     if visibility in BEYOND_ME:
         notices += [
             RoomPost(person, link_id, channel, logged)
             for link_id, channel in rooms(session, person=person, showing=Sees.WINS)
         ]
+    channel = growth_channel(session, team_id=person.team_id) if visibility is Visibility.PUBLIC else None
+    _in_channel(session, win, channel is not None)
     if visibility is not Visibility.PUBLIC:
         return Shared(notices)
-    channel = growth_channel(session, team_id=person.team_id)
     if channel is None:
         return Shared(notices, NO_CHANNEL)
     return Shared([*notices, WinPublished(person, logged, channel)])
+
+
+def _in_channel(session: Session, win: Win, posted: bool) -> None:
+    """What the win's posts are after this change: one queued, or all taken down."""
+    if win.in_channel != posted:
+        win.in_channel = posted
+        session.add(win)
 
 
 def win_deleted(person: Person, win_id: int) -> list[Notice]:

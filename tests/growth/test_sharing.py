@@ -151,3 +151,23 @@ def test_only_the_author_changes_who_sees_a_win_and_a_deleted_one_says_so(db: Da
         change(maya, logged.win.id)
     with pytest.raises(GrowthError, match=r"^That win is gone"):
         change(maya, 2**31 - 1)
+
+
+def test_only_a_win_that_may_be_in_the_growth_channel_is_taken_down_when_it_changes(db: Database) -> None:
+    maya, admin = person(db, "U0MAYA"), person(db, "U0ADMIN", admin=True)
+    win_id = _log(db, maya, Visibility.PRIVATE).logged.win.id
+    assert win_id is not None
+
+    def change(visibility: Visibility) -> list[str]:
+        with db.session() as session:
+            changed = wins.change_visibility(session, person=maya, win_id=win_id, visibility=visibility, now=NOW)
+        return [type(notice).__name__ for notice in changed.notices]
+
+    assert change(Visibility.PUBLIC) == [], "public, but no growth channel yet: nothing posted"
+    assert change(Visibility.SHARED) == [], "so nothing to take down"
+    with db.session() as session:
+        set_growth_channel(session, person=admin, channel_id="C0GROWTH", now=NOW)
+    assert change(Visibility.PUBLIC) == ["WinPublished"]
+    assert change(Visibility.PUBLIC) == ["WinWithdrawn", "WinPublished"], "its post replaced by the new one"
+    assert change(Visibility.PRIVATE) == ["WinWithdrawn"]
+    assert change(Visibility.SHARED) == [], "taken down already: nothing looked for"

@@ -1,3 +1,5 @@
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,8 @@ from sqlmodel import SQLModel
 from storage import migrate
 from storage.db import Database, DatabaseUnavailable
 from storage.migrate import include_object
+from tests.conftest import BACKENDS
+from tests.databases import postgres_server, temporary_postgres
 
 
 def test_a_migrated_database_is_current(db: Database) -> None:
@@ -106,3 +110,57 @@ def test_the_live_posts_of_a_win_are_found_by_their_subject_after_upgrade(tmp_pa
         rows = dict(connection.execute(text("SELECT key, subject FROM outbox")).all())
     assert rows == {"win-post:12:1700000000000": "win:12", "win-post:12:1600000000000": None, "x": None}
     db.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def unmigrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty database of each kind, for a migration to be taken up to a given revision."""
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'old.db'}"
+        else:
+            request.getfixturevalue("postgres_url")  # reachable, or the run fails in CI
+            url = stack.enter_context(temporary_postgres(postgres_server()))
+        db = Database.from_url(url)
+        stack.callback(db.dispose)
+        yield db
+
+
+def test_wins_with_a_post_still_in_the_growth_channel_are_marked_on_upgrade(unmigrated: Database) -> None:
+    config, t = migrate._config(), "2026-11-01 00:00:00+00:00"
+    with unmigrated.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0025")
+        connection.execute(
+            text("INSERT INTO workspaces (team_id, created_at, updated_at) VALUES ('T1', :t, :t)"), {"t": t}
+        )
+        person = connection.execute(
+            text(
+                "INSERT INTO people (team_id, slack_user_id, display_name, is_admin, is_bot, deleted, created_at,"
+                " updated_at) VALUES ('T1', 'U0DEV', 'Dev', false, false, false, :t, :t) RETURNING id"
+            ),
+            {"t": t},
+        ).scalar_one()
+        wins = {}
+        for name in ("posted", "taken down", "never posted"):
+            wins[name] = connection.execute(
+                text(
+                    "INSERT INTO wins (team_id, person_id, text, happened_on, visibility, source, request_key,"
+                    " created_at, updated_at) VALUES ('T1', :p, :n, '2026-11-01', 'public', 'command', :k, :t, :t)"
+                    " RETURNING id"
+                ),
+                {"p": person, "n": name, "k": name, "t": t},
+            ).scalar_one()
+        for name, failed in (("posted", None), ("taken down", t)):
+            connection.execute(
+                text(
+                    "INSERT INTO outbox (team_id, key, method, payload, due_at, next_attempt_at, attempts, in_doubt,"
+                    " calling, created_at, failed_at, subject) VALUES ('T1', :k, 'chat.postMessage', '{}', :t, :t,"
+                    " 0, false, false, :t, :f, :s)"
+                ),
+                {"k": f"win-post:{wins[name]}:1", "t": t, "f": failed, "s": f"win:{wins[name]}"},
+            )
+    migrate.upgrade(unmigrated)
+    with unmigrated.engine.connect() as connection:
+        marked = dict(connection.execute(text("SELECT text, in_channel FROM wins")).all())
+    assert marked == {"posted": True, "taken down": False, "never posted": False}
