@@ -60,6 +60,7 @@ def import_framework(session: Session, *, team_id: str, framework: Framework, so
         }
         table = FrameworkVersion.__table__  # type: ignore[attr-defined]
         if insert_ignore(session, table, values, conflict=["team_id", "name", "revision"]):
+            _KEPT.get(session.get_bind().engine, {}).pop(team_id, None)  # the rest of this request reads it anew
             row = _latest(session, team_id, framework.name)
             assert row is not None
             return Imported(_stored(row), changed=True)
