@@ -130,6 +130,16 @@ def _seen_by_a_request(db: Database, team_id: str) -> versions.Newest | None:
     return versions.Newest(newest_id, newest_at) if newest_id is not None else None
 
 
+def _imported_then_a_request_in(db: Database, *teams: str) -> Framework:
+    """A framework imported for each of `teams`; then a request of the first notes what it read."""
+    framework = shipped()[0]
+    with db.session() as session:
+        for team_id in teams:
+            import_framework(session, team_id=team_id, framework=framework, source="v1.yaml", now=NOW)
+    versions.note_newest_seen(teams[0], _seen_by_a_request(db, teams[0]))
+    return framework
+
+
 def _versions_read(db: Database, team_id: str) -> tuple[list[str], int]:
     """The workspace's current versions, and how many statements it took to know them."""
     statements: list[str] = []
@@ -149,11 +159,7 @@ def _versions_read(db: Database, team_id: str) -> tuple[list[str], int]:
 def test_a_request_that_saw_the_newest_version_reads_the_frameworks_only_when_they_changed(
     db: Database, request_context: None
 ) -> None:
-    framework = shipped()[0]
-    with db.session() as session:
-        import_framework(session, team_id="T1", framework=framework, source="v1.yaml", now=NOW)
-        import_framework(session, team_id="T2", framework=framework, source="v1.yaml", now=NOW)
-    versions.note_newest_seen("T1", _seen_by_a_request(db, "T1"))
+    framework = _imported_then_a_request_in(db, "T1", "T2")
     assert _versions_read(db, "T1") == (["2026.1"], 1), "the first time: read, and kept"
     assert _versions_read(db, "T1") == (["2026.1"], 0), "nothing imported since: nothing read"
     assert _versions_read(db, "T2")[1] == 1, "another workspace than the request's: read"
@@ -202,10 +208,7 @@ def test_what_one_database_kept_is_never_served_from_another(
 def test_an_import_in_the_request_itself_is_read_by_the_rest_of_the_request(
     db: Database, request_context: None
 ) -> None:
-    framework = shipped()[0]
-    with db.session() as session:
-        import_framework(session, team_id="T1", framework=framework, source="v1.yaml", now=NOW)
-    versions.note_newest_seen("T1", _seen_by_a_request(db, "T1"))
+    framework = _imported_then_a_request_in(db, "T1")
     assert _versions_read(db, "T1") == (["2026.1"], 1)
     with db.session() as session:
         import_framework(session, team_id="T1", framework=replace(framework, version="2026.2"), source="v2", now=NOW)
