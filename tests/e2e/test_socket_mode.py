@@ -62,6 +62,18 @@ def _command(slack: FakeSlack, text: str) -> dict[str, object]:
     }
 
 
+def _home_opened(slack: FakeSlack, event_id: str) -> dict[str, object]:
+    """Maya opens her App Home: the event_callback as Slack sends it over Socket Mode."""
+    return {
+        "type": "event_callback",
+        "team_id": slack.team_id,
+        "api_app_id": "A0TRELLIS",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "event": {"type": "app_home_opened", "user": "U0MAYA", "channel": "D0MAYA", "tab": "home"},
+    }
+
+
 def test_trellis_help_over_socket_mode(socket_bot: FakeSlack, db: Database) -> None:
     envelope = socket_bot.socket_mode.push("slash_commands", _command(socket_bot, "help"))
     answer = socket_bot.socket_mode.ack(envelope)["payload"]
@@ -70,14 +82,7 @@ def test_trellis_help_over_socket_mode(socket_bot: FakeSlack, db: Database) -> N
 
 
 def test_app_home_opened_over_socket_mode(socket_bot: FakeSlack, db: Database) -> None:
-    event = {
-        "type": "event_callback",
-        "team_id": socket_bot.team_id,
-        "api_app_id": "A0TRELLIS",
-        "event_id": "Ev0SOCKET1",
-        "event_time": int(time.time()),
-        "event": {"type": "app_home_opened", "user": "U0MAYA", "channel": "D0MAYA", "tab": "home"},
-    }
+    event = _home_opened(socket_bot, "Ev0SOCKET1")
     socket_bot.socket_mode.ack(socket_bot.socket_mode.push("events_api", event))
     (call,) = socket_bot.wait_for("views.publish")
     assert call.args["user_id"] == "U0MAYA"
@@ -102,14 +107,7 @@ def test_an_event_socket_mode_could_not_handle_is_acted_on_when_slack_delivers_i
     socket_bot: FakeSlack, db: Database
 ) -> None:
     """Unacknowledged envelopes are delivered again; the retry is recognised by its event_id alone."""
-    event = {
-        "type": "event_callback",
-        "team_id": socket_bot.team_id,
-        "api_app_id": "A0TRELLIS",
-        "event_id": "Ev0SOCKETRETRY",
-        "event_time": int(time.time()),
-        "event": {"type": "app_home_opened", "user": "U0MAYA", "channel": "D0MAYA", "tab": "home"},
-    }
+    event = _home_opened(socket_bot, "Ev0SOCKETRETRY")
     with failing_writes(db, "people"):
         unacknowledged = socket_bot.socket_mode.push("events_api", event)
         assert socket_bot.socket_mode.acked(unacknowledged, within=3) is None, "not acknowledged: Slack retries"
