@@ -102,6 +102,8 @@ class Channel:
 class State:
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
+    handed_out: dict[str, float] = field(default_factory=dict)  # response_url id -> when (perf_counter)
+    response_delays: list[float] = field(default_factory=list)  # seconds from handed out to first answered
     uploads: dict[str, bytes] = field(default_factory=dict)
     filenames: dict[str, str] = field(default_factory=dict)  # file id -> the name it was announced with
     file_teams: dict[str, str] = field(default_factory=dict)  # file id -> the workspace that uploaded it

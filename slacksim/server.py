@@ -218,7 +218,17 @@ class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
         return [view for view in held if callback_id is None or view.get("callback_id") == callback_id]
 
     def response_url(self) -> str:
-        return f"{self.base_url}respond/{next(self._ids)}"
+        """A new response_url; the first post to it records how long after this call it came
+        (`response_delays`: a click's redraw, as its user waits for it)."""
+        url_id = str(next(self._ids))
+        with self._lock:
+            self._state.handed_out[url_id] = time.perf_counter()
+        return f"{self.base_url}respond/{url_id}"
+
+    def response_delays(self) -> list[float]:
+        """Seconds from each response_url handed out to the first post to it, in the order they came."""
+        with self._lock:
+            return list(self._state.response_delays)
 
     def trigger_id(self) -> str:
         return f"{next(self._ids)}.{int(time.time())}.fake"
@@ -358,7 +368,7 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                     headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
                     self._send(failure.status, failure.error.encode(), "text/plain", headers=headers)
                     return
-                fake._store_response(json.loads(body or b"{}"))
+                fake._store_response(json.loads(body or b"{}"), path.rsplit("/", 1)[1])
                 self._send(200, b"ok", "text/plain")
             else:
                 self._api(body)

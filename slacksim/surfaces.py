@@ -168,6 +168,9 @@ class SurfaceMethods:
         with self._lock:
             self._state.uploads[file_id] = content
 
-    def _store_response(self, body: dict[str, Any]) -> None:
+    def _store_response(self, body: dict[str, Any], url_id: str | None = None) -> None:
         with self._lock:
             self._state.responses.append(body)
+            handed_out = self._state.handed_out.pop(url_id or "", None)
+            if handed_out is not None:
+                self._state.response_delays.append(time.perf_counter() - handed_out)

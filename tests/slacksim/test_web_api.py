@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -163,3 +164,13 @@ def test_an_image_block_shows_a_slack_file_only_once_it_is_an_uploaded_image_of_
         client.views_publish(user_id="U0MAYA", view=home(slack_file={"id": file_id}))
     with pytest.raises(SlackApiError, match="file_not_found"):
         client.files_delete(file=file_id)
+
+
+def test_a_response_url_records_how_long_its_first_answer_took(slack: FakeSlack) -> None:
+    answered, unanswered = slack.response_url(), slack.response_url()
+    time.sleep(0.02)
+    for n in range(2):  # a second post to the same url is a later redraw, not a new wait
+        assert Respond(response_url=answered)(text=f"redrawn {n}", replace_original=True).status_code == 200
+    delays = slack.response_delays()
+    assert len(delays) == 1 and 0.02 <= delays[0] < 5
+    assert unanswered and len(slack.responses()) == 2
