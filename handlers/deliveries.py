@@ -6,7 +6,7 @@ Slack retries a delivery that was not answered 2xx within three seconds (HTTP: w
 Socket Mode: the envelope again), so every retry carries the same `event_id`. A delivery's receipt is
 written with its effect: in the same transaction where the effect is a write (`first_delivery`), else
 just after it (`ActedOnce`). Repeats of a delivery already acted on are answered by
-`handlers.middleware.skip_repeated_events` before anything else runs.
+`handlers.middleware.SkipRepeatedEvents` before anything else runs.
 """
 
 from __future__ import annotations

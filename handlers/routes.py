@@ -39,7 +39,7 @@ from handlers import (
 )
 from handlers.answering import AnsweredAtAck
 from handlers.deliveries import register_event
-from handlers.middleware import ProvideServices, attach_person, in_a_message, skip_repeated_events
+from handlers.middleware import AttachPerson, InAMessage, ProvideServices, SkipRepeatedEvents
 from handlers.services import Services
 
 
@@ -146,19 +146,22 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
+IN_A_MESSAGE = InAMessage()  # one instance serves every route whose button redraws its message
+
+
 def register(app: App, services: Services, listeners: Executor) -> None:
     """Middleware in the order each request meets it, then every route, then the one error handler.
 
     Listeners run in `listeners`, each request answered at its listener's `ack()`
     (`handlers.answering`); events once their work is committed (`handlers.deliveries`)."""
     app.use(ProvideServices(services))
-    app.use(skip_repeated_events)
-    app.use(attach_person)
+    app.use(SkipRepeatedEvents())
+    app.use(AttachPerson())
     for route in ROUTES:
         if route.surface is Surface.EVENT:
             register_event(app, route.matches, route.listener)  # answered once its effect is committed
         else:
-            middleware = [in_a_message] if route.in_message else None
+            middleware = [IN_A_MESSAGE] if route.in_message else None
             listener = AnsweredAtAck(route.listener, listeners, _failed_after_ack)
             getattr(app, route.surface.value)(route.matches, middleware=middleware)(listener)
     app.error(errors.handle_error)
