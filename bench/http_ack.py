@@ -8,8 +8,11 @@ the two servers so machine noise hits both alike. Trellis does the whole path: s
 checks, the person, for `/win` storing the win, suggesting competencies and the answer; for the click
 (a win's visibility chosen in its message) the change and the message redrawn through response_url.
 With `--fanout`, everything runs again while a dispatcher process sends a week of check-ins (10,000
-people, Slack's tiers) through the same database. Prints p50, p99, throughput and errors for each,
-and the ratios. Run from the repository root:
+people, Slack's tiers) through the same database. Each server first answers WARM_UP requests of each
+kind, so every pooled connection has prepared its statements. Prints p50, p99, throughput, errors and
+the server's CPU per request for each, and the ratios; the machine's other busy CPU per request, split
+into this process (the client and the Slack fake) and the rest (the database); and for the click, how
+long after it the message was redrawn (what its user waits for). Run from the repository root:
 
     python bench/http_ack.py [--database sqlite|postgres] [--workers 2] [--requests 400] [--fanout]
                              [--floor bolt|bolt-in-request-thread] [--tree ../an-earlier-checkout]
