@@ -64,12 +64,24 @@ class Responder:
         )
 
 
+class NotShown(Exception):
+    """Slack refused an answer posted to a response_url, even after the retry: the person saw nothing."""
+
+    def __init__(self, refused: WebhookResponse) -> None:
+        super().__init__(f"Slack answered {refused.status_code} to the response_url")
+        self.status = refused.status_code
+
+
 class PooledRespond(Respond):
     """Bolt's `respond`, posting through the process's `Responder`."""
 
     def __init__(self, *, response_url: str, responder: Responder) -> None:
         super().__init__(response_url=response_url)
         self.responder = responder
+        # The first post Slack refused even after its retry: the person saw nothing of it. Bolt's
+        # `respond` returns such an answer rather than raising, and so does this one; whoever ran the
+        # listener reads it afterwards (`handlers.answering`) and tells the person another way.
+        self.refused: WebhookResponse | None = None
 
     def __call__(
         self,
@@ -84,9 +96,8 @@ class PooledRespond(Respond):
         thread_ts: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> WebhookResponse:
-        assert self.response_url is not None
         if isinstance(text, dict):  # Bolt's respond takes the whole message as one dict, too
-            return self.responder.post(self.response_url, _build_message(**text))
+            return self._post(_build_message(**text))
         message = _build_message(
             text=text,
             blocks=blocks,
@@ -99,4 +110,11 @@ class PooledRespond(Respond):
             thread_ts=thread_ts,
             metadata=metadata,
         )
-        return self.responder.post(self.response_url, message)
+        return self._post(message)
+
+    def _post(self, message: dict[str, Any]) -> WebhookResponse:
+        assert self.response_url is not None
+        answer = self.responder.post(self.response_url, message)
+        if answer.status_code != 200 and self.refused is None:
+            self.refused = answer
+        return answer

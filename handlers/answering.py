@@ -10,7 +10,8 @@ listener runs in the listener pool, and the request's thread waits on an event t
 
 What Bolt's thread mode guarantees stays so: a listener that fails before it acknowledged is answered
 by the app's error handler (Bolt calls it: the request then fails); one that fails after is reported to
-the same handler, as Bolt does, since Slack already has its answer. Events are not registered this way:
+the same handler, as Bolt does, since Slack already has its answer; so is an answer to the response_url
+that Slack refused (`delivery.responding.NotShown`). Events are not registered this way:
 they are answered only after their work (`handlers.deliveries`).
 """
 
@@ -25,6 +26,8 @@ from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt.kwargs_injection.args import Args
+
+from delivery.responding import NotShown
 
 log = logging.getLogger("trellis.answering")
 
@@ -61,6 +64,9 @@ class AnsweredAtAck:
         def run() -> None:
             try:
                 self.listener(**kwargs)
+                refused = getattr(args.respond, "refused", None)  # delivery.responding.PooledRespond
+                if refused is not None:
+                    raise NotShown(refused)  # the person is told another way, as of any failure
             except Exception as error:
                 if acked.is_set():
                     self.on_late_error(error, args)

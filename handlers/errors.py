@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import SectionBlock
 from slack_sdk.models.views import View
 
+from delivery.responding import NotShown
 from growth.errors import GrowthError
 from handlers.parsing import Unreadable
 from storage.db import is_outage
@@ -31,6 +32,10 @@ DATABASE_DOWN = (
     "Please try again in a minute."
 )
 OUT_OF_DATE = "That form or message is out of date, so nothing was changed. Please open it again."
+NOT_SHOWN = (
+    "Slack did not show Trellis's answer to that just now, so the message may be out of date. "
+    "Nothing was lost; please try again in a moment."
+)
 # What Slack answers about a view, a trigger or a message that is no longer there to act on.
 STALE_SURFACES = frozenset(
     {
@@ -52,12 +57,15 @@ class Kind(Enum):
     REFUSED = "refused"  # growth said no, with a sentence: nothing to log
     UNREADABLE = "unreadable"  # stale or forged: a line at WARNING
     OUTAGE = "outage"  # the database could not be reached: ERROR, no traceback
+    NOT_SHOWN = "not shown"  # Slack refused the answer to a response_url: WARNING, told by DM
     BUG = "bug"  # ERROR with the traceback
 
 
 def classify(error: Exception) -> Kind:
     if isinstance(error, Unreadable):
         return Kind.UNREADABLE
+    if isinstance(error, NotShown):
+        return Kind.NOT_SHOWN
     if isinstance(error, GrowthError):
         return Kind.REFUSED
     if isinstance(error, SlackApiError) and error.response.get("error") in STALE_SURFACES:
@@ -76,6 +84,8 @@ def message_for(error: Exception, error_id: str) -> tuple[str, Kind]:
         return OUT_OF_DATE, kind
     if kind is Kind.OUTAGE:
         return DATABASE_DOWN, kind
+    if kind is Kind.NOT_SHOWN:
+        return NOT_SHOWN, kind
     return (
         f"Something went wrong on Trellis's side (error {error_id}). Nothing you wrote was lost; please try again.",
         kind,
@@ -93,6 +103,8 @@ def handle_error(
         logger.warning("rejected a stale or forged request %s: %s", where, why)
     elif kind is Kind.OUTAGE:
         logger.error("the database failed (error %s) %s: %s", error_id, where, _first_line(error))
+    elif kind is Kind.NOT_SHOWN:
+        logger.warning("Slack did not show an answer %s: %s", where, error)
     elif kind is Kind.BUG:
         logger.error("request failed (error %s) %s", error_id, where, exc_info=error)
     if not isinstance(body, dict):
@@ -104,13 +116,24 @@ def handle_error(
     already_acked = context.ack is not None and context.ack.response is not None
     if "command" in body and not already_acked:
         return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
-    if context.response_url:  # Bolt makes `context.respond` either way; without a URL it cannot answer
-        context.respond(text=text, response_type="ephemeral", replace_original=False)
-        return BoltResponse(status=200, body="")
-    if body.get("type") == "block_actions" and context.user_id:
-        client.chat_postMessage(channel=context.user_id, text=text)  # the App Home has no response_url
+    if context.response_url and kind is not Kind.NOT_SHOWN:  # without a URL, Bolt's `respond` cannot answer
+        answer = context.respond(text=text, response_type="ephemeral", replace_original=False)
+        if answer.status_code == 200:
+            return BoltResponse(status=200, body="")
+        logger.warning("Slack did not show an answer %s: it answered %s", where, answer.status_code)
+    if context.user_id:  # the App Home and a global shortcut have no response_url; or Slack refused it
+        _tell_in_a_dm(client, context, text, logger)
         return BoltResponse(status=200, body="")
     return None
+
+
+def _tell_in_a_dm(client: WebClient, context: BoltContext, text: str, logger: logging.Logger) -> None:
+    """The person's DM with Trellis (`chat.postMessage` takes their user id), when no answer in place
+    can reach them. If Slack refuses that too, the log has it: there is no other way to tell them."""
+    try:
+        client.chat_postMessage(channel=context.user_id, text=text)
+    except SlackApiError as error:
+        logger.warning("could not tell user=%s in a DM either: %s", context.user_id, error.response.get("error"))
 
 
 def _what(body: Any) -> str:

@@ -45,9 +45,20 @@ def test_a_5xx_is_tried_once_more(slack: FakeSlack) -> None:
 
 def test_a_second_5xx_is_reported_not_raised_and_nothing_is_posted(slack: FakeSlack) -> None:
     slack.fail(RESPONSE_URL, status=503, times=2)
-    answer = Responder().for_url(slack.response_url())(text="never shown")
+    respond = Responder().for_url(slack.response_url())
+    answer = respond(text="never shown")
     assert answer.status_code == 503
     assert slack.responses() == []
+    assert respond.refused is answer, "kept, so whoever ran the listener can tell the person another way"
+    assert respond(text="shown later").status_code == 200
+    assert respond.refused is answer, "the first refusal is the one kept"
+
+
+def test_an_answer_slack_took_leaves_nothing_refused(slack: FakeSlack) -> None:
+    respond = Responder().for_url(slack.response_url())
+    respond(text="shown")
+    respond({"text": "shown again", "replace_original": True})
+    assert respond.refused is None
 
 
 def test_a_short_429_is_waited_out(slack: FakeSlack) -> None:

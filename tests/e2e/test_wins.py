@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from handlers.errors import NOT_SHOWN
 from slacksim import RESPONSE_URL, FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import Win, WinCompetency
@@ -251,6 +252,29 @@ def test_a_redraw_slack_fails_once_is_posted_on_the_retry_over_a_kept_connection
     for n, visibility in enumerate(["shared", "private", "shared"], start=2):
         _click(sender, buttons["win_visibility"], selected_option={"value": visibility})
         slack.wait_for_responses(n)
+    assert _wins(db)[0].visibility == "shared"
+
+
+def test_a_redraw_slack_refuses_twice_is_told_in_a_dm_and_the_change_is_kept(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    buttons = _actions(sender.command("/win", OUTAGE, user_id="U0MAYA").json()["blocks"])
+    slack.fail(RESPONSE_URL, status=503, times=2)  # the post and its one retry
+    _click(sender, buttons["win_visibility"], selected_option={"value": "shared"})
+    told = slack.wait_for("chat.postMessage")[-1].args
+    assert told["channel"] == "U0MAYA" and told["text"] == NOT_SHOWN
+    assert _wins(db)[0].visibility == "shared", "the change itself was saved"
+    assert slack.responses() == [], "Slack showed nothing in place"
+
+
+def test_a_redraw_slack_rate_limits_for_long_is_told_in_a_dm(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    buttons = _actions(sender.command("/win", OUTAGE, user_id="U0MAYA").json()["blocks"])
+    slack.fail(RESPONSE_URL, status=429, retry_after=30)  # too long to wait in a request thread
+    _click(sender, buttons["win_visibility"], selected_option={"value": "shared"})
+    told = slack.wait_for("chat.postMessage")[-1].args
+    assert told["channel"] == "U0MAYA" and told["text"] == NOT_SHOWN
     assert _wins(db)[0].visibility == "shared"
 
 

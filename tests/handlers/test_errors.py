@@ -21,7 +21,7 @@ from bot.settings import Mode, Settings
 from growth.errors import NotAllowed
 from handlers.errors import DATABASE_DOWN, OUT_OF_DATE, Kind, message_for
 from handlers.parsing import Unreadable
-from slacksim import FakeSlack
+from slacksim import RESPONSE_URL, FakeSlack
 from storage.db import DatabaseUnavailable, is_outage
 
 SECRET = "errors-signing-secret"
@@ -107,6 +107,43 @@ def test_a_button_clicked_while_the_database_is_down_is_answered_through_respons
     assert answer["text"] == DATABASE_DOWN
     assert answer["response_type"] == "ephemeral"
     assert answer["replace_original"] is False
+
+
+def test_a_button_whose_answer_slack_refuses_is_answered_in_a_dm_instead(bot: Bot, slack: FakeSlack) -> None:
+    payload = {
+        "type": "block_actions",
+        "response_url": slack.response_url(),
+        "trigger_id": "1.2.3",
+        "container": {"type": "message", "channel_id": "D1", "message_ts": "1.2"},
+        "actions": [{"action_id": "x", "block_id": "b", "type": "button", "value": "1", "action_ts": "1.3"}],
+    }
+    slack.fail(RESPONSE_URL, status=500, times=2)  # the post and its one retry
+    bot.app.dispatch(_interactive(payload))
+    (told,) = slack.wait_for("chat.postMessage")
+    assert (told.args["channel"], told.args["text"]) == ("U0MAYA", DATABASE_DOWN)
+    assert slack.responses() == []
+
+
+def test_an_answer_refused_in_place_and_in_a_dm_is_logged(
+    bot: Bot, slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    payload = {
+        "type": "block_actions",
+        "response_url": slack.response_url(),
+        "trigger_id": "1.2.3",
+        "container": {"type": "message", "channel_id": "D1", "message_ts": "1.2"},
+        "actions": [{"action_id": "x", "block_id": "b", "type": "button", "value": "1", "action_ts": "1.3"}],
+    }
+    slack.fail(RESPONSE_URL, status=500, times=2)
+    slack.fail("chat.postMessage", status=200, error="channel_not_found")
+    response = bot.app.dispatch(_interactive(payload))
+    assert response.status == 200  # answered at the ack; the handler runs on in the listener's thread
+    said = "could not tell user=U0MAYA in a DM either: channel_not_found"
+    waiting = time.monotonic() + 5
+    while said not in caplog.text and time.monotonic() < waiting:
+        time.sleep(0.02)
+    assert said in caplog.text
+    assert slack.calls("chat.postMessage"), "the DM was tried"
 
 
 def test_a_click_on_the_app_home_while_the_database_is_down_is_answered_in_a_dm(bot: Bot, slack: FakeSlack) -> None:
