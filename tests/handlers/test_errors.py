@@ -57,6 +57,19 @@ def _interactive(payload: dict[str, object]) -> BoltRequest:
     return _signed(urlencode({"payload": json.dumps({**base, **payload})}), "application/x-www-form-urlencoded")
 
 
+def _button_in_a_message(slack: FakeSlack) -> BoltRequest:
+    """A click on a button in a message: answered through a response_url the fake handed out."""
+    return _interactive(
+        {
+            "type": "block_actions",
+            "response_url": slack.response_url(),
+            "trigger_id": "1.2.3",
+            "container": {"type": "message", "channel_id": "D1", "message_ts": "1.2"},
+            "actions": [{"action_id": "x", "block_id": "b", "type": "button", "value": "1", "action_ts": "1.3"}],
+        }
+    )
+
+
 def test_a_command_while_the_database_is_down_gets_a_clear_ephemeral_answer(bot: Bot, slack: FakeSlack) -> None:
     body = urlencode(
         {
@@ -95,14 +108,7 @@ def test_a_modal_submitted_while_the_database_is_down_stays_open_with_its_text(b
 def test_a_button_clicked_while_the_database_is_down_is_answered_through_response_url(
     bot: Bot, slack: FakeSlack
 ) -> None:
-    payload = {
-        "type": "block_actions",
-        "response_url": slack.response_url(),
-        "trigger_id": "1.2.3",
-        "container": {"type": "message", "channel_id": "D1", "message_ts": "1.2"},
-        "actions": [{"action_id": "x", "block_id": "b", "type": "button", "value": "1", "action_ts": "1.3"}],
-    }
-    bot.app.dispatch(_interactive(payload))
+    bot.app.dispatch(_button_in_a_message(slack))
     (answer,) = slack.wait_for_responses(1)
     assert answer["text"] == DATABASE_DOWN
     assert answer["response_type"] == "ephemeral"
@@ -110,15 +116,8 @@ def test_a_button_clicked_while_the_database_is_down_is_answered_through_respons
 
 
 def test_a_button_whose_answer_slack_refuses_is_answered_in_a_dm_instead(bot: Bot, slack: FakeSlack) -> None:
-    payload = {
-        "type": "block_actions",
-        "response_url": slack.response_url(),
-        "trigger_id": "1.2.3",
-        "container": {"type": "message", "channel_id": "D1", "message_ts": "1.2"},
-        "actions": [{"action_id": "x", "block_id": "b", "type": "button", "value": "1", "action_ts": "1.3"}],
-    }
     slack.fail(RESPONSE_URL, status=500, times=2)  # the post and its one retry
-    bot.app.dispatch(_interactive(payload))
+    bot.app.dispatch(_button_in_a_message(slack))
     (told,) = slack.wait_for("chat.postMessage")
     assert (told.args["channel"], told.args["text"]) == ("U0MAYA", DATABASE_DOWN)
     assert slack.responses() == []
@@ -127,16 +126,9 @@ def test_a_button_whose_answer_slack_refuses_is_answered_in_a_dm_instead(bot: Bo
 def test_an_answer_refused_in_place_and_in_a_dm_is_logged(
     bot: Bot, slack: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
-    payload = {
-        "type": "block_actions",
-        "response_url": slack.response_url(),
-        "trigger_id": "1.2.3",
-        "container": {"type": "message", "channel_id": "D1", "message_ts": "1.2"},
-        "actions": [{"action_id": "x", "block_id": "b", "type": "button", "value": "1", "action_ts": "1.3"}],
-    }
     slack.fail(RESPONSE_URL, status=500, times=2)
     slack.fail("chat.postMessage", status=200, error="channel_not_found")
-    response = bot.app.dispatch(_interactive(payload))
+    response = bot.app.dispatch(_button_in_a_message(slack))
     assert response.status == 200  # answered at the ack; the handler runs on in the listener's thread
     said = "could not tell user=U0MAYA in a DM either: channel_not_found"
     waiting = time.monotonic() + 5
