@@ -2,12 +2,13 @@
 
 Listeners let growth's refusals (`GrowthError`: not allowed, gone, invalid) propagate here: a command
 gets them as its ephemeral answer, a click in a message in place (ephemeral), a click on the App Home
-(which has no response_url) as a DM, a modal inside itself, on the field the error names.
+(which has no response_url) as a DM, a modal inside itself, on the field the error names. An answer
+Slack refused at the response_url (`NotShown`, or this handler's own) is told in a DM as well.
 
 What is logged, and how: a refusal not at all; a stale or forged payload (`Unreadable`, or Slack saying
-the form or message it names is gone) as one WARNING line; a database that cannot be reached as an
-ERROR line without a traceback (the cause is the server, not the code); anything else, a bug, as an
-ERROR with its traceback and an id the person is shown."""
+the form or message it names is gone), and an answer Slack refused, as one WARNING line; a database
+that cannot be reached as an ERROR line without a traceback (the cause is the server, not the code);
+anything else, a bug, as an ERROR with its traceback and an id the person is shown."""
 
 from __future__ import annotations
 
