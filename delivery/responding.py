@@ -69,7 +69,6 @@ class NotShown(Exception):
 
     def __init__(self, refused: WebhookResponse) -> None:
         super().__init__(f"Slack answered {refused.status_code} to the response_url")
-        self.status = refused.status_code
 
 
 class PooledRespond(Respond):
