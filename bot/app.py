@@ -28,7 +28,7 @@ from growth.frameworks.model import Framework
 from growth.frameworks.shipped import defaults
 from handlers import routes
 from handlers.services import Services
-from handlers.shapes import screen
+from handlers.shapes import Screen
 from storage.db import Database
 from storage.types import utcnow
 
@@ -96,7 +96,7 @@ def build_bot(settings: Settings, *, clock: Callable[[], datetime] = utcnow, db:
         signing_secret=settings.slack_signing_secret or "",
         request_verification_enabled=bool(settings.slack_signing_secret),
         token_verification_enabled=False,
-        before_authorize=screen,
+        before_authorize=Screen(),
         process_before_response=True,  # listeners answer at their ack() all the same: handlers.answering
         listener_executor=listeners,
         client=clients.for_requests(None if settings.oauth_enabled else settings.slack_bot_token),

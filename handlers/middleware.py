@@ -1,6 +1,6 @@
 """Cross-cutting steps every request passes through, in order, after Bolt's own verification.
 
-`handlers.shapes.screen` runs earlier than the rest, as the app's `before_authorize` (see bot.app).
+`handlers.shapes.Screen` runs earlier than the rest, as the app's `before_authorize` (see bot.app).
 
 Each step is a `slack_bolt.middleware.Middleware`, Bolt's class-based middleware: Bolt calls its
 `process(req=, resp=, next=)` as it is, where a plain function is first wrapped and handed its

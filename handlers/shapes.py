@@ -9,12 +9,12 @@ removed, and a lone UTF-16 surrogate, which neither database can encode, becomes
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 Next = Callable[[], BoltResponse]
 
@@ -158,11 +158,15 @@ def _option(option: Any) -> bool:
     return isinstance(option, dict) and isinstance(option.get("value"), str)
 
 
-def screen(body: Any, context: BoltContext, logger: logging.Logger, next: Next) -> BoltResponse:
-    """Bolt's `before_authorize` step: right after the signature check, before anything reads the body."""
-    wrong = problem(body, context)
-    if wrong is None:
-        clean(body)
-        return next()
-    logger.warning("rejected a signed request that is not shaped like Slack's: %s", wrong)
-    return BoltResponse(status=400, body="Bad Request: not a Slack request")
+class Screen(Middleware):
+    """Bolt's `before_authorize` step: right after the signature check, before anything reads the body.
+    Class-based, as the other steps are (`handlers.middleware`), so Bolt calls it without building its
+    arguments by name on every request."""
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Next) -> BoltResponse:
+        wrong = problem(req.body, req.context)
+        if wrong is None:
+            clean(req.body)
+            return next()
+        req.context.logger.warning("rejected a signed request that is not shaped like Slack's: %s", wrong)
+        return BoltResponse(status=400, body="Bad Request: not a Slack request")
