@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
+from sqlalchemy.dialects.postgresql import aggregate_order_by, array_agg
 from sqlmodel import Session, select
 
 from growth import sharing
@@ -251,11 +252,15 @@ def set_visibility(
     """One statement changes the win and reads it back when it is the person's (the click that changes
     who sees a win is the most frequent change there is); when it is not, `own_win` says why."""
     values = {"win": win_id, "of_team": person.team_id, "of_person": person.id}
-    win = session.execute(_SET_VISIBILITY, {**values, "visibility_to": visibility.value, "now": now}).scalars().first()
-    if win is None:
+    on_postgres = session.get_bind().dialect.name == "postgresql"
+    statement = _SET_VISIBILITY_READING_TAGS if on_postgres else _SET_VISIBILITY
+    row = session.execute(statement, {**values, "visibility_to": visibility.value, "now": now}).first()
+    if row is None:
         own_win(session, person=person, win_id=win_id)  # gone, or someone else's: raises
         raise AssertionError("unreachable: the win is the person's but was not changed")
-    return LoggedWin(win, competencies_of(session, win), created=False)
+    win = row[0]
+    tags = tuple(row[1] or ()) if on_postgres else competencies_of(session, win)
+    return LoggedWin(win, tags, created=False)
 
 
 # The most frequent change, built once (a statement object keeps its compiled form and cache key). The
@@ -270,6 +275,15 @@ _SET_VISIBILITY = (
     .values(visibility=bindparam("visibility_to"), updated_at=bindparam("now"))
     .returning(Win)
     .execution_options(synchronize_session=False, populate_existing=True)
+)
+# On PostgreSQL, where each statement is a round trip that its server and ours both pay for under
+# load, the same statement also reads back the win's competencies in the order they were tagged: a
+# click costs a statement less. SQLite answers in process, and its aggregates take no ORDER BY before
+# 3.44, so there `competencies_of` reads them.
+_SET_VISIBILITY_READING_TAGS = _SET_VISIBILITY.returning(
+    select(array_agg(aggregate_order_by(WinCompetency.competency_id, WinCompetency.id)))
+    .where(WinCompetency.win_id == Win.id)
+    .scalar_subquery()
 )
 
 

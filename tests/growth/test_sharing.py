@@ -69,6 +69,24 @@ def test_a_public_win_is_posted_in_the_growth_channel_or_the_person_is_told_why_
         ]
 
 
+def test_a_visibility_change_reads_the_wins_competencies_back_in_the_order_they_were_tagged(db: Database) -> None:
+    maya = person(db, "U0MAYA")
+    untagged, tagged = _log(db, maya, Visibility.PRIVATE, "a"), _log(db, maya, Visibility.PRIVATE, "b")
+    with db.session() as session:
+        wins.tag(session, person=maya, win_id=tagged.logged.win.id, competency_ids=["writing", "craft"], now=NOW)
+        wins.tag(session, person=maya, win_id=tagged.logged.win.id, competency_ids=["ally"], now=NOW)
+    with db.session() as session:
+        shared = wins.change_visibility(
+            session, person=maya, win_id=tagged.logged.win.id, visibility=Visibility.SHARED, now=NOW
+        )
+        bare = wins.change_visibility(
+            session, person=maya, win_id=untagged.logged.win.id, visibility=Visibility.SHARED, now=NOW
+        )
+    assert shared.logged.competencies == ("writing", "craft", "ally")
+    assert shared.logged.win.visibility == Visibility.SHARED.value
+    assert bare.logged.competencies == ()
+
+
 def test_a_managers_win_for_a_report_tells_the_report(db: Database) -> None:
     admin, maya, dev = person(db, "U0ADMIN", admin=True), person(db, "U0MAYA"), person(db, "U0DEV")
     with db.session() as session:
