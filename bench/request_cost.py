@@ -1,0 +1,258 @@
+"""What one request costs Trellis's own process, in instructions: a figure that repeats, for a before and
+after of a change worth a few percent.
+
+The load benchmark (`bench/http_ack.py`) is what users would see, but on these shared two-core machines its
+figures move 10 to 20% from one run to the next, and CPU seconds per request move as much: a change worth
+3% cannot be told from noise there. Instructions counted by valgrind's callgrind repeat within about 0.3%.
+
+Trellis's WSGI app is called in this process, one signed request at a time, as gunicorn would call it,
+with one listener thread, so each request's work (the answer, the change, the redraw through its
+response_url) is done before the next starts. The Slack fake runs in a forked process and the database in
+its own, so the count is Trellis's alone: Bolt, the ORM, the driver, Block Kit, our code. Counting starts
+after the warm-up (imports, pooled connections, prepared statements) and stops after the last request.
+Slowed down about fifty times under valgrind, a run of 200 requests of each kind takes a minute or two.
+Without valgrind (`--cpu`) it prints CPU time per request instead, best of five runs: as noisy as above.
+Run from the repository root:
+
+    python bench/request_cost.py [--database postgres|sqlite] [--requests 200] [--kinds win,click]
+                                 [--tree ../an-earlier-checkout] [--cpu]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import itertools
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PEOPLE = 50
+WARM_UP = 40  # requests of each kind before counting: every statement prepared, every import done
+SECRET = "bench-signing-secret-0123456789abcdef"
+WIN = "Led the payments outage review across three teams and published the postmortem"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
+    parser.add_argument("--requests", type=int, default=200, help="counted, of each kind")
+    parser.add_argument("--kinds", default="win,click")
+    parser.add_argument("--tree", type=Path, help="count that checkout's Trellis instead of this one")
+    parser.add_argument("--cpu", action="store_true", help="CPU time per request instead (no valgrind)")
+    parser.add_argument("--counting", action="store_true", help=argparse.SUPPRESS)  # the run under valgrind
+    args = parser.parse_args()
+    tree = (args.tree or ROOT).resolve()
+    if args.counting or args.cpu:
+        sys.path[:0] = [str(tree), str(ROOT)]  # that checkout's Trellis; this one's tests and Slack fake
+        measure(args)
+        return
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind is not installed (Debian: apt-get install valgrind); or run with --cpu")
+    with tempfile.TemporaryDirectory() as folder:
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",  # counting is switched on after the warm-up (callgrind_control)
+            f"--callgrind-out-file={folder}/out.%p",
+            sys.executable,
+            __file__,
+            "--counting",
+            *sys.argv[1:],
+        ]
+        subprocess.run(command, check=True, stderr=subprocess.DEVNULL)
+        totals = {}
+        for dump in Path(folder).glob("out.*.*"):  # one dump per kind; the fake's and the final ones are empty
+            text = dump.read_text(errors="replace")
+            kind = re.search(r"^desc: Trigger: .*?(\w+)$", text, re.M)  # the description given at --dump
+            total = re.search(r"^totals: (\d+)", text, re.M)
+            if kind and total:
+                totals[kind.group(1)] = int(total.group(1))
+    print(f"Trellis from {tree}, {args.database}, {args.requests} requests of each kind, one at a time")
+    for kind in args.kinds.split(","):
+        print(f"  {kind:<6} {totals[kind] / args.requests / 1e6:6.2f} M instructions a request")
+
+
+def measure(args: argparse.Namespace) -> None:
+    """In the process being counted: the fake forked off, Trellis built, warmed, then each kind counted."""
+    from bench.http_ack import user
+    from tests.databases import postgres_server, temporary_postgres
+
+    ready: multiprocessing.Queue[str] = multiprocessing.Queue()
+    stop = multiprocessing.Event()
+    fake = multiprocessing.get_context("fork").Process(target=serve_fake, args=(ready, stop), daemon=True)
+    fake.start()
+    base_url = ready.get(timeout=60)
+    try:
+        with tempfile.TemporaryDirectory() as folder, temporary_postgres(postgres_server()) as postgres:
+            url = f"sqlite:///{folder}/cost.db" if args.database == "sqlite" else postgres
+            app, finished, win_ids = build(url, base_url)
+            slack = SignedRequests(app, base_url)
+            kinds: dict[str, Callable[[int], str]] = {
+                "win": lambda n: slack.command("/win", f"{WIN} ({n})", user_id=user(n)),
+                "click": lambda n: slack.visibility_chosen(user(n), wins[user(n)], ("shared", "private")[n % 2]),
+            }
+            for n in range(PEOPLE):  # everyone arrives, with a win to click on
+                ran(kinds["win"], n, finished)
+            wins = win_ids()
+            chosen = args.kinds.split(",")
+            for kind in chosen:
+                for n in range(WARM_UP):
+                    ran(kinds[kind], n, finished)
+            for kind in chosen:
+                if args.cpu:
+                    runs = []
+                    for _ in range(5):
+                        started = time.process_time()
+                        for n in range(args.requests):
+                            ran(kinds[kind], n, finished)
+                        runs.append((time.process_time() - started) * 1000 / args.requests)
+                    print(f"  {kind:<6} {min(runs):5.2f} ms of CPU a request (best of 5; median {sorted(runs)[2]:.2f})")
+                    continue
+                callgrind("--instr=on")
+                for n in range(args.requests):
+                    ran(kinds[kind], n, finished)
+                callgrind("--instr=off")
+                callgrind(f"--dump={kind}")
+    finally:
+        stop.set()
+        fake.join(timeout=10)
+
+
+def serve_fake(ready: Any, stop: Any) -> None:
+    from bench.http_ack import user
+    from slacksim import DEFAULT_TEAM, FakeSlack
+
+    with FakeSlack() as fake:
+        for n in range(PEOPLE):
+            fake.add_user(DEFAULT_TEAM, user(n), name=f"Person {n}", tz="Europe/Paris")
+        ready.put(fake.base_url)
+        stop.wait()
+
+
+def build(url: str, base_url: str) -> tuple[Any, Callable[[], None], Callable[[], dict[str, int]]]:
+    """Trellis's WSGI app with one listener thread; a function that returns once the listener thread has
+    done everything handed to it; and one that reads each person's win id."""
+    import bot.app
+    from bot.http import TrellisWSGI
+    from bot.settings import Mode, Settings
+    from storage import migrate
+    from storage.db import Database
+
+    bot.app.LISTENER_THREADS = 1  # the work after each answer is done before the next request
+    migrate.upgrade(Database.from_url(url))
+    values = {"SLACK_BOT_TOKEN": "xoxb-0-bench", "SLACK_SIGNING_SECRET": SECRET, "DATABASE_URL": url}
+    trellis = bot.app.build_bot(Settings.from_values({**values, "SLACK_API_URL": base_url + "api/"}, Mode.HTTP))
+    listeners = trellis.app.listener_runner.listener_executor
+
+    def finished() -> None:
+        listeners.submit(int).result()  # behind whatever the one listener thread was given
+
+    def win_ids() -> dict[str, int]:
+        from sqlalchemy import select
+
+        from storage.models import Person, Win
+
+        with trellis.db.session() as session:
+            rows = session.execute(select(Person.slack_user_id, Win.id).join(Win, Win.person_id == Person.id))
+            return {slack_user_id: win_id for slack_user_id, win_id in rows}
+
+    return TrellisWSGI(trellis), finished, win_ids
+
+
+def ran(request: Callable[[int], str], n: int, finished: Callable[[], None]) -> None:
+    status = request(n)
+    finished()
+    if not status.startswith("200"):
+        raise RuntimeError(f"Trellis answered {status}")
+
+
+class SignedRequests:
+    """Slack's requests, signed as Slack signs them, handed to the WSGI app as gunicorn hands them."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], base_url: str) -> None:
+        from slack_sdk.signature import SignatureVerifier
+
+        self.app, self.base_url, self.signer = app, base_url, SignatureVerifier(SECRET)
+        self.ids = itertools.count(1)
+
+    def command(self, command: str, text: str, *, user_id: str) -> str:
+        from urllib.parse import urlencode
+
+        from slacksim import DEFAULT_TEAM
+
+        body = {
+            "team_id": DEFAULT_TEAM,
+            "channel_id": "C0GENERAL",
+            "user_id": user_id,
+            "user_name": user_id.lower(),
+            "command": command,
+            "text": text,
+            "response_url": self.response_url(),
+            "trigger_id": self.trigger_id(),
+        }
+        return self.post(urlencode(body).encode())
+
+    def visibility_chosen(self, user_id: str, win_id: int, visibility: str) -> str:
+        import json
+        from urllib.parse import urlencode
+
+        from slacksim import DEFAULT_TEAM
+
+        action = {
+            "type": "static_select",
+            "action_id": "win_visibility",
+            "block_id": f"win:{win_id}",
+            "selected_option": {"value": visibility},
+            "action_ts": f"{time.time():.6f}",
+        }
+        payload = {
+            "type": "block_actions",
+            "team": {"id": DEFAULT_TEAM, "domain": "bench"},
+            "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": DEFAULT_TEAM},
+            "trigger_id": self.trigger_id(),
+            "response_url": self.response_url(),
+            "container": {"type": "message", "channel_id": "D" + user_id[1:], "message_ts": "1.2"},
+            "actions": [action],
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}).encode())
+
+    def response_url(self) -> str:
+        return f"{self.base_url}respond/{next(self.ids)}"
+
+    def trigger_id(self) -> str:
+        return f"{next(self.ids)}.{int(time.time())}.bench"
+
+    def post(self, body: bytes) -> str:
+        timestamp = str(int(time.time()))
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/slack/events",
+            "QUERY_STRING": "",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_X_SLACK_REQUEST_TIMESTAMP": timestamp,
+            "HTTP_X_SLACK_SIGNATURE": self.signer.generate_signature(timestamp=timestamp, body=body),
+            "wsgi.input": io.BytesIO(body),
+        }
+        answered: list[str] = []
+        b"".join(self.app(environ, lambda status, headers, exc_info=None: answered.append(status)))
+        return answered[0]
+
+
+def callgrind(command: str) -> None:
+    subprocess.run(["callgrind_control", command, str(os.getpid())], check=True, capture_output=True)
+
+
+if __name__ == "__main__":
+    main()
