@@ -52,8 +52,11 @@ def main() -> None:
     parser.add_argument("--counting", action="store_true", help=argparse.SUPPRESS)  # the run under valgrind
     args = parser.parse_args()
     tree = (args.tree or ROOT).resolve()
+    heading = f"Trellis from {tree}, {args.database}, {args.requests} requests of each kind, one at a time"
     if args.counting or args.cpu:
         sys.path[:0] = [str(tree), str(ROOT)]  # that checkout's Trellis; this one's tests and Slack fake
+        if args.cpu:
+            print(heading, flush=True)
         measure(args)
         return
     if shutil.which("valgrind") is None:
@@ -77,8 +80,10 @@ def main() -> None:
             total = re.search(r"^totals: (\d+)", text, re.M)
             if kind and total:
                 totals[kind.group(1)] = int(total.group(1))
-    print(f"Trellis from {tree}, {args.database}, {args.requests} requests of each kind, one at a time")
+    print(heading)
     for kind in args.kinds.split(","):
+        if kind not in totals:
+            sys.exit(f"callgrind wrote no count for {kind!r}")
         print(f"  {kind:<6} {totals[kind] / args.requests / 1e6:6.2f} M instructions a request")
 
 
