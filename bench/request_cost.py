@@ -39,7 +39,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PEOPLE = 50
 WARM_UP = 40  # requests of each kind before counting: every statement prepared, every import done
 SECRET = "bench-signing-secret-0123456789abcdef"
-WIN = "Led the payments outage review across three teams and published the postmortem"
 
 
 def main() -> None:
@@ -89,7 +88,7 @@ def main() -> None:
 
 def measure(args: argparse.Namespace) -> None:
     """In the process being counted: the fake forked off, Trellis built, warmed, then each kind counted."""
-    from bench.http_ack import user
+    from bench.http_ack import KINDS, win, win_ids
     from tests.databases import postgres_server, temporary_postgres
 
     ready: multiprocessing.Queue[str] = multiprocessing.Queue()
@@ -100,34 +99,37 @@ def measure(args: argparse.Namespace) -> None:
     try:
         with tempfile.TemporaryDirectory() as folder, temporary_postgres(postgres_server()) as postgres:
             url = f"sqlite:///{folder}/cost.db" if args.database == "sqlite" else postgres
-            app, finished, win_ids = build(url, base_url)
-            slack = SignedRequests(app, base_url)
-            kinds: dict[str, Callable[[int], str]] = {
-                "win": lambda n: slack.command("/win", f"{WIN} ({n})", user_id=user(n)),
-                "click": lambda n: slack.visibility_chosen(user(n), wins[user(n)], ("shared", "private")[n % 2]),
-            }
+            trellis, finished = build(url, base_url)
+            slack = in_process(trellis, base_url)
+
+            def ran(kind: Callable[..., int], n: int, wins: dict[str, int]) -> None:
+                status = kind(slack, n, wins)
+                finished()
+                if status != 200:
+                    raise RuntimeError(f"Trellis answered {status}")
+
             for n in range(PEOPLE):  # everyone arrives, with a win to click on
-                ran(kinds["win"], n, finished)
-            wins = win_ids()
-            chosen = args.kinds.split(",")
+                ran(win, n, {})
+            wins = win_ids(trellis.bot.db)
+            chosen = [KINDS[kind] for kind in args.kinds.split(",")]
             for kind in chosen:
                 for n in range(WARM_UP):
-                    ran(kinds[kind], n, finished)
-            for kind in chosen:
+                    ran(kind, n, wins)
+            for name, kind in zip(args.kinds.split(","), chosen, strict=True):
                 if args.cpu:
                     runs = []
                     for _ in range(5):
                         started = time.process_time()
                         for n in range(args.requests):
-                            ran(kinds[kind], n, finished)
+                            ran(kind, n, wins)
                         runs.append((time.process_time() - started) * 1000 / args.requests)
-                    print(f"  {kind:<6} {min(runs):5.2f} ms of CPU a request (best of 5; median {sorted(runs)[2]:.2f})")
+                    print(f"  {name:<6} {min(runs):5.2f} ms of CPU a request (best of 5; median {sorted(runs)[2]:.2f})")
                     continue
                 callgrind("--instr=on")
                 for n in range(args.requests):
-                    ran(kinds[kind], n, finished)
+                    ran(kind, n, wins)
                 callgrind("--instr=off")
-                callgrind(f"--dump={kind}")
+                callgrind(f"--dump={name}")
     finally:
         stop.set()
         fake.join(timeout=10)
@@ -144,9 +146,9 @@ def serve_fake(ready: Any, stop: Any) -> None:
         stop.wait()
 
 
-def build(url: str, base_url: str) -> tuple[Any, Callable[[], None], Callable[[], dict[str, int]]]:
-    """Trellis's WSGI app with one listener thread; a function that returns once the listener thread has
-    done everything handed to it; and one that reads each person's win id."""
+def build(url: str, base_url: str) -> tuple[Any, Callable[[], None]]:
+    """Trellis's WSGI app with one listener thread, and a function that returns once that thread has done
+    everything handed to it."""
     import bot.app
     from bot.http import TrellisWSGI
     from bot.settings import Mode, Settings
@@ -162,97 +164,45 @@ def build(url: str, base_url: str) -> tuple[Any, Callable[[], None], Callable[[]
     def finished() -> None:
         listeners.submit(int).result()  # behind whatever the one listener thread was given
 
-    def win_ids() -> dict[str, int]:
-        from sqlalchemy import select
-
-        from storage.models import Person, Win
-
-        with trellis.db.session() as session:
-            rows = session.execute(select(Person.slack_user_id, Win.id).join(Win, Win.person_id == Person.id))
-            return {slack_user_id: win_id for slack_user_id, win_id in rows}
-
-    return TrellisWSGI(trellis), finished, win_ids
+    return TrellisWSGI(trellis), finished
 
 
-def ran(request: Callable[[int], str], n: int, finished: Callable[[], None]) -> None:
-    status = request(n)
-    finished()
-    if not status.startswith("200"):
-        raise RuntimeError(f"Trellis answered {status}")
+def in_process(app: Callable[..., Iterable[bytes]], base_url: str) -> Any:
+    """The project's `SlackSender` (Slack's shapes, signed as Slack signs them), handing each request to
+    the WSGI app as gunicorn would instead of over the network. The response_urls it hands out are the
+    fake's, in the other process, which takes posts to any of them."""
+    from slacksim import SlackSender
+    from slacksim.sender import Reply
 
+    class HandedOut:
+        def __init__(self) -> None:
+            self.ids = itertools.count(1)
 
-class SignedRequests:
-    """Slack's requests, signed as Slack signs them, handed to the WSGI app as gunicorn hands them."""
+        def response_url(self) -> str:
+            return f"{base_url}respond/{next(self.ids)}"
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], base_url: str) -> None:
-        from slack_sdk.signature import SignatureVerifier
+        def trigger_id(self) -> str:
+            return f"{next(self.ids)}.{int(time.time())}.bench"
 
-        self.app, self.base_url, self.signer = app, base_url, SignatureVerifier(SECRET)
-        self.ids = itertools.count(1)
+    class InProcess(SlackSender):
+        def post(self, body: bytes, content_type: str, **_: Any) -> Reply:
+            timestamp = str(int(time.time()))
+            environ = {
+                "REQUEST_METHOD": "POST",
+                "PATH_INFO": "/slack/events",
+                "QUERY_STRING": "",
+                "SERVER_PROTOCOL": "HTTP/1.1",
+                "CONTENT_TYPE": content_type,
+                "CONTENT_LENGTH": str(len(body)),
+                "HTTP_X_SLACK_REQUEST_TIMESTAMP": timestamp,
+                "HTTP_X_SLACK_SIGNATURE": self.sign(body, timestamp),
+                "wsgi.input": io.BytesIO(body),
+            }
+            answered: list[str] = []
+            answer = b"".join(app(environ, lambda status, headers, exc_info=None: answered.append(status)))
+            return Reply(int(answered[0].split()[0]), answer, {})
 
-    def command(self, command: str, text: str, *, user_id: str) -> str:
-        from urllib.parse import urlencode
-
-        from slacksim import DEFAULT_TEAM
-
-        body = {
-            "team_id": DEFAULT_TEAM,
-            "channel_id": "C0GENERAL",
-            "user_id": user_id,
-            "user_name": user_id.lower(),
-            "command": command,
-            "text": text,
-            "response_url": self.response_url(),
-            "trigger_id": self.trigger_id(),
-        }
-        return self.post(urlencode(body).encode())
-
-    def visibility_chosen(self, user_id: str, win_id: int, visibility: str) -> str:
-        import json
-        from urllib.parse import urlencode
-
-        from slacksim import DEFAULT_TEAM
-
-        action = {
-            "type": "static_select",
-            "action_id": "win_visibility",
-            "block_id": f"win:{win_id}",
-            "selected_option": {"value": visibility},
-            "action_ts": f"{time.time():.6f}",
-        }
-        payload = {
-            "type": "block_actions",
-            "team": {"id": DEFAULT_TEAM, "domain": "bench"},
-            "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": DEFAULT_TEAM},
-            "trigger_id": self.trigger_id(),
-            "response_url": self.response_url(),
-            "container": {"type": "message", "channel_id": "D" + user_id[1:], "message_ts": "1.2"},
-            "actions": [action],
-        }
-        return self.post(urlencode({"payload": json.dumps(payload)}).encode())
-
-    def response_url(self) -> str:
-        return f"{self.base_url}respond/{next(self.ids)}"
-
-    def trigger_id(self) -> str:
-        return f"{next(self.ids)}.{int(time.time())}.bench"
-
-    def post(self, body: bytes) -> str:
-        timestamp = str(int(time.time()))
-        environ = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": "/slack/events",
-            "QUERY_STRING": "",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "CONTENT_TYPE": "application/x-www-form-urlencoded",
-            "CONTENT_LENGTH": str(len(body)),
-            "HTTP_X_SLACK_REQUEST_TIMESTAMP": timestamp,
-            "HTTP_X_SLACK_SIGNATURE": self.signer.generate_signature(timestamp=timestamp, body=body),
-            "wsgi.input": io.BytesIO(body),
-        }
-        answered: list[str] = []
-        b"".join(self.app(environ, lambda status, headers, exc_info=None: answered.append(status)))
-        return answered[0]
+    return InProcess("in process", SECRET, HandedOut())  # type: ignore[arg-type]
 
 
 def callgrind(command: str) -> None:
