@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -57,6 +57,10 @@ class Person(SQLModel, table=True):
     updated_at: datetime = _timestamp()
 
 
+# An outbox row still to be sent: neither sent, failed nor cancelled (storage.outbox's `_pending`).
+OUTBOX_PENDING = "sent_at IS NULL AND failed_at IS NULL AND cancelled_at IS NULL"
+
+
 class OutboxMessage(SQLModel, table=True):
     """A Slack call to make later than the immediate reply, written in the transaction that caused it."""
 
@@ -64,6 +68,22 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "key", name="uq_outbox_team_key"),
         Index("ix_outbox_team_subject", "team_id", "subject"),
+        # Only the rows still to be sent, in the order they are claimed: a claim reads a few entries
+        # however many sent rows the table has kept (migration 0027).
+        Index(
+            "ix_outbox_pending",
+            "next_attempt_at",
+            "id",
+            postgresql_where=text(OUTBOX_PENDING),
+            sqlite_where=text(OUTBOX_PENDING),
+        ),
+        # Only the rows a sender holds: its claim reads them back, its heartbeat renews them.
+        Index(
+            "ix_outbox_leased",
+            "lease_owner",
+            postgresql_where=text("lease_owner IS NOT NULL"),
+            sqlite_where=text("lease_owner IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -73,8 +93,8 @@ class OutboxMessage(SQLModel, table=True):
     subject: str | None = Field(default=None, max_length=64)  # what it is about ("win:12"): its posts, found again
     method: str = Field(max_length=64)
     payload: str = Field(sa_column=Column(Text, nullable=False))
-    due_at: datetime = _timestamp(index=True)
-    next_attempt_at: datetime = _timestamp(index=True)
+    due_at: datetime = _timestamp()
+    next_attempt_at: datetime = _timestamp()
     attempts: int = 0
     lease_owner: str | None = Field(default=None, max_length=64)
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
