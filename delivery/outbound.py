@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import singledispatch
 from typing import Any
 
@@ -88,6 +88,7 @@ from growth.notices import (
 from growth.vocabulary import win_vocabulary
 from growth.wins import LoggedWin
 from storage import outbox
+from storage.db import Database
 from storage.models import Checkin, Person
 
 POST = "chat.postMessage"
@@ -328,6 +329,21 @@ def _ask_follow_up(notice: AskFollowUpDue, writing: Writing) -> list[Row]:
 @rows_of.register
 def _entry_shared(notice: EntryShared, writing: Writing) -> list[Row]:
     return [_post(notice.person, f"share:{notice.entry.id}", {"checkin_id": notice.entry.id}, method=SHARE)]
+
+
+# The weekly DMs, all but a few of the outbox's rows (every person's check-in, every week: about 5 million
+# rows a year for 100,000 people), are forgotten this long after they were sent. Nothing reads them once
+# sent (unlike a growth channel post or an ask's DM, which a deleted win, a withdrawn ask or a person's
+# erasure takes down through the row's answer), and no key of theirs is written again: a check-in is queued
+# only with its week's new row in `checkins` (one per person and week), a reminder names its day, and the
+# digest tick looks at this week only.
+WEEKLY_DMS_KEPT = timedelta(days=35)
+_WEEKLY_DMS = ("checkin:", "checkin-remind:", "digest:")
+
+
+def forget_weekly_dms(db: Database, *, now: datetime) -> int:
+    """Delete the outbox rows of weekly DMs sent more than `WEEKLY_DMS_KEPT` ago. How many."""
+    return outbox.forget_sent(db, before=now - WEEKLY_DMS_KEPT, prefixes=_WEEKLY_DMS)
 
 
 @rows_of.register

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from delivery.dispatcher import Dispatcher, Progress
-from delivery.outbound import Outbound
+from delivery.outbound import WEEKLY_DMS_KEPT, Outbound, forget_weekly_dms
 from growth import feedback
 from growth.workspaces import DEFAULT_RETENTION
 from schedules.checkins import queue_checkins
@@ -62,10 +62,15 @@ def refresh_people(context: JobContext) -> str:
     return refresh_directories(context.db, context.dispatcher.client_for_team, context.now)
 
 
-def prune_event_receipts(context: JobContext) -> str:
+def prune(context: JobContext) -> str:
+    """What is kept only for a while: Events API receipts, and the outbox rows of weekly DMs sent."""
     with context.db.session() as session:
-        removed = prune_receipts(session, before=context.now - EVENT_RECEIPTS_KEPT)
-    return f"forgot {removed} event receipts older than {EVENT_RECEIPTS_KEPT.days} days"
+        receipts = prune_receipts(session, before=context.now - EVENT_RECEIPTS_KEPT)
+    sent = forget_weekly_dms(context.db, now=context.now)
+    return (
+        f"forgot {receipts} event receipts older than {EVENT_RECEIPTS_KEPT.days} days"
+        f" and {sent} weekly DMs sent more than {WEEKLY_DMS_KEPT.days} days ago"
+    )
 
 
 def delete_uninstalled_workspaces(context: JobContext) -> str:
@@ -85,7 +90,7 @@ JOBS: dict[str, Job] = {
             refresh_people,
         ),
         Job("feedback", "close the feedback rounds due and send their results", timedelta(minutes=1), close_feedback),
-        Job("prune", "forget old Events API receipts", timedelta(hours=1), prune_event_receipts),
+        Job("prune", "forget old Events API receipts and weekly DMs sent weeks ago", timedelta(hours=1), prune),
         Job(
             "retention",
             "delete the data of workspaces uninstalled more than TRELLIS_RETENTION_DAYS ago",

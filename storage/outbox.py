@@ -391,6 +391,31 @@ def delete_rows(session: Session, ids: Sequence[int]) -> int:
     return removed
 
 
+def forget_sent(db: Database, *, before: datetime, prefixes: Sequence[str], batch: int = 2000) -> int:
+    """Delete the rows sent before `before` whose key starts with one of `prefixes`, `batch` to a
+    transaction, walking the table by id: a first pruning of a year's rows holds no lock for long, and
+    reads each row once. How many were deleted."""
+    table = OutboxMessage.__table__
+    old = or_(*(and_(*_starting(table, prefix)) for prefix in prefixes))
+    removed, after = 0, 0
+    while True:
+        with db.session() as session:
+            ids = (
+                session.execute(
+                    select(table.c.id)
+                    .where(table.c.id > after, table.c.sent_at < before, old)
+                    .order_by(table.c.id)
+                    .limit(batch)
+                )
+                .scalars()
+                .all()
+            )
+            if not ids:
+                return removed
+            removed += session.execute(delete(table).where(table.c.id.in_(ids))).rowcount
+        after = ids[-1]
+
+
 _TABLE = OutboxMessage.__table__
 # A change to a win looks its posts up, an index away (ix_outbox_team_subject); built once.
 _ABOUT = select(_TABLE.c.id, _TABLE.c.sent_at, _TABLE.c.response).where(

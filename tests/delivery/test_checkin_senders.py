@@ -25,6 +25,7 @@ from growth.notices import EntryShared
 from growth.workspaces import set_growth_channel
 from schedules.checkins import queue_checkins
 from schedules.directory import refresh_directories
+from schedules.jobs import JOBS, JobContext
 from slacksim import FakeSlack
 from storage import outbox
 from storage.db import Database
@@ -302,3 +303,37 @@ def test_a_manager_gets_one_digest_a_week_without_anything_private(db: Database,
     (digest,) = [m for m in slack.posted("D0BOSS")]
     text = json.dumps(digest["blocks"])
     assert "Public lesson" in text and "Secret lesson" not in text and "*P0*" in text
+
+
+def test_weekly_dms_sent_weeks_ago_are_forgotten_and_never_sent_again(db: Database, slack: FakeSlack) -> None:
+    """The outbox keeps the weekly DMs' rows for five weeks, then the hourly prune job deletes them; a
+    growth channel post's row stays (a deleted win takes its post down through it)."""
+    (report,) = _people(db, slack, 1)
+    admin, manager = person(db, "U0ADMIN", admin=True), person(db, "U0BOSS", tz="UTC")
+    slack.add_user("T1", "U0BOSS", name="Boss", tz="UTC")
+    with db.session() as session:
+        admin_set(session, admin=admin, report=report, manager=manager, now=MONDAY)
+    clock = Clock(FRIDAY_3PM_UTC)
+    assert _tick(db, slack, clock()) == "queued 1 check-ins (0 paused, skipped or not due yet) and 1 digests"
+    with db.session() as session:
+        post = {"channel": "C0GROWTH", "text": "a win"}
+        outbox.enqueue(session, team_id="T1", key="win-post:1:1", method="chat.postMessage", payload=post, now=clock())
+    assert _dispatcher(db, slack, clock).drain().sent == 3
+
+    def prune() -> str:
+        return JOBS["prune"].run(
+            JobContext(db=db, dispatcher=_dispatcher(db, slack, clock), outbound=OUTBOUND, now=clock())
+        )
+
+    clock.advance(days=34)
+    assert "and 0 weekly DMs sent more than 35 days ago" in prune()
+    clock.advance(days=2)
+    assert "and 2 weekly DMs sent more than 35 days ago" in prune()
+    with db.session() as session:
+        assert [row.key for row in session.exec(select(OutboxMessage)).all()] == ["win-post:1:1"]
+    assert _tick(db, slack, clock()) == "queued 1 check-ins (0 paused, skipped or not due yet) and 1 digests", (
+        "this week's, not the forgotten week's"
+    )
+    assert _dispatcher(db, slack, clock).drain().sent == 2
+    sent = _posted_keys(slack)
+    assert len(sent) == 5 and set(sent.values()) == {1}, sent

@@ -138,6 +138,28 @@ def _plan(db: Database, statement: str, parameters: Any) -> str:
         return "\n".join(row[-1] for row in rows)
 
 
+def test_rows_sent_before_a_time_are_forgotten_by_family_a_batch_at_a_time(db: Database) -> None:
+    for key in ("checkin:1:2026-W40", "checkin:2:2026-W40", "digest:3:2026-W40", "win-post:9:1", "checkin:3:2026-W40"):
+        _queue(db, key)
+    _queue(db, "checkin:4:2026-W40")  # never sent: still to be sent, however old
+    _queue(db, "checkin:5:2026-W40")  # failed: kept, for `trellis jobs run` to count
+    rows = {row.key: row.id for row in outbox.claim_due(db, now=NOW, limit=10)}
+    for key, row_id in rows.items():
+        if key == "checkin:5:2026-W40":
+            outbox.mark_failed(db, row_id, now=NOW, error="user_not_found")
+        elif key != "checkin:4:2026-W40":
+            outbox.mark_sent(db, row_id, now=NOW - timedelta(hours=1) if key == "checkin:3:2026-W40" else NOW)
+    week_41 = _queue(db, "checkin:1:2026-W41")
+    (later,) = outbox.claim_due(db, now=NOW + timedelta(hours=1), limit=10, ids=[int(week_41)])
+    outbox.mark_sent(db, later.id, now=NOW + timedelta(hours=1))  # sent after the time: kept
+    removed = outbox.forget_sent(db, before=NOW + timedelta(minutes=1), prefixes=["checkin:", "digest:"], batch=2)
+    assert removed == 4
+    with db.session() as session:
+        kept = set(session.execute(select(OutboxMessage.key)).scalars())  # type: ignore[call-overload]
+    assert kept == {"win-post:9:1", "checkin:4:2026-W40", "checkin:5:2026-W40", "checkin:1:2026-W41"}
+    assert not _queue(db, "checkin:4:2026-W40") and _queue(db, "checkin:1:2026-W40"), "only forgotten keys are free"
+
+
 def test_a_retried_row_comes_back_at_its_time(db: Database) -> None:
     _queue(db, "k")
     (row,) = outbox.claim_due(db, now=NOW, limit=1)
