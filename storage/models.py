@@ -140,7 +140,13 @@ class FrameworkVersion(SQLModel, table=True):
     """One imported version of a framework for a workspace. Rows are only ever added, never changed."""
 
     __tablename__ = "framework_versions"
-    __table_args__ = (UniqueConstraint("team_id", "name", "revision", name="uq_framework_versions_team_name_revision"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "name", "revision", name="uq_framework_versions_team_name_revision"),
+        # Every request reads its workspace's newest version (id and time) with its person: an index
+        # away each, however many versions other workspaces imported (migration 0028).
+        Index("ix_framework_versions_team_id_id", "team_id", "id"),
+        Index("ix_framework_versions_team_id_imported_at", "team_id", "imported_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
@@ -234,6 +240,8 @@ class ManagerLink(SQLModel, table=True):
     """Who manages whom: it counts only once the manager confirmed it (or a workspace admin set it)."""
 
     __tablename__ = "manager_links"
+    # The digest tick reads the confirmed managers every minute, past ended and declined links.
+    __table_args__ = (Index("ix_manager_links_status_manager_id", "status", "manager_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32, index=True)
@@ -372,7 +380,11 @@ class FeedbackRound(SQLModel, table=True):
     closes, and only when at least `min_answers` people (the manager apart) answered."""
 
     __tablename__ = "feedback_rounds"
-    __table_args__ = (UniqueConstraint("team_id", "request_key", name="uq_feedback_rounds_team_request"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "request_key", name="uq_feedback_rounds_team_request"),
+        # The feedback job looks for the open rounds due every minute, past every round closed.
+        Index("ix_feedback_rounds_status_due_at", "status", "due_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32, index=True)
@@ -384,7 +396,7 @@ class FeedbackRound(SQLModel, table=True):
     anonymous: bool = False
     min_answers: int = 3  # TRELLIS_ANONYMITY_MIN when it was asked
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    due_at: datetime = Field(sa_type=UTCDateTime, index=True)  # the end of the due date, the person's time
+    due_at: datetime = Field(sa_type=UTCDateTime)  # the end of the due date, the person's time
     status: str = Field(default="open", max_length=16)  # open, closed
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     shared_with_id: int | None = Field(default=None, foreign_key="people.id")  # the manager it was shared with

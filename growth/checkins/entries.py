@@ -86,14 +86,21 @@ def add_reply(
     session: Session, *, team_id: str, user_id: str, channel: str, thread_ts: str, text: str, now: datetime
 ) -> Written | None:
     """A plain reply in the DM thread of a check-in joins that week's entry. None: not such a thread."""
-    row = session.exec(
-        select(Checkin).where(
-            Checkin.team_id == team_id, Checkin.channel_id == channel, Checkin.message_ts == thread_ts
+    # Through the person who replied (one row, then their own weeks): a workspace's check-ins are a row per
+    # person and week, and no index of threads is kept for this one lookup.
+    found = session.exec(
+        select(Checkin, Person)
+        .join(Person, Person.id == Checkin.person_id)  # type: ignore[arg-type]
+        .where(
+            Person.team_id == team_id,
+            Person.slack_user_id == user_id,
+            Checkin.channel_id == channel,
+            Checkin.message_ts == thread_ts,
         )
     ).first()
-    person = session.get(Person, row.person_id) if row is not None else None
-    if row is None or person is None or person.slack_user_id != user_id:
+    if found is None:
         return None
+    row, person = found
     text = text.strip()[:ANSWER_LIMIT]
     if not text:
         return None
