@@ -53,6 +53,7 @@ class Person(SQLModel, table=True):
     status_expiration: int | None = None  # Unix time; 0 or None: until cleared
     level_ref: str | None = Field(default=None, max_length=100)  # "framework/LEVEL"
     target_ref: str | None = Field(default=None, max_length=100)
+    digest_week: str | None = Field(default=None, max_length=8)  # as a manager, the week of the last digest queued
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 

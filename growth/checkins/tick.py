@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from growth.checkins.plans import week_row
@@ -102,8 +102,16 @@ def _week_status(plan: CheckinPlan, today: date, week: str) -> Status:
 
 
 def due_digests(session: Session, *, now: datetime) -> list[DigestDue]:
-    """Every confirmed manager whose Monday 09:00 (their time) has come this week: one digest per manager
-    and week (the outbox key makes a second tick a no-op)."""
+    """Every confirmed manager whose Monday 09:00 (their time) has come this week and whose digest of the
+    week is not queued yet: one digest per manager and week. Each is noted on the manager (`digest_week`),
+    so the ticks of the rest of the week pass them by; two ticks at once queue it once (its outbox key).
+
+    Noting it matters beyond the work saved: a row skipped by the outbox's unique key still takes an id
+    from PostgreSQL's sequence, and a tick a minute offering every manager's digest all week long would
+    spend the outbox's 32-bit ids in about 22 weeks with 10,000 managers."""
+    # No one's week is later than the one where the clock is furthest ahead (UTC+14); a manager whose
+    # digest of that week is queued is surely done (ISO week keys sort as they run).
+    latest = week_key((now + timedelta(hours=14)).date())
     managers = session.exec(
         select(Person)
         .where(
@@ -112,12 +120,17 @@ def due_digests(session: Session, *, now: datetime) -> list[DigestDue]:
             ),
             Person.deleted == False,  # noqa: E712
             Person.team_id.not_in(_UNINSTALLED),  # type: ignore[attr-defined]
+            or_(Person.digest_week.is_(None), Person.digest_week < latest),  # type: ignore[union-attr, operator]
         )
         .order_by(Person.id)
     ).all()
     due = []
     for manager in managers:
         zone, monday = zone_of(manager), monday_of(local_today(manager, now))
-        if slot(zone, monday, DIGEST_WEEKDAY, DIGEST_HOUR) <= now:
-            due.append(DigestDue(manager.team_id, manager.enterprise_id, manager.id or 0, week_key(monday)))
+        week = week_key(monday)
+        if manager.digest_week != week and slot(zone, monday, DIGEST_WEEKDAY, DIGEST_HOUR) <= now:
+            due.append(DigestDue(manager.team_id, manager.enterprise_id, manager.id or 0, week))
+    if due:
+        noted = [{"id": notice.manager_id, "digest_week": notice.week} for notice in due]
+        session.execute(update(Person), noted)
     return due

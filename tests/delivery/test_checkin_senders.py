@@ -10,6 +10,7 @@ from functools import partial
 
 import pytest
 from slack_sdk import WebClient
+from sqlalchemy import text as sql
 from sqlmodel import select
 
 from bot.slack_client import SlackClients
@@ -337,3 +338,21 @@ def test_weekly_dms_sent_weeks_ago_are_forgotten_and_never_sent_again(db: Databa
     assert _dispatcher(db, slack, clock).drain().sent == 2
     sent = _posted_keys(slack)
     assert len(sent) == 5 and set(sent.values()) == {1}, sent
+
+
+def test_ticks_all_week_queue_each_digest_once_and_spend_no_ids_on_it(db: Database, slack: FakeSlack) -> None:
+    """The digest tick runs every minute: were it to offer every manager's digest at each run, the outbox's
+    unique key would skip the repeats, but each would take an id from PostgreSQL's sequence."""
+    admin, boss = person(db, "U0ADMIN", admin=True), person(db, "U0BOSS", tz="UTC")
+    with db.session() as session:
+        for report in _people(db, slack, 3):
+            admin_set(session, admin=admin, report=report, manager=boss, now=MONDAY)
+    monday_nine = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    for minute in range(0, 6 * 24 * 60, 97):  # every 97 minutes from Monday 09:00 to Sunday
+        queue_checkins(db, OUTBOUND, monday_nine + timedelta(minutes=minute))
+    with db.session() as session:
+        keys = [row.key for row in session.exec(select(OutboxMessage)).all()]
+        assert keys.count(f"digest:{boss.id}:2026-W49") == 1
+        if db.is_postgres:
+            spent = session.execute(sql("SELECT last_value FROM outbox_id_seq")).scalar_one()
+            assert spent == len(keys), f"{spent} ids spent on {len(keys)} rows"

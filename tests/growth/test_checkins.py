@@ -299,6 +299,23 @@ def test_the_digest_has_only_what_reports_shared_and_who_went_quiet(db: Database
     assert [(d.manager_id, d.week) for d in due] == [(dev.id, "2026-W49")], "Monday 09:00 in Paris"
 
 
+def test_a_managers_digest_is_offered_once_a_week_not_at_every_tick(db: Database) -> None:
+    admin, dev = person(db, "U0ADMIN", admin=True), person(db, "U0DEV", tz="Pacific/Kiritimati")  # UTC+14
+    with db.session() as session:
+        admin_set(session, admin=admin, report=_maya(db), manager=dev, now=MONDAY)
+    sunday_evening_utc = datetime(2026, 11, 29, 19, 0, tzinfo=UTC)  # Monday 09:00 on Kiritimati
+
+    def offered(now: datetime) -> list[str]:
+        with db.session() as session:
+            return [due.week for due in checkins.due_digests(session, now=now)]
+
+    assert offered(sunday_evening_utc - timedelta(minutes=1)) == []
+    assert offered(sunday_evening_utc) == ["2026-W49"]
+    for later in (timedelta(minutes=1), timedelta(hours=5), timedelta(days=6, hours=4)):
+        assert offered(sunday_evening_utc + later) == [], later
+    assert offered(sunday_evening_utc + timedelta(weeks=1)) == ["2026-W50"]
+
+
 def _digest_texts(db: Database, manager: Person) -> dict[str, tuple[list[str], list[str], int]]:
     with db.session() as session:
         reports = checkins.digest(session, manager=manager, now=MONDAY + timedelta(hours=1))
