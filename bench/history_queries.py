@@ -2,7 +2,9 @@
 
 Each is the project's own function, timed on a database that holds what a year or more leaves behind:
 10,000 people with 52 weeks of check-ins each, 20,000 framework versions imported by other workspaces,
-100,000 ended and declined manager links, 200,000 closed feedback rounds and a million outbox rows sent.
+100,000 ended and declined manager links, 200,000 closed feedback rounds, a million outbox rows sent, and
+a workspace of 100,000 people the app was uninstalled from, its data kept for the retention period. The
+check-in tick runs once first, as it does every minute, so what it does once a week is done.
 Beside each figure, the same function on the same database holding only the live rows (the floor): a
 statement that history does not slow costs about the same in both. Prints the median of 20 calls, each in a
 transaction rolled back afterwards. `--tree` times another checkout (a before and after). Run from the
@@ -78,6 +80,7 @@ def live(db: Any) -> None:
         for n in range(20):
             payload = {"channel": f"U{n + 1}", "text": "How did your week go?"}
             outbox.enqueue(session, team_id="T1", key=f"live:{n}", method="chat.postMessage", payload=payload, now=NOW)
+    settle(db)
 
 
 def history(db: Any, scale: float) -> None:
@@ -88,9 +91,41 @@ def history(db: Any, scale: float) -> None:
     rounds(db, int(200_000 * scale), "closed", due="{earlier}")
     checkins(db, weeks=max(1, int(WEEKS * scale)), first_week=1)
     sent_earlier(db, int(1_000_000 * scale))
+    uninstalled(db, int(100_000 * scale))
+    settle(db)
     if db.is_postgres:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE")
+
+
+def uninstalled(db: Any, count: int) -> None:
+    """A workspace uninstalled a month ago, its people's check-in plans due since."""
+    sql(
+        db,
+        "INSERT INTO workspaces (team_id, uninstalled_at, created_at, updated_at) VALUES ('T0GONE', {earlier},"
+        " {earlier}, {earlier})",
+    )
+    series(
+        db,
+        count,
+        "people (team_id, slack_user_id, display_name, is_admin, is_bot, deleted, profile_refreshed_at,"
+        " created_at, updated_at)",
+        "'T0GONE', 'W' || i, 'Gone ' || i, {false}, {false}, {false}, {earlier}, {earlier}, {earlier}",
+    )
+    sql(
+        db,
+        "INSERT INTO checkin_plans (team_id, person_id, weekday, hour, opted_out, share, next_at, created_at,"
+        " updated_at) SELECT team_id, id, 4, 15, {false}, {false}, {earlier}, {earlier}, {earlier} FROM people"
+        " WHERE team_id = 'T0GONE'",
+    )
+
+
+def settle(db: Any) -> None:
+    """The check-in tick's run, as every minute: what it does once a week is done."""
+    from delivery.outbound import Outbound
+    from schedules.checkins import queue_checkins
+
+    queue_checkins(db, Outbound(()), NOW)
 
 
 def versions(db: Any, count: int, team: str) -> None:
@@ -194,7 +229,14 @@ def reply(session: Any, db: Any) -> Any:
     return add_reply(session, team_id="T1", user_id="U5", channel="D5", thread_ts="0.5", text="And more", now=NOW)
 
 
+def tick(session: Any, db: Any) -> Any:
+    from growth.checkins import due_checkins
+
+    return due_checkins(session, now=NOW)
+
+
 CALLS: dict[str, Callable[[Any, Any], Any]] = {
+    "check-ins due (1 min)": tick,
     "outbox claim (every 5 s)": claim,
     "feedback rounds due (1 min)": close_rounds,
     "digests due (1 min)": digests,

@@ -28,7 +28,6 @@ from sqlalchemy import text  # noqa: E402
 
 from bot.slack_client import SlackClients  # noqa: E402
 from delivery.dispatcher import Dispatcher  # noqa: E402
-from delivery.outbound import forget_weekly_dms  # noqa: E402
 from slacksim import DEFAULT_TEAM, FakeSlack  # noqa: E402
 from storage import migrate, outbox  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -78,6 +77,8 @@ def run(url: str, fake: FakeSlack, rows: int, dispatchers: int, history: int = 0
 
 
 def pruning(db: Database) -> str:
+    from delivery.outbound import forget_weekly_dms  # here: `sent_earlier` is also used on older checkouts
+
     started = time.perf_counter()
     forgotten = forget_weekly_dms(db, now=datetime.now(UTC))
     return f"{forgotten} in {time.perf_counter() - started:.2f} s"

@@ -38,13 +38,16 @@ class Tick:
 def due_checkins(session: Session, *, now: datetime, limit: int = 500) -> Tick:
     """Write this week's check-in row for up to `limit` people whose slot has come, and move each plan on
     to its next slot. The caller queues the message of each check-in returned (same transaction)."""
+    # The plans of a workspace the app was uninstalled from are moved on like the others, without a
+    # check-in: left in the past, every tick would read past all of them until the workspace's data is
+    # deleted (100,000 plans: 70 ms a minute for the retention period).
+    away = CheckinPlan.team_id.in_(_UNINSTALLED).label("away")  # type: ignore[attr-defined]
     query = (
-        select(CheckinPlan, Person)
+        select(CheckinPlan, Person, away)
         .join(Person, Person.id == CheckinPlan.person_id)  # type: ignore[arg-type]
         .where(
             CheckinPlan.next_at <= now,
             CheckinPlan.opted_out == False,  # noqa: E712
-            CheckinPlan.team_id.not_in(_UNINSTALLED),  # type: ignore[attr-defined]
         )
         .order_by(CheckinPlan.next_at, CheckinPlan.id)  # type: ignore[arg-type]
         .limit(limit)
@@ -55,7 +58,7 @@ def due_checkins(session: Session, *, now: datetime, limit: int = 500) -> Tick:
     moves: list[dict[str, object]] = []
     weeks: list[dict[str, object]] = []
     enterprises: dict[int, str | None] = {}
-    for plan, person in session.exec(query).all():
+    for plan, person, uninstalled in session.exec(query).all():
         enterprises[person.id or 0] = person.enterprise_id
         zone, today = zone_of(person), local_today(person, now)
         monday = monday_of(today)
@@ -71,6 +74,9 @@ def due_checkins(session: Session, *, now: datetime, limit: int = 500) -> Tick:
                 "updated_at": now,
             }
         )
+        if uninstalled:  # nobody is nudged while their data is kept: on to next week, without a check-in
+            tick.quiet += 1
+            continue
         week = week_key(today)
         status = Status.LEFT if person.deleted else _week_status(plan, today, week)
         weeks.append(week_row(person, week, status, now))

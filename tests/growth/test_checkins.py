@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from growth import checkins
+from growth import checkins, workspaces
 from growth.checkins import Answers, Settings, due_checkins, enrol, is_away, streak_of
 from growth.errors import GrowthError
 from growth.frameworks.shipped import shipped
@@ -270,6 +270,22 @@ def test_a_person_who_left_is_not_scheduled_again(db: Database) -> None:
         assert session.get(CheckinPlan, 1).next_at is None
         assert checkins.delivery(session, team_id="T1", checkin_id=queued.checkin_id) is None
     assert _tick(db, FRIDAY_3PM_PARIS + timedelta(weeks=1)).queued == []
+
+
+def test_an_uninstalled_workspaces_plans_move_on_each_week_without_a_check_in(db: Database) -> None:
+    maya = _maya(db)
+    with db.session() as session:
+        workspaces.uninstalled(session, team_id="T1", now=MONDAY)
+    tick = _tick(db, FRIDAY_3PM_PARIS)
+    assert (tick.queued, tick.quiet) == ([], 1)
+    next_friday = FRIDAY_3PM_PARIS + timedelta(weeks=1)
+    with db.session() as session:
+        assert session.exec(select(CheckinPlan.next_at)).one() == next_friday, "read once a week, not every tick"
+        assert session.exec(select(Checkin)).all() == []
+    assert _tick(db, FRIDAY_3PM_PARIS + timedelta(minutes=1)).quiet == 0
+    with db.session() as session:
+        workspaces.installed(session, team_id="T1", enterprise_id=None, now=next_friday - timedelta(days=1))
+    assert [due.person_id for due in _tick(db, next_friday).queued] == [maya.id], "back on its own day"
 
 
 def test_the_digest_has_only_what_reports_shared_and_who_went_quiet(db: Database) -> None:
