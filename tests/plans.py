@@ -32,7 +32,7 @@ def plan(db: Database, statement: str, parameters: Any) -> str:
     rows is planned as a large one would be."""
     with db.engine.connect() as connection:
         if db.is_postgres:
-            connection.exec_driver_sql("SET enable_seqscan = off")
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # until this transaction's end
             return "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
         rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
         return "\n".join(row[-1] for row in rows)
