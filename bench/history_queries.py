@@ -84,18 +84,31 @@ def live(db: Any) -> None:
 
 
 def history(db: Any, scale: float) -> None:
-    from bench.outbox_throughput import sent_earlier
-
     versions(db, int(20_000 * scale), "'T0' || i")  # other workspaces', imported since
     links(db, int(100_000 * scale), "ended")
     rounds(db, int(200_000 * scale), "closed", due="{earlier}")
     checkins(db, weeks=max(1, int(WEEKS * scale)), first_week=1)
-    sent_earlier(db, int(1_000_000 * scale))
+    sent(db, int(1_000_000 * scale))
     uninstalled(db, int(100_000 * scale))
     settle(db)
     if db.is_postgres:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE")
+
+
+def sent(db: Any, count: int) -> None:
+    """Check-in DMs sent over the weeks before now, in another workspace (written here, not through
+    bench/outbox_throughput, so that `--tree` can time a checkout older than this bench)."""
+    series(
+        db,
+        count,
+        "outbox (team_id, key, method, payload, due_at, next_attempt_at, attempts, sent_at, response, calling,"
+        " in_doubt, created_at)",
+        "'T0SENT', 'checkin:' || i, 'chat.postMessage', :payload, {earlier}, {earlier}, 1, {earlier}, :response,"
+        " {false}, {false}, {earlier}",
+        payload='{"channel":"U0SENT","text":"How did your week go?"}',
+        response='{"channel":"D0SENT","ts":"1.0001"}',
+    )
 
 
 def uninstalled(db: Any, count: int) -> None:
@@ -171,13 +184,13 @@ def checkins(db: Any, *, weeks: int, first_week: int = 0) -> None:
     )
 
 
-def series(db: Any, count: int, into: str, values: str) -> None:
+def series(db: Any, count: int, into: str, values: str, **parameters: Any) -> None:
     numbers = (
         "generate_series(1, :count) AS g(i)"
         if db.is_postgres
         else "(WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < :count) SELECT i FROM g)"
     )
-    sql(db, f"INSERT INTO {into} SELECT {values} FROM {numbers}", count=count)
+    sql(db, f"INSERT INTO {into} SELECT {values} FROM {numbers}", count=count, **parameters)
 
 
 def sql(db: Any, statement: str, **parameters: Any) -> None:
