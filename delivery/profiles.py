@@ -7,6 +7,7 @@ users.info would cost one (Tier 4) call per person at check-in time.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 from urllib.error import URLError
 
@@ -46,25 +47,28 @@ def profile_from_user(user: dict[str, Any]) -> Profile:
     )
 
 
-def directory(client: WebClient) -> dict[str, Profile]:
-    """Every person (no bots) of the client's workspace, by user id, waiting out users.list's Retry-After
-    (Tier 2: some 20 pages a minute). Raises SlackApiError, SlackClientError or OSError."""
+def directory(client: WebClient) -> Iterator[dict[str, Profile]]:
+    """The client's workspace, one users.list page at a time: each page's people (no bots) by user id,
+    waiting out users.list's Retry-After (Tier 2: some 20 pages a minute). A page at a time, so that
+    a workspace of 100,000 is never held whole. Raises SlackApiError, SlackClientError or OSError, at
+    the page that failed."""
     patient = WebClient(
         token=client.token,
         base_url=client.base_url,
         timeout=client.timeout,
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=PATIENCE)],
     )
-    profiles: dict[str, Profile] = {}
     cursor = None
     while True:
         page = patient.users_list(limit=PAGE, cursor=cursor) if cursor else patient.users_list(limit=PAGE)
-        for member in page.get("members") or []:
-            if not member.get("is_bot") and member.get("id"):
-                profiles[member["id"]] = profile_from_user(member)
+        yield {
+            member["id"]: profile_from_user(member)
+            for member in page.get("members") or []
+            if not member.get("is_bot") and member.get("id")
+        }
         cursor = (page.get("response_metadata") or {}).get("next_cursor")
         if not cursor:
-            return profiles
+            return
 
 
 def _whole(value: Any) -> int:

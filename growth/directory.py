@@ -12,6 +12,8 @@ from growth.people import DirectoryChanges, Profile, apply_directory
 
 
 def refresh(session: Session, *, team_id: str, profiles: dict[str, Profile], now: datetime) -> DirectoryChanges:
+    """One page of the workspace's users.list, in the caller's transaction (one a page: see
+    `schedules.directory`)."""
     changes = apply_directory(session, team_id=team_id, profiles=profiles, now=now)
     for person in changes.left:
         checkins.record_left(session, person_id=person.id or 0, now=now)

@@ -139,16 +139,24 @@ def ensure_person(
 
 
 def apply_profile(person: Person, profile: Profile, *, now: datetime) -> None:
-    person.display_name = profile.display_name[:DISPLAY_NAME_LIMIT] or person.display_name
-    person.tz = valid_time_zone(profile.tz) or person.tz
-    person.is_admin = profile.is_admin
-    person.is_bot = profile.is_bot
-    person.deleted = profile.deleted
-    person.status_text = profile.status_text[:150] or None
-    person.status_emoji = profile.status_emoji[:100] or None
-    person.status_expiration = profile.status_expiration or None
+    for name, value in _as_stored(person, profile).items():
+        setattr(person, name, value)
     person.profile_refreshed_at = now
     person.updated_at = now
+
+
+def _as_stored(person: Person, profile: Profile) -> dict[str, object]:
+    """What `person`'s row says once `profile` is applied (a name or zone Slack leaves out keeps ours)."""
+    return {
+        "display_name": profile.display_name[:DISPLAY_NAME_LIMIT] or person.display_name,
+        "tz": valid_time_zone(profile.tz) or person.tz,
+        "is_admin": profile.is_admin,
+        "is_bot": profile.is_bot,
+        "deleted": profile.deleted,
+        "status_text": profile.status_text[:150] or None,
+        "status_emoji": profile.status_emoji[:100] or None,
+        "status_expiration": profile.status_expiration or None,
+    }
 
 
 def valid_time_zone(name: str | None) -> str | None:
@@ -171,34 +179,59 @@ def _org_unknown(person: Person, enterprise_id: str | None) -> bool:
     return bool(enterprise_id) and person.enterprise_id != enterprise_id
 
 
+# The directory marks an unchanged profile fresh again only once it is this old: halfway to stale, so
+# with the directory running hourly no request finds a listed person stale, and an unchanged workspace
+# writes each person's row twice a day instead of every hour.
+MARK_FRESH_AFTER = REFRESH_AFTER / 2
+
+
 @dataclass(frozen=True)
 class DirectoryChanges:
     moved: list[Person]  # their time zone changed
     left: list[Person]  # deleted in Slack since we last looked
-    updated: int
+    updated: int  # people Trellis knows that the page listed
+    changed: int = 0  # of those, the ones whose profile had changed (written at once)
 
 
 def apply_directory(session: Session, *, team_id: str, profiles: dict[str, Profile], now: datetime) -> DirectoryChanges:
-    """What users.list says about the workspace's people Trellis knows (nobody else is added)."""
-    known = session.exec(select(Person).where(Person.team_id == team_id)).all()
-    moved, left, updated = [], [], 0
+    """What one page of users.list says about the people Trellis knows (nobody else is added).
+
+    A changed profile is written at once. An unchanged one is only marked fresh, once it is
+    `MARK_FRESH_AFTER` old, in one statement for the page; its `updated_at` stays, as nothing changed."""
+    if not profiles:  # a page of apps' users only
+        return DirectoryChanges([], [], updated=0)
+    known = session.exec(
+        select(Person).where(Person.team_id == team_id, Person.slack_user_id.in_(list(profiles)))  # type: ignore[attr-defined]
+    ).all()
+    moved, left, changed, fresh_again = [], [], 0, []
     for person in known:
-        profile = profiles.get(person.slack_user_id)
-        if profile is None:
+        profile = profiles[person.slack_user_id]
+        if all(getattr(person, name) == value for name, value in _as_stored(person, profile).items()):
+            if person.profile_refreshed_at is None or now - person.profile_refreshed_at >= MARK_FRESH_AFTER:
+                fresh_again.append(person.id)
             continue
         was_tz, was_deleted = person.tz, person.deleted
         apply_profile(person, profile, now=now)
         session.add(person)
-        updated += 1
+        changed += 1
         if person.deleted and not was_deleted:
             left.append(person)
         elif person.tz != was_tz and not person.deleted:
             moved.append(person)
+    if fresh_again:
+        session.execute(
+            update(Person).where(Person.id.in_(fresh_again)).values(profile_refreshed_at=now),  # type: ignore[union-attr]
+            execution_options={"synchronize_session": False},  # the page's session ends here
+        )
+    return DirectoryChanges(moved, left, updated=len(known), changed=changed)
+
+
+def directory_done(session: Session, *, team_id: str, now: datetime) -> None:
+    """The workspace's whole users.list was applied: not due again for an hour (`directories_due`)."""
     workspace = session.exec(select(Workspace).where(Workspace.team_id == team_id)).first()
     if workspace is not None:
         workspace.directory_refreshed_at = now
         session.add(workspace)
-    return DirectoryChanges(moved, left, updated)
 
 
 def directories_due(session: Session, *, now: datetime, every: timedelta) -> list[tuple[str, str | None]]:

@@ -10,7 +10,7 @@ from growth.checkins import Answers, Settings, due_checkins, enrol, is_away, str
 from growth.errors import GrowthError
 from growth.frameworks.shipped import shipped
 from growth.links import admin_set
-from growth.people import Profile, apply_directory, directories_due
+from growth.people import Profile, apply_directory, directories_due, directory_done
 from growth.wins import Details, Visibility, log_win
 from storage.db import Database
 from storage.models import Checkin, CheckinPlan, Person
@@ -370,7 +370,9 @@ def test_the_directory_updates_known_people_and_reschedules_those_who_moved(db: 
         changes = apply_directory(session, team_id="T1", profiles=profiles, now=MONDAY)
         assert [p.slack_user_id for p in changes.moved] == ["U0MAYA"]
         assert [p.slack_user_id for p in changes.left] == ["U0DEV"]
-        assert changes.updated == 2, "people Trellis does not know are not added"
+        assert (changes.updated, changes.changed) == (2, 2), "people Trellis does not know are not added"
+        assert directories_due(session, now=MONDAY, every=timedelta(hours=1)) == [("T1", None)], "not yet done"
+        directory_done(session, team_id="T1", now=MONDAY)
         checkins.reschedule(session, plan=checkins.plan_of(session, maya), person=changes.moved[0], now=MONDAY)
     with db.session() as session:
         fresh = session.get(Person, maya.id)

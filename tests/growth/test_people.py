@@ -1,10 +1,20 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from growth.frameworks.shipped import shipped
 from growth.frameworks.versions import Newest, import_framework
-from growth.people import REFRESH_AFTER, Profile, ensure_person, find_person, known_person
+from growth.people import (
+    MARK_FRESH_AFTER,
+    REFRESH_AFTER,
+    DirectoryChanges,
+    Profile,
+    apply_directory,
+    ensure_person,
+    find_person,
+    known_person,
+)
 from storage.db import Database
-from storage.models import Workspace
+from storage.models import Person, Workspace
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MAYA = Profile(display_name="Maya", tz="Europe/Paris", is_admin=False, deleted=False)
@@ -113,3 +123,57 @@ def test_a_known_person_comes_with_the_workspaces_newest_framework_version(db: D
             stored = import_framework(session, team_id="T1", framework=framework, source="x", now=NOW).stored
         import_framework(session, team_id="T2", framework=shipped()[0], source="x", now=NOW + REFRESH_AFTER)
     assert newest() == Newest(stored.id, NOW), "the last one imported, of this workspace only"
+
+
+def _listed(db: Database, profile: Profile, *, now: datetime) -> DirectoryChanges:
+    """One users.list page naming U1 (and someone Trellis does not know), as the directory job applies it."""
+    with db.session() as session:
+        return apply_directory(session, team_id="T1", profiles={"U1": profile, "U0STRANGER": MAYA}, now=now)
+
+
+def _row(db: Database) -> Person:
+    with db.session() as session:
+        found = find_person(session, team_id="T1", user_id="U1")
+        assert found is not None
+        return found
+
+
+def test_the_directory_writes_a_changed_profile_at_once_and_an_unchanged_one_only_when_halfway_stale(
+    db: Database,
+) -> None:
+    _ensure(db, Loader(MAYA))
+    unchanged = _listed(db, MAYA, now=NOW + timedelta(hours=1))
+    assert (unchanged.updated, unchanged.changed) == (1, 0), "people Trellis does not know are not added"
+    assert (_row(db).profile_refreshed_at, _row(db).updated_at) == (NOW, NOW), "nothing written"
+
+    _listed(db, MAYA, now=NOW + MARK_FRESH_AFTER)
+    assert (_row(db).profile_refreshed_at, _row(db).updated_at) == (NOW + MARK_FRESH_AFTER, NOW), "fresh again only"
+
+    away = replace(MAYA, status_text="Offsite", status_emoji=":bus:")
+    later = NOW + MARK_FRESH_AFTER + timedelta(hours=1)
+    changed = _listed(db, away, now=later)
+    assert (changed.changed, changed.moved, changed.left) == (1, [], [])
+    row = _row(db)
+    assert (row.status_text, row.status_emoji, row.profile_refreshed_at, row.updated_at) == (
+        "Offsite",
+        ":bus:",
+        later,
+        later,
+    )
+
+
+def test_with_the_directory_hourly_no_request_finds_a_listed_person_stale(db: Database) -> None:
+    """The request path calls users.info (Tier 4) for a stale profile: the directory must keep everyone it
+    lists fresh, although it writes an unchanged row only twice a day."""
+    _ensure(db, Loader(MAYA))
+    stamps = set()
+    for hours in range(1, 73):
+        _listed(db, MAYA, now=NOW + timedelta(hours=hours))
+        stamps.add(_row(db).profile_refreshed_at)
+        just_before_next = NOW + timedelta(hours=hours, minutes=59)
+        assert db.read(
+            lambda session, at=just_before_next: known_person(
+                session, team_id="T1", user_id="U1", enterprise_id=None, now=at
+            )
+        ), f"stale {hours} h after arriving"
+    assert len(stamps - {NOW}) == 12, "72 hourly runs, 12 writes"
