@@ -72,6 +72,10 @@ def run(name: str, url: str, fake: FakeSlack, people: int, tree: Path) -> None:
     db = Database.from_url(url)
     arrived = datetime.now(UTC) - timedelta(hours=1)
     arrange(db, fake, people, [TEAM], arrived)  # everyone refreshed an hour ago, all in users.list
+    if db.is_postgres:  # what autovacuum does after a bulk insert (it is off on some of these machines)
+        with db.engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
     for number in (1, 2, 3, 6):
         if number == 2:
             statuses, moved, left = change_some(fake, people)

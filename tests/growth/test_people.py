@@ -177,3 +177,12 @@ def test_with_the_directory_hourly_no_request_finds_a_listed_person_stale(db: Da
             )
         ), f"stale {hours} h after arriving"
     assert len(stamps - {NOW}) == 12, "72 hourly runs, 12 writes"
+
+
+def test_a_page_of_apps_users_only_reads_and_writes_nothing(db: Database) -> None:
+    _ensure(db, Loader(MAYA))
+    with db.session() as session:
+        assert apply_directory(session, team_id="T1", profiles={}, now=NOW + REFRESH_AFTER) == DirectoryChanges(
+            [], [], updated=0
+        )
+    assert _row(db).profile_refreshed_at == NOW
