@@ -29,10 +29,12 @@ def _run(db: Database, slack: FakeSlack, now: datetime) -> str:
     return refresh_directories(db, lambda team, _: clients.for_outbox(slack.install(team)), now)
 
 
-def _five_people(db: Database, slack: FakeSlack) -> None:
+def _five_people_gone_offsite(db: Database, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five people Trellis knows, who have all set a status in Slack since; users.list two a page."""
+    monkeypatch.setattr(profiles, "PAGE", 2)
     for n in range(5):
-        slack.add_user("T1", f"U0P{n}", name=f"P{n}", tz="UTC")
         person(db, f"U0P{n}", now=MONDAY)
+        slack.add_user("T1", f"U0P{n}", name=f"P{n}", tz="UTC", status_text="Offsite")
 
 
 def _statuses(db: Database) -> dict[str, str | None]:
@@ -43,10 +45,7 @@ def _statuses(db: Database) -> dict[str, str | None]:
 def test_each_page_of_users_list_is_applied_in_a_transaction_of_its_own(
     db: Database, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(profiles, "PAGE", 2)
-    _five_people(db, slack)
-    for n in range(5):
-        slack.add_user("T1", f"U0P{n}", name=f"P{n}", tz="UTC", status_text="Offsite")
+    _five_people_gone_offsite(db, slack, monkeypatch)
     commits: list[object] = []
 
     def committed(connection: object) -> None:
@@ -68,10 +67,7 @@ def test_each_page_of_users_list_is_applied_in_a_transaction_of_its_own(
 def test_a_listing_that_fails_part_way_keeps_its_pages_and_is_read_again_next_tick(
     db: Database, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(profiles, "PAGE", 2)
-    _five_people(db, slack)
-    for n in range(5):
-        slack.add_user("T1", f"U0P{n}", name=f"P{n}", tz="UTC", status_text="Offsite")
+    _five_people_gone_offsite(db, slack, monkeypatch)
     applied = job.people.refresh
 
     def then_slack_fails(*args: Any, **kwargs: Any) -> Any:
