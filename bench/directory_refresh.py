@@ -11,10 +11,10 @@ runs four times, each time in a process of its own as `trellis worker` would run
 
 The fake answers users.list without its Tier 2 limit, so the figures are Trellis's own work; at Slack's
 20 pages a minute, the listing alone takes N / 200 / 20 minutes, which the report also gives. For each
-hour: the job's time and CPU, its process's memory (peak, and growth over what it held before the job),
-the rows of `people` it wrote, the longest transaction it held open (rows it wrote stay locked until
-it ends: a person's own request that updates their row waits behind it on PostgreSQL), and on
-PostgreSQL the WAL it wrote. Run from the repository root:
+hour: the job's time (the fake's answers included) and its process's CPU and memory (peak, and growth
+over what it held before the job), the rows of `people` it wrote, the longest transaction it held open
+(rows it wrote stay locked until it ends: a person's own request that updates their row waits behind
+it on PostgreSQL), and on PostgreSQL the WAL it wrote. Run from the repository root:
 
     python bench/directory_refresh.py [--people 20000] [--only sqlite|postgres] [--tree ../a-checkout]
 """
