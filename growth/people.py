@@ -179,10 +179,22 @@ def _org_unknown(person: Person, enterprise_id: str | None) -> bool:
     return bool(enterprise_id) and person.enterprise_id != enterprise_id
 
 
-# The directory marks an unchanged profile fresh again only once it is this old: halfway to stale, so
-# with the directory running hourly no request finds a listed person stale, and an unchanged workspace
-# writes each person's row twice a day instead of every hour.
+# The directory marks an unchanged profile fresh again at most this long after it was last written:
+# halfway to stale, so with the directory running hourly no request finds a listed person stale, and an
+# unchanged workspace writes each person's row about four times a day instead of every hour.
 MARK_FRESH_AFTER = REFRESH_AFTER / 2
+_SLOTS = MARK_FRESH_AFTER // timedelta(hours=1)  # the hours over which a workspace's rows are spread
+
+
+def _fresh_again(person: Person, now: datetime) -> bool:
+    """Whether the directory marks `person`'s unchanged profile fresh again at `now`: in their own hour
+    of every six (by id, so that a workspace that arrived at once is written a sixth an hour, not all
+    in the same hour), and in any case once it is `MARK_FRESH_AFTER` old (a run that missed that hour)."""
+    if person.profile_refreshed_at is None:
+        return True
+    age = now - person.profile_refreshed_at
+    own_hour = (person.id or 0) % _SLOTS == int(now.timestamp() // 3600) % _SLOTS
+    return age >= MARK_FRESH_AFTER or (own_hour and age >= timedelta(hours=1))
 
 
 @dataclass(frozen=True)
@@ -196,8 +208,8 @@ class DirectoryChanges:
 def apply_directory(session: Session, *, team_id: str, profiles: dict[str, Profile], now: datetime) -> DirectoryChanges:
     """What one page of users.list says about the people Trellis knows (nobody else is added).
 
-    A changed profile is written at once. An unchanged one is only marked fresh, once it is
-    `MARK_FRESH_AFTER` old, in one statement for the page; its `updated_at` stays, as nothing changed."""
+    A changed profile is written at once. An unchanged one is only marked fresh (`_fresh_again`), in one
+    statement for the page; its `updated_at` stays, as nothing changed."""
     if not profiles:  # a page of apps' users only
         return DirectoryChanges([], [], updated=0)
     known = session.exec(
@@ -207,7 +219,7 @@ def apply_directory(session: Session, *, team_id: str, profiles: dict[str, Profi
     for person in known:
         profile = profiles[person.slack_user_id]
         if all(getattr(person, name) == value for name, value in _as_stored(person, profile).items()):
-            if person.profile_refreshed_at is None or now - person.profile_refreshed_at >= MARK_FRESH_AFTER:
+            if _fresh_again(person, now):
                 fresh_again.append(person.id)
             continue
         was_tz, was_deleted = person.tz, person.deleted

@@ -1,6 +1,8 @@
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from sqlmodel import select
+
 from growth.frameworks.shipped import shipped
 from growth.frameworks.versions import Newest, import_framework
 from growth.people import (
@@ -15,6 +17,7 @@ from growth.people import (
 )
 from storage.db import Database
 from storage.models import Person, Workspace
+from tests.factories import person
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MAYA = Profile(display_name="Maya", tz="Europe/Paris", is_admin=False, deleted=False)
@@ -138,33 +141,60 @@ def _row(db: Database) -> Person:
         return found
 
 
-def test_the_directory_writes_a_changed_profile_at_once_and_an_unchanged_one_only_when_halfway_stale(
+def _own_hour(person: Person, at: datetime) -> bool:
+    """The hour of every six in which the directory marks this person's unchanged profile fresh again."""
+    return (person.id or 0) % 6 == int(at.timestamp() // 3600) % 6
+
+
+def test_the_directory_writes_a_changed_profile_at_once_and_an_unchanged_one_only_to_keep_it_fresh(
     db: Database,
 ) -> None:
     _ensure(db, Loader(MAYA))
-    unchanged = _listed(db, MAYA, now=NOW + timedelta(hours=1))
+    maya = _row(db)
+    hours = [NOW + timedelta(hours=h) for h in range(1, 25)]
+    not_hers = next(at for at in hours if not _own_hour(maya, at))
+    unchanged = _listed(db, MAYA, now=not_hers)
     assert (unchanged.updated, unchanged.changed) == (1, 0), "people Trellis does not know are not added"
     assert (_row(db).profile_refreshed_at, _row(db).updated_at) == (NOW, NOW), "nothing written"
 
-    _listed(db, MAYA, now=NOW + MARK_FRESH_AFTER)
-    assert (_row(db).profile_refreshed_at, _row(db).updated_at) == (NOW + MARK_FRESH_AFTER, NOW), "fresh again only"
+    hers = next(at for at in hours if _own_hour(maya, at))
+    _listed(db, MAYA, now=hers)
+    assert (_row(db).profile_refreshed_at, _row(db).updated_at) == (hers, NOW), "fresh again, and nothing else"
+
+    late = next(at for at in hours if at - hers >= MARK_FRESH_AFTER and not _own_hour(maya, at))
+    _listed(db, MAYA, now=late)
+    assert _row(db).profile_refreshed_at == late, "six hours old: fresh again, whatever the hour (a run missed)"
 
     away = replace(MAYA, status_text="Offsite", status_emoji=":bus:")
-    later = NOW + MARK_FRESH_AFTER + timedelta(hours=1)
-    changed = _listed(db, away, now=later)
+    changed = _listed(db, away, now=late + timedelta(minutes=5))
     assert (changed.changed, changed.moved, changed.left) == (1, [], [])
     row = _row(db)
     assert (row.status_text, row.status_emoji, row.profile_refreshed_at, row.updated_at) == (
         "Offsite",
         ":bus:",
-        later,
-        later,
+        late + timedelta(minutes=5),
+        late + timedelta(minutes=5),
     )
+
+
+def test_a_workspace_that_arrived_at_once_is_marked_fresh_a_sixth_an_hour(db: Database) -> None:
+    profiles = {}
+    for n in range(12):
+        person(db, f"U0P{n:02d}", now=NOW)
+        profiles[f"U0P{n:02d}"] = Profile(f"P{n:02d}", "UTC", False, False)
+    written = []
+    for hours in range(1, 13):
+        at = NOW + timedelta(hours=hours)
+        with db.session() as session:
+            apply_directory(session, team_id="T1", profiles=profiles, now=at)
+        with db.session() as session:
+            written.append(len(session.exec(select(Person).where(Person.profile_refreshed_at == at)).all()))
+    assert written == [2] * 12
 
 
 def test_with_the_directory_hourly_no_request_finds_a_listed_person_stale(db: Database) -> None:
     """The request path calls users.info (Tier 4) for a stale profile: the directory must keep everyone it
-    lists fresh, although it writes an unchanged row only twice a day."""
+    lists fresh, although it writes an unchanged row only four times a day."""
     _ensure(db, Loader(MAYA))
     stamps = set()
     for hours in range(1, 73):
