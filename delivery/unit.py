@@ -6,12 +6,17 @@ answer is shown, the sending of exactly the rows that transaction wrote.
         work.notify(decided.notices)
     with work.sending():    # the person's answer first; then, even if answering failed,
         respond(...)        # this change's own messages (a few at most). The rest is the worker's.
+
+"After the answer" is `after_answer`: a listener run in the listener pool has answered Slack at its
+`ack()`, so what follows runs there at once; one run in the request's own thread (`handlers.answering`)
+has not, so its request hands it a way to run things once the answer is on its way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from sqlmodel import Session
@@ -20,6 +25,31 @@ from delivery.dispatcher import Dispatcher, Report
 from delivery.outbound import Outbound
 from growth.notices import Notice
 from storage.db import Database
+
+Later = Callable[[Callable[[], object]], None]
+
+# Set by a request whose listener runs in the request's own thread: how to run something after its answer.
+_LATER: ContextVar[Later | None] = ContextVar("trellis_after_answer", default=None)
+
+
+def after_answer(then: Callable[[], object]) -> None:
+    """Run `then` once Slack has this request's answer: call it after `ack()`. In the listener pool that
+    is now; in the request's thread it is handed on (`answering_in_request`), so the answer is not held."""
+    later = _LATER.get()
+    if later is None:
+        then()
+    else:
+        later(then)
+
+
+@contextmanager
+def answering_in_request(later: Later) -> Iterator[None]:
+    """While a listener runs in the request's thread, `after_answer` hands its work to `later`."""
+    token = _LATER.set(later)
+    try:
+        yield
+    finally:
+        _LATER.reset(token)
 
 
 class Work:
@@ -62,7 +92,7 @@ class Work:
         try:
             yield
         finally:
-            self.send()
+            after_answer(self.send)
 
     def send(self) -> Report:
         """After the answer: send the rows this unit wrote (only once its transaction committed)."""

@@ -13,6 +13,15 @@ by the app's error handler (Bolt calls it: the request then fails); one that fai
 the same handler, as Bolt does, since Slack already has its answer; so is an answer to the response_url
 that Slack refused (`delivery.responding.NotShown`). Events are not registered this way:
 they are answered only after their work (`handlers.deliveries`).
+
+A listener whose answer is the result of its work (`/win` with its text: stored, then shown) gains
+nothing from the pool: the request waits for the whole listener all the same, and the handing over
+between two threads is what it costs: 3.2 against 2.3 ms of CPU a `/win` one at a time
+(bench/request_cost.py --cpu), 4.4 against 3.1 ms at 20 in flight (bench/http_ack.py, PostgreSQL). Such a route runs in the request's own thread
+(`in_request_thread`); what it does after its answer (`delivery.unit.after_answer`: a change's own
+messages, a form to open) is handed to the pool, so the answer is not held for Slack calls. Without
+the pool there is no answering empty at three seconds: such a listener calls Slack only after its
+answer.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from typing import Any
 from slack_bolt.kwargs_injection.args import Args
 
 from delivery.responding import NotShown
+from delivery.unit import answering_in_request
 
 log = logging.getLogger("trellis.answering")
 
@@ -41,8 +51,16 @@ LateError = Callable[[Exception, Args], None]
 class AnsweredAtAck:
     """A listener run in `pool`, its request answered as soon as it calls `ack()`."""
 
-    def __init__(self, listener: Callable[..., Any], pool: Executor, on_late_error: LateError) -> None:
+    def __init__(
+        self,
+        listener: Callable[..., Any],
+        pool: Executor,
+        on_late_error: LateError,
+        *,
+        in_request_thread: bool = False,
+    ) -> None:
         self.listener, self.pool, self.on_late_error = listener, pool, on_late_error
+        self.in_request_thread = in_request_thread
         self.wants = list(inspect.signature(listener).parameters)
         unknown = [name for name in self.wants if name not in Args.__annotations__]
         if unknown:
@@ -50,6 +68,9 @@ class AnsweredAtAck:
         self.__name__ = getattr(listener, "__name__", type(listener).__name__)  # Bolt's logs name listeners
 
     def __call__(self, args: Args) -> None:
+        if self.in_request_thread:
+            self._in_request_thread(args)
+            return
         acked = threading.Event()
         failed: list[Exception] = []
 
@@ -82,3 +103,35 @@ class AnsweredAtAck:
             return
         if failed:
             raise failed[0]  # Bolt hands it to the app's error handler, whose answer Slack gets
+
+    def _in_request_thread(self, args: Args) -> None:
+        """The listener here; what it does after its answer, and a failure after it, in the pool."""
+        acked = False
+
+        def ack(*given: Any, **named: Any) -> Any:
+            nonlocal acked
+            try:
+                return args.ack(*given, **named)
+            finally:
+                acked = True
+
+        def later(then: Callable[[], object]) -> None:
+            def run() -> None:
+                try:
+                    then()
+                except Exception as error:
+                    self.on_late_error(error, args)
+
+            self.pool.submit(contextvars.copy_context().run, run)
+
+        kwargs = {name: ack if name == "ack" else getattr(args, name) for name in self.wants}
+        with answering_in_request(later):
+            try:
+                self.listener(**kwargs)
+                refused = getattr(args.respond, "refused", None)  # delivery.responding.PooledRespond
+                if refused is not None:
+                    raise NotShown(refused)
+            except Exception as error:
+                if not acked:
+                    raise  # Bolt hands it to the app's error handler, whose answer Slack gets
+                self.pool.submit(contextvars.copy_context().run, self.on_late_error, error, args)

@@ -59,6 +59,8 @@ class Route:
     matches: str | re.Pattern[str]
     listener: Callable[..., Any]
     in_message: bool = False  # a button that answers by redrawing the message it is in (its response_url)
+    # Its answer is its work's result, and it calls Slack only after it (handlers.answering): no pool.
+    in_request_thread: bool = False
 
 
 ANYTHING = re.compile(r".*")
@@ -67,7 +69,7 @@ IN_MESSAGE = True
 
 ROUTES: tuple[Route, ...] = (
     # Slash commands: /win, and /trellis with its subcommands (handlers.commands.SUBCOMMANDS)
-    Route(C, Command.WIN, wins.win_command),
+    Route(C, Command.WIN, wins.win_command, in_request_thread=True),
     Route(C, Command.TRELLIS, commands.trellis),
     # Wins
     Route(S, CallbackId.LOG_AS_WIN_SHORTCUT, win_form.log_as_win),
@@ -152,8 +154,9 @@ IN_A_MESSAGE = InAMessage()  # one instance serves every route whose button redr
 def register(app: App, services: Services, listeners: Executor) -> None:
     """Middleware in the order each request meets it, then every route, then the one error handler.
 
-    Listeners run in `listeners`, each request answered at its listener's `ack()`
-    (`handlers.answering`); events once their work is committed (`handlers.deliveries`)."""
+    Listeners run in `listeners`, each request answered at its listener's `ack()`, those marked
+    `in_request_thread` in the request's own (`handlers.answering`); events once their work is
+    committed (`handlers.deliveries`)."""
     app.use(ProvideServices(services))
     app.use(SkipRepeatedEvents())
     app.use(AttachPerson())
@@ -162,7 +165,9 @@ def register(app: App, services: Services, listeners: Executor) -> None:
             register_event(app, route.matches, route.listener)  # answered once its effect is committed
         else:
             middleware = [IN_A_MESSAGE] if route.in_message else None
-            listener = AnsweredAtAck(route.listener, listeners, _failed_after_ack)
+            listener = AnsweredAtAck(
+                route.listener, listeners, _failed_after_ack, in_request_thread=route.in_request_thread
+            )
             getattr(app, route.surface.value)(route.matches, middleware=middleware)(listener)
     app.error(errors.handle_error)
 

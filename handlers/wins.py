@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from blocks.text import from_slack_markup
 from blocks.wins import WinForm, whole_text_view, win_answer
+from delivery.unit import after_answer
 from growth import wins
 from growth.people import local_today
 from growth.visibility import Visibility
@@ -31,7 +32,7 @@ def win_command(ack: Ack, command: dict[str, Any], client: WebClient, context: B
     if not text:
         ack()
         form = WinForm(f"modal:{command['trigger_id']}", channel=command.get("channel_id"))
-        open_form(client, services, person, form, trigger_id=command["trigger_id"])
+        after_answer(lambda: open_form(client, services, person, form, trigger_id=command["trigger_id"]))
         return
     work = services.work()
     now = work.now  # one moment for the whole change

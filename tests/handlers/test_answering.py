@@ -15,6 +15,7 @@ from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
 
+from delivery.unit import after_answer
 from handlers import answering
 from handlers.answering import AnsweredAtAck
 from slacksim import FakeSlack
@@ -45,13 +46,15 @@ class Harness:
             self.handled.append(error)
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": f"failed: {error}"})
 
-    def command(self, listener: Any, reported: threading.Event | None = None) -> None:
+    def command(
+        self, listener: Any, reported: threading.Event | None = None, *, in_request_thread: bool = False
+    ) -> None:
         def late(error: Exception, _: Args) -> None:
             self.late.append(error)
             if reported:
                 reported.set()
 
-        self.app.command("/win")(AnsweredAtAck(listener, self.pool, late))
+        self.app.command("/win")(AnsweredAtAck(listener, self.pool, late, in_request_thread=in_request_thread))
 
     def send(self, text: str = "x") -> BoltResponse:
         body = urlencode(
@@ -172,3 +175,77 @@ def test_every_argument_bolt_gives_is_one_args_holds() -> None:
     assert {"ack", "action", "body", "client", "command", "context", "respond", "shortcut", "view"} <= set(
         Args.__annotations__
     )
+
+
+def test_in_the_request_thread_the_answer_is_the_listeners_and_what_follows_it_waits_for_nobody(
+    harness: Harness,
+) -> None:
+    go_on, followed = threading.Event(), threading.Event()
+    threads: list[str] = []
+
+    def then() -> None:
+        threads.append(threading.current_thread().name)
+        go_on.wait(5)
+        followed.set()
+
+    def listener(ack: Ack, command: dict[str, Any]) -> None:
+        threads.append(threading.current_thread().name)
+        ack(text=f"stored {command['text']}")
+        after_answer(then)
+
+    harness.command(listener, in_request_thread=True)
+    answer = harness.send()
+    assert (answer.status, answer.body) == (200, "stored x")
+    assert not followed.is_set(), "answered before what follows the answer"
+    go_on.set()
+    assert followed.wait(5)
+    assert threads[0] == threading.current_thread().name and threads[1] != threads[0]
+
+
+def test_in_the_request_thread_a_failure_before_the_ack_is_the_error_handlers_answer(harness: Harness) -> None:
+    def listener(ack: Ack) -> None:
+        raise RuntimeError("broken")
+
+    harness.command(listener, in_request_thread=True)
+    answer = harness.send()
+    assert answer.status == 200 and "failed: broken" in answer.body
+    assert [str(error) for error in harness.handled] == ["broken"] and harness.late == []
+
+
+@pytest.mark.parametrize("where", ["listener", "after the answer"])
+def test_in_the_request_thread_a_failure_after_the_ack_is_reported_and_the_answer_stands(
+    harness: Harness, where: str
+) -> None:
+    reported = threading.Event()
+
+    def fail() -> None:
+        raise RuntimeError("after")
+
+    def listener(ack: Ack) -> None:
+        ack(text="stored")
+        if where == "after the answer":
+            after_answer(fail)
+        else:
+            fail()
+
+    harness.command(listener, reported, in_request_thread=True)
+    answer = harness.send()
+    assert (answer.status, answer.body) == (200, "stored")
+    assert reported.wait(5) and [str(error) for error in harness.late] == ["after"]
+    assert harness.handled == []
+
+
+def test_after_the_answer_in_the_pool_is_now(harness: Harness) -> None:
+    """A listener in the pool has answered at its ack(): what follows runs at once, in order."""
+    steps: list[str] = []
+    done = threading.Event()
+
+    def listener(ack: Ack) -> None:
+        ack()
+        after_answer(lambda: steps.append("after"))
+        steps.append("then")
+        done.set()
+
+    harness.command(listener)
+    harness.send()
+    assert done.wait(5) and steps == ["after", "then"]
