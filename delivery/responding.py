@@ -10,6 +10,9 @@ the body Bolt's `respond` would send, and the answer comes back as the `WebhookR
 Retries are those of the clients that serve a request (`bot.slack_client`): a dropped connection once,
 a 5xx once, and a 429 once when its Retry-After is short enough to wait in a request thread. A post
 that may have reached Slack (a read that timed out) is not repeated: a new message would appear twice.
+The retry waits until after the request's answer (`delivery.unit.after_answer`): a listener run in the
+request's own thread (`handlers.answering`) redraws its message there, and its answer is not held for
+a pause Slack asked for.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.webhook import WebhookResponse
 
 from delivery.dispatcher import retry_after_seconds
+from delivery.unit import after_answer
 
 TIMEOUT_SECONDS = 10.0
 # The longest Retry-After a thread serving a request waits out, here and in bot.slack_client's clients.
@@ -48,20 +52,28 @@ class Responder:
     def for_url(self, response_url: str) -> PooledRespond:
         return PooledRespond(response_url=response_url, responder=self)
 
-    def post(self, url: str, message: dict[str, Any]) -> WebhookResponse:
-        body = json.dumps(message).encode()
-        headers = {"Content-Type": "application/json;charset=utf-8"}
-        answer = self.pool.request("POST", url, body=body, headers=headers)
-        wait = retry_after_seconds(answer.headers) if answer.status == 429 else 0
-        if answer.status in RETRIED_STATUSES or (answer.status == 429 and wait <= LONGEST_WAIT_IN_A_REQUEST_SECONDS):
-            time.sleep(wait)
-            answer = self.pool.request("POST", url, body=body, headers=headers)
+    def post(self, url: str, message: dict[str, Any], *, after: float = 0) -> WebhookResponse:
+        """One post of `message`, `after` seconds from now."""
+        time.sleep(after)
+        answer = self.pool.request(
+            "POST", url, body=json.dumps(message).encode(), headers={"Content-Type": "application/json;charset=utf-8"}
+        )
         return WebhookResponse(
             url=url,
             status_code=answer.status,
             body=answer.data.decode("utf-8", "replace"),
             headers=dict(answer.headers),
         )
+
+    @staticmethod
+    def retry_in(answer: WebhookResponse) -> float | None:
+        """Seconds until the post is tried again, or None: a 5xx at once, a 429 after a short Retry-After."""
+        if answer.status_code in RETRIED_STATUSES:
+            return 0
+        if answer.status_code == 429:
+            wait = retry_after_seconds(answer.headers)
+            return wait if wait <= LONGEST_WAIT_IN_A_REQUEST_SECONDS else None
+        return None
 
 
 class NotShown(Exception):
@@ -112,8 +124,20 @@ class PooledRespond(Respond):
         return self._post(message)
 
     def _post(self, message: dict[str, Any]) -> WebhookResponse:
+        """Posted at once; a retry waits until after the request's answer (`delivery.unit.after_answer`):
+        in a listener thread that is now, and its answer is returned; in a request's own thread
+        (`handlers.answering`) it runs in the pool, so a slow Slack does not hold the answer."""
         assert self.response_url is not None
-        answer = self.responder.post(self.response_url, message)
+        url = self.response_url
+        answer = self.responder.post(url, message)
+        wait = self.responder.retry_in(answer)
+        if wait is None:
+            return self._noted(answer)
+        retried: list[WebhookResponse] = []
+        after_answer(lambda: retried.append(self._noted(self.responder.post(url, message, after=wait))))
+        return retried[0] if retried else answer
+
+    def _noted(self, answer: WebhookResponse) -> WebhookResponse:
         if answer.status_code != 200 and self.refused is None:
             self.refused = answer
         return answer

@@ -14,14 +14,17 @@ the same handler, as Bolt does, since Slack already has its answer; so is an ans
 that Slack refused (`delivery.responding.NotShown`). Events are not registered this way:
 they are answered only after their work (`handlers.deliveries`).
 
-A listener whose answer is the result of its work (`/win` with its text: stored, then shown) gains
-nothing from the pool: the request waits for the whole listener all the same, and the handing over
-between two threads is what it costs: 3.2 against 2.3 ms of CPU a `/win` one at a time
-(bench/request_cost.py --cpu), 4.4 against 3.1 ms at 20 in flight (bench/http_ack.py, PostgreSQL). Such a route runs in the request's own thread
-(`in_request_thread`); what it does after its answer (`delivery.unit.after_answer`: a change's own
-messages, a form to open) is handed to the pool, so the answer is not held for Slack calls. Without
-the pool there is no answering empty at three seconds: such a listener calls Slack only after its
-answer.
+A listener whose work comes before its answer reaches anyone gains nothing from the pool: `/win` with
+its text answers with the win stored, and a click on a win's message is seen when its message is
+redrawn, after the change. The hand-over between two threads is what the pool costs them: 3.2 against
+2.3 ms of CPU a `/win` one at a time (bench/request_cost.py --cpu), 4.4 against 3.1 ms at 20 in flight
+(bench/http_ack.py, PostgreSQL). Such a route runs in the request's own thread (`in_request_thread`),
+and its message is redrawn there too: at 20 clicks in flight, handing the redraw alone to the pool made
+it come 30 ms later and cost 1 ms more CPU a click. What may wait on Slack goes to the pool once the
+listener is done, in order (`delivery.unit.after_answer`): a change's own messages, a form to open, and
+a redraw's retry after a 5xx or a 429 (`delivery.responding`). So Slack's being slow holds such an
+answer for one post at most, and such a listener calls Slack no other way. Without the pool there is no
+answering empty at three seconds.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor
+from functools import partial
 from typing import Any
 
 from slack_bolt.kwargs_injection.args import Args
@@ -105,8 +109,10 @@ class AnsweredAtAck:
             raise failed[0]  # Bolt hands it to the app's error handler, whose answer Slack gets
 
     def _in_request_thread(self, args: Args) -> None:
-        """The listener here; what it does after its answer, and a failure after it, in the pool."""
+        """The listener here; what it hands `after_answer`, and a failure after its ack, wait in order and
+        then run in the pool: one hand-over, once the listener is done."""
         acked = False
+        queued: list[Callable[[], object]] = []
 
         def ack(*given: Any, **named: Any) -> Any:
             nonlocal acked
@@ -115,23 +121,26 @@ class AnsweredAtAck:
             finally:
                 acked = True
 
-        def later(then: Callable[[], object]) -> None:
-            def run() -> None:
-                try:
-                    then()
-                except Exception as error:
-                    self.on_late_error(error, args)
-
-            self.pool.submit(contextvars.copy_context().run, run)
-
         kwargs = {name: ack if name == "ack" else getattr(args, name) for name in self.wants}
-        with answering_in_request(later):
-            try:
+        try:
+            with answering_in_request(queued.append):
                 self.listener(**kwargs)
-                refused = getattr(args.respond, "refused", None)  # delivery.responding.PooledRespond
-                if refused is not None:
-                    raise NotShown(refused)
+        except Exception as error:
+            if not acked:
+                raise  # Bolt hands it to the app's error handler, whose answer Slack gets
+            queued.append(partial(self.on_late_error, error, args))
+        finally:
+            if queued or getattr(args.respond, "refused", None) is not None:
+                self.pool.submit(contextvars.copy_context().run, self._after_answer, queued, args)
+
+    def _after_answer(self, queued: list[Callable[[], object]], args: Args) -> None:
+        """In order; one that fails is reported and the rest still run (a change's own messages go out
+        even when its answer could not be shown), as they would in the listener's own thread."""
+        for then in queued:
+            try:
+                then()
             except Exception as error:
-                if not acked:
-                    raise  # Bolt hands it to the app's error handler, whose answer Slack gets
-                self.pool.submit(contextvars.copy_context().run, self.on_late_error, error, args)
+                self.on_late_error(error, args)
+        refused = getattr(args.respond, "refused", None)  # delivery.responding.PooledRespond
+        if refused is not None:
+            self.on_late_error(NotShown(refused), args)  # the person is told another way

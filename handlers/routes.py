@@ -1,7 +1,8 @@
 """Every registration, in one ordered table: what Slack sends (a command, a shortcut, a button, a modal,
 an event), and the listener that answers it. Bolt runs the first listener that matches, so order
 matters only for the catch-alls, which come last. `IN_MESSAGE` marks a button that answers by redrawing
-the message it is in: sent from anywhere else, it is refused before its listener runs. Events are
+the message it is in: sent from anywhere else, it is refused before its listener runs. `HERE` marks a
+listener run in the request's own thread, which calls Slack only after its answer (`handlers.answering`). Events are
 answered only once their listener's work is committed (`handlers.deliveries`)."""
 
 from __future__ import annotations
@@ -59,27 +60,29 @@ class Route:
     matches: str | re.Pattern[str]
     listener: Callable[..., Any]
     in_message: bool = False  # a button that answers by redrawing the message it is in (its response_url)
-    # Its answer is its work's result, and it calls Slack only after it (handlers.answering): no pool.
+    # Run in the request's own thread (handlers.answering): its work comes before anyone sees its answer,
+    # and it calls Slack only after it, through `respond` and its unit of work.
     in_request_thread: bool = False
 
 
 ANYTHING = re.compile(r".*")
 C, S, A, V, E = Surface.COMMAND, Surface.SHORTCUT, Surface.ACTION, Surface.VIEW, Surface.EVENT
 IN_MESSAGE = True
+HERE = True  # in_request_thread
 
 ROUTES: tuple[Route, ...] = (
     # Slash commands: /win, and /trellis with its subcommands (handlers.commands.SUBCOMMANDS)
-    Route(C, Command.WIN, wins.win_command, in_request_thread=True),
+    Route(C, Command.WIN, wins.win_command, in_request_thread=HERE),
     Route(C, Command.TRELLIS, commands.trellis),
     # Wins
     Route(S, CallbackId.LOG_AS_WIN_SHORTCUT, win_form.log_as_win),
     Route(V, CallbackId.WIN, win_form.win_submitted),
     Route(A, ActionId.WIN_FOR, win_form.whose_changed),
-    Route(A, ActionId.WIN_TAG, wins.tag_clicked, IN_MESSAGE),
+    Route(A, ActionId.WIN_TAG, wins.tag_clicked, IN_MESSAGE, HERE),
     Route(A, ActionId.HOME_WIN_TAG, wins.home_tag_clicked),
-    Route(A, ActionId.WIN_VISIBILITY, wins.visibility_chosen, IN_MESSAGE),
+    Route(A, ActionId.WIN_VISIBILITY, wins.visibility_chosen, IN_MESSAGE, HERE),
     Route(A, ActionId.WIN_EDIT, wins.edit_clicked),
-    Route(A, ActionId.WIN_UNDO, wins.undo_clicked, IN_MESSAGE),
+    Route(A, ActionId.WIN_UNDO, wins.undo_clicked, IN_MESSAGE, HERE),
     Route(A, ActionId.WIN_SEE_ALL, wins.see_all_clicked),
     # Levels, the self-assessment, and unclear expectations
     Route(A, ActionId.OPEN_LEVEL, career.open_level),
@@ -91,15 +94,15 @@ ROUTES: tuple[Route, ...] = (
     Route(V, CallbackId.FLAG, flags.flag_submitted),
     # The roadmap
     Route(A, ActionId.OBJECTIVE_ADD, roadmap.add_clicked),
-    Route(A, ActionId.OBJECTIVE_STATUS, roadmap.status_chosen, IN_MESSAGE),
+    Route(A, ActionId.OBJECTIVE_STATUS, roadmap.status_chosen, IN_MESSAGE, HERE),
     Route(V, CallbackId.OBJECTIVE, roadmap.objective_submitted),
     # The growth thread, and the settings of its weekly check-in
     Route(A, ActionId.CHECKIN_WRITE, checkins.write_clicked),
     Route(V, CallbackId.CHECKIN, checkins.entry_submitted),
-    Route(A, ActionId.CHECKIN_SKIP, checkins.skip_clicked, IN_MESSAGE),
-    Route(A, ActionId.CHECKIN_REMIND, checkins.remind_clicked, IN_MESSAGE),
-    Route(A, ActionId.CHECKIN_WIN, checkins.make_win_clicked, IN_MESSAGE),
-    Route(A, ActionId.CHECKIN_PAGE, checkins.page_clicked, IN_MESSAGE),
+    Route(A, ActionId.CHECKIN_SKIP, checkins.skip_clicked, IN_MESSAGE, HERE),
+    Route(A, ActionId.CHECKIN_REMIND, checkins.remind_clicked, IN_MESSAGE, HERE),
+    Route(A, ActionId.CHECKIN_WIN, checkins.make_win_clicked, IN_MESSAGE, HERE),
+    Route(A, ActionId.CHECKIN_PAGE, checkins.page_clicked, IN_MESSAGE, HERE),
     Route(E, "message", checkins.dm_message),
     Route(A, ActionId.OPEN_SETTINGS, settings.open_settings_clicked),
     Route(V, CallbackId.SETTINGS, settings.settings_submitted),
@@ -107,13 +110,13 @@ ROUTES: tuple[Route, ...] = (
     Route(A, ActionId.DATA_DELETE, personal_data.delete_clicked),
     Route(V, CallbackId.DATA_DELETE, personal_data.delete_submitted),
     # Managers and mentors: one answer to a request for both, the rest per kind
-    Route(A, ActionId.LINK_CONFIRM, relationships.answer_clicked, IN_MESSAGE),
-    Route(A, ActionId.LINK_DECLINE, relationships.answer_clicked, IN_MESSAGE),
-    Route(A, ActionId.MENTOR_CONFIRM, relationships.answer_clicked, IN_MESSAGE),
-    Route(A, ActionId.MENTOR_DECLINE, relationships.answer_clicked, IN_MESSAGE),
-    Route(A, ActionId.MENTOR_SEES, mentors.sees_chosen, IN_MESSAGE),
+    Route(A, ActionId.LINK_CONFIRM, relationships.answer_clicked, IN_MESSAGE, HERE),
+    Route(A, ActionId.LINK_DECLINE, relationships.answer_clicked, IN_MESSAGE, HERE),
+    Route(A, ActionId.MENTOR_CONFIRM, relationships.answer_clicked, IN_MESSAGE, HERE),
+    Route(A, ActionId.MENTOR_DECLINE, relationships.answer_clicked, IN_MESSAGE, HERE),
+    Route(A, ActionId.MENTOR_SEES, mentors.sees_chosen, IN_MESSAGE, HERE),
     Route(A, ActionId.MENTOR_ROOM, mentors.room_clicked, IN_MESSAGE),
-    Route(A, ActionId.MENTOR_END, mentors.end_clicked, IN_MESSAGE),
+    Route(A, ActionId.MENTOR_END, mentors.end_clicked, IN_MESSAGE, HERE),
     # Walk away with a win
     Route(V, CallbackId.ASK, asks.ask_submitted),
     Route(A, ActionId.ASK_APPROVE, asks.approve_clicked),
@@ -121,13 +124,13 @@ ROUTES: tuple[Route, ...] = (
     Route(A, ActionId.ASK_DECLINE, asks.decline_clicked),
     Route(V, CallbackId.ASK_TALK, asks.note_submitted),
     Route(V, CallbackId.ASK_DECLINE, asks.note_submitted),
-    Route(A, ActionId.ASK_OUTCOME, asks.outcome_clicked, IN_MESSAGE),
+    Route(A, ActionId.ASK_OUTCOME, asks.outcome_clicked, IN_MESSAGE, HERE),
     # Feedback against the next level
     Route(A, ActionId.FEEDBACK_OPEN, feedback.open_clicked),
     Route(V, CallbackId.FEEDBACK_ASK, feedback.ask_submitted),
     Route(A, ActionId.FEEDBACK_GIVE, feedback.give_clicked),
     Route(V, CallbackId.FEEDBACK_ANSWER, feedback.answer_submitted),
-    Route(A, ActionId.FEEDBACK_DECLINE, feedback.decline_clicked, IN_MESSAGE),
+    Route(A, ActionId.FEEDBACK_DECLINE, feedback.decline_clicked, IN_MESSAGE, HERE),
     Route(A, ActionId.FEEDBACK_CLOSE, feedback.close_clicked),
     Route(A, ActionId.FEEDBACK_EXTEND, feedback.extend_clicked),
     Route(A, ActionId.FEEDBACK_ADD, feedback.add_clicked),
@@ -135,7 +138,7 @@ ROUTES: tuple[Route, ...] = (
     Route(A, ActionId.FEEDBACK_SHARE, feedback.share_clicked),
     Route(A, ActionId.FEEDBACK_SEE, feedback.see_clicked),
     # 1:1s
-    Route(A, ActionId.ONE_ON_ONE_HELD, one_on_ones.held_clicked, IN_MESSAGE),
+    Route(A, ActionId.ONE_ON_ONE_HELD, one_on_ones.held_clicked, IN_MESSAGE, HERE),
     # The App Home
     Route(E, "app_home_opened", events.home_opened),
     # The install's life: the app uninstalled, its tokens revoked

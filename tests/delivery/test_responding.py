@@ -4,11 +4,14 @@ failures retried as the request clients retry them (against the Slack fake, over
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
+import pytest
 from slack_bolt.context.respond import Respond
 from slack_sdk.models.blocks import SectionBlock
 
 from delivery.responding import Responder
+from delivery.unit import answering_in_request
 from slacksim import RESPONSE_URL, FakeSlack
 
 
@@ -82,3 +85,22 @@ def test_odd_text_arrives_whole(slack: FakeSlack) -> None:
     text = "Zoë shipped 🚀 — <!channel> ```code``` " + "é" * 3000
     assert Responder().for_url(slack.response_url())(text=text).status_code == 200
     assert slack.responses()[0]["text"] == text
+
+
+@pytest.mark.parametrize("failures", [1, 2])
+def test_in_a_requests_own_thread_the_retry_waits_until_after_the_answer(slack: FakeSlack, failures: int) -> None:
+    """handlers.answering: the first post is made at once, the retry is handed on, not waited for."""
+    slack.fail(RESPONSE_URL, status=429, retry_after=1, times=failures)
+    later: list[Callable[[], object]] = []
+    respond = Responder().for_url(slack.response_url())
+    started = time.monotonic()
+    with answering_in_request(later.append):
+        answer = respond(text="redrawn")
+    assert answer.status_code == 429 and time.monotonic() - started < 1, "no wait in the request's thread"
+    assert respond.refused is None and slack.responses() == [] and len(later) == 1
+    later[0]()  # after the answer, in the pool
+    assert time.monotonic() - started >= 1
+    if failures == 1:
+        assert respond.refused is None and [body["text"] for body in slack.responses()] == ["redrawn"]
+    else:
+        assert respond.refused is not None and respond.refused.status_code == 429 and slack.responses() == []

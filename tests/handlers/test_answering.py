@@ -14,7 +14,9 @@ import pytest
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookResponse
 
+from delivery.responding import NotShown
 from delivery.unit import after_answer
 from handlers import answering
 from handlers.answering import AnsweredAtAck
@@ -249,3 +251,46 @@ def test_after_the_answer_in_the_pool_is_now(harness: Harness) -> None:
     harness.command(listener)
     harness.send()
     assert done.wait(5) and steps == ["after", "then"]
+
+
+class Redraws:
+    """A `respond` that notes what it was given, in which thread; Slack refused it when `refused` is set."""
+
+    def __init__(self, steps: list[str], refused: Any = None) -> None:
+        self.steps, self.refused = steps, refused
+
+    def __call__(self, text: str = "", **_: Any) -> None:
+        self.steps.append(f"redrawn {text} in {threading.current_thread().name}")
+
+
+@pytest.mark.parametrize("refused", [False, True])
+def test_in_the_request_thread_the_redraw_is_made_there_and_what_follows_it_after_the_listener(
+    harness: Harness, refused: bool
+) -> None:
+    steps: list[str] = []
+    done = threading.Event()
+    here = threading.current_thread().name
+    redraws = Redraws(steps, WebhookResponse(url="u", status_code=500, body="", headers={}) if refused else None)
+
+    @harness.app.middleware
+    def give_respond(context: dict[str, Any], next: Any) -> Any:
+        context["respond"] = redraws
+        return next()
+
+    def sent() -> None:
+        steps.append("sent")
+        done.set()
+
+    def listener(ack: Ack, respond: Any) -> None:
+        ack()
+        respond(text="win")
+        after_answer(sent)
+        steps.append("listener done")
+
+    harness.command(listener, in_request_thread=True)
+    assert harness.send().status == 200
+    assert done.wait(5) and steps == [f"redrawn win in {here}", "listener done", "sent"]
+    deadline = time.monotonic() + 5
+    while refused and not harness.late and time.monotonic() < deadline:
+        time.sleep(0.01)  # reported after what followed the redraw
+    assert [type(error) for error in harness.late] == ([NotShown] if refused else [])

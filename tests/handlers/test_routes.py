@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 from blocks.ids import ActionId, CallbackId, Command
 from handlers.routes import ANYTHING, ROUTES, Surface
 
@@ -49,3 +51,14 @@ def test_the_catch_alls_come_last() -> None:
     catch_alls = [index for index, route in enumerate(ROUTES) if route.matches is ANYTHING]
     assert catch_alls == list(range(len(ROUTES) - len(catch_alls), len(ROUTES)))
     assert {ROUTES[index].surface for index in catch_alls} == {Surface.COMMAND, Surface.SHORTCUT}
+
+
+def test_a_listener_in_the_request_thread_cannot_call_slack_before_its_answer() -> None:
+    """It is given no client: Slack is reached only through `respond` and its unit of work, both after its
+    answer (handlers.answering). `/win` takes one only to open its form through `after_answer`."""
+    here = [route for route in ROUTES if route.in_request_thread]
+    assert here, "the hot paths run in the request's thread"
+    for route in here:
+        wants = set(inspect.signature(route.listener).parameters)
+        if route.matches != Command.WIN:
+            assert "client" not in wants, f"{route.listener.__name__} runs in the request's thread with a client"
