@@ -16,15 +16,16 @@ they are answered only after their work (`handlers.deliveries`).
 
 A listener whose work comes before its answer reaches anyone gains nothing from the pool: `/win` with
 its text answers with the win stored, and a click on a win's message is seen when its message is
-redrawn, after the change. The hand-over between two threads is what the pool costs them: 3.2 against
-2.3 ms of CPU a `/win` one at a time (bench/request_cost.py --cpu), 4.4 against 3.1 ms at 20 in flight
-(bench/http_ack.py, PostgreSQL). Such a route runs in the request's own thread (`in_request_thread`),
-and its message is redrawn there too: at 20 clicks in flight, handing the redraw alone to the pool made
-it come 30 ms later and cost 1 ms more CPU a click. What may wait on Slack goes to the pool once the
-listener is done, in order (`delivery.unit.after_answer`): a change's own messages, a form to open, and
-a redraw's retry after a 5xx or a 429 (`delivery.responding`). So Slack's being slow holds such an
-answer for one post at most, and such a listener calls Slack no other way. Without the pool there is no
-answering empty at three seconds.
+redrawn, after the change. The pool costs them the hand-over between two threads, which is not in the
+instructions Python runs (bench/request_cost.py counts the same either way) but in waking threads under
+load. Such a route runs in the request's own thread (`in_request_thread`), and its message is redrawn
+there too. At 20 clicks in flight (bench/http_ack.py) the message was redrawn at p50 45-57 ms against
+85 ms on PostgreSQL, 43-46 against 116-119 ms on SQLite; handing the redraw alone to the pool made it
+come 30 ms later and cost 1 ms more CPU a click (one pair of runs, PostgreSQL). What may wait on Slack
+goes to the pool once the listener is done, in order (`delivery.unit.after_answer`): a change's own
+messages, a form to open, and a redraw's retry after a 5xx or a 429 (`delivery.responding`). So Slack's
+being slow holds such an answer for one post at most, and such a listener calls Slack no other way.
+Without the pool there is no answering empty at three seconds.
 """
 
 from __future__ import annotations

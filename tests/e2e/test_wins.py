@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from handlers.errors import NOT_SHOWN
 from slacksim import RESPONSE_URL, FakeSlack, SlackSender
+from slacksim.sender import Reply
 from storage.db import Database
 from storage.models import Win, WinCompetency
 from tests.e2e.conftest import bot_environment, trellis
@@ -35,11 +36,11 @@ def _actions(blocks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _click(sender: SlackSender, element: dict[str, Any], user: str = "U0MAYA", **extra: Any) -> None:
+def _click(sender: SlackSender, element: dict[str, Any], user: str = "U0MAYA", **extra: Any) -> Reply:
     action = {"action_id": element["action_id"], "block_id": element["block_id"], "type": element["type"], **extra}
     if "value" in element:
         action["value"] = element["value"]
-    sender.block_action(user_id=user, action=action)
+    return sender.block_action(user_id=user, action=action)
 
 
 def test_a_win_is_logged_at_once_with_suggestions_to_tag(sender: SlackSender, slack: FakeSlack, db: Database) -> None:
@@ -265,6 +266,21 @@ def test_a_redraw_slack_refuses_twice_is_told_in_a_dm_and_the_change_is_kept(
     assert told["channel"] == "U0MAYA" and told["text"] == NOT_SHOWN
     assert _wins(db)[0].visibility == "shared", "the change itself was saved"
     assert slack.responses() == [], "Slack showed nothing in place"
+
+
+def test_a_redraw_slack_asks_to_wait_for_is_retried_after_the_click_is_answered(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    """The click runs in the request's thread (handlers.answering); the pause Slack asks for is not."""
+    buttons = _actions(sender.command("/win", OUTAGE, user_id="U0MAYA").json()["blocks"])
+    slack.fail(RESPONSE_URL, status=429, retry_after=2)
+    started = time.monotonic()
+    answer = _click(sender, buttons["win_visibility"], selected_option={"value": "shared"})
+    assert answer.status == 200 and time.monotonic() - started < 1.5, "answered without waiting out the 429"
+    assert _wins(db)[0].visibility == "shared"
+    (redrawn,) = slack.wait_for_responses(1)
+    assert time.monotonic() - started >= 2 and redrawn["replace_original"] is True
+    assert not [call for call in slack.calls("chat.postMessage") if call.args.get("text") == NOT_SHOWN]
 
 
 def test_a_redraw_slack_rate_limits_for_long_is_told_in_a_dm(
