@@ -78,19 +78,12 @@ class AnsweredAtAck:
             return
         acked = threading.Event()
         failed: list[Exception] = []
-
-        def ack(*given: Any, **named: Any) -> Any:
-            try:
-                return args.ack(*given, **named)
-            finally:
-                acked.set()
-
-        kwargs = {name: ack if name == "ack" else getattr(args, name) for name in self.wants}
+        kwargs = self._arguments(args, acked)
 
         def run() -> None:
             try:
                 self.listener(**kwargs)
-                refused = getattr(args.respond, "refused", None)  # delivery.responding.PooledRespond
+                refused = _refused(args)
                 if refused is not None:
                     raise NotShown(refused)  # the person is told another way, as of any failure
             except Exception as error:
@@ -112,26 +105,17 @@ class AnsweredAtAck:
     def _in_request_thread(self, args: Args) -> None:
         """The listener here; what it hands `after_answer`, and a failure after its ack, wait in order and
         then run in the pool: one hand-over, once the listener is done."""
-        acked = False
+        acked = threading.Event()
         queued: list[Callable[[], object]] = []
-
-        def ack(*given: Any, **named: Any) -> Any:
-            nonlocal acked
-            try:
-                return args.ack(*given, **named)
-            finally:
-                acked = True
-
-        kwargs = {name: ack if name == "ack" else getattr(args, name) for name in self.wants}
         try:
             with answering_in_request(queued.append):
-                self.listener(**kwargs)
+                self.listener(**self._arguments(args, acked))
         except Exception as error:
-            if not acked:
+            if not acked.is_set():
                 raise  # Bolt hands it to the app's error handler, whose answer Slack gets
             queued.append(partial(self.on_late_error, error, args))
         finally:
-            if queued or getattr(args.respond, "refused", None) is not None:
+            if queued or _refused(args) is not None:
                 self.pool.submit(contextvars.copy_context().run, self._after_answer, queued, args)
 
     def _after_answer(self, queued: list[Callable[[], object]], args: Args) -> None:
@@ -142,6 +126,22 @@ class AnsweredAtAck:
                 then()
             except Exception as error:
                 self.on_late_error(error, args)
-        refused = getattr(args.respond, "refused", None)  # delivery.responding.PooledRespond
+        refused = _refused(args)
         if refused is not None:
             self.on_late_error(NotShown(refused), args)  # the person is told another way
+
+    def _arguments(self, args: Args, acked: threading.Event) -> dict[str, Any]:
+        """What the listener asks for, its `ack` noting in `acked` that Slack has its answer."""
+
+        def ack(*given: Any, **named: Any) -> Any:
+            try:
+                return args.ack(*given, **named)
+            finally:
+                acked.set()
+
+        return {name: ack if name == "ack" else getattr(args, name) for name in self.wants}
+
+
+def _refused(args: Args) -> Any:
+    """The answer Slack refused at the response_url, if any (delivery.responding.PooledRespond)."""
+    return getattr(args.respond, "refused", None)

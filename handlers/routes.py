@@ -2,8 +2,8 @@
 an event), and the listener that answers it. Bolt runs the first listener that matches, so order
 matters only for the catch-alls, which come last. `IN_MESSAGE` marks a button that answers by redrawing
 the message it is in: sent from anywhere else, it is refused before its listener runs. `HERE` marks a
-listener run in the request's own thread, which calls Slack only after its answer (`handlers.answering`). Events are
-answered only once their listener's work is committed (`handlers.deliveries`)."""
+listener run in the request's own thread, which calls Slack only after its answer (`handlers.answering`).
+Events are answered only once their listener's work is committed (`handlers.deliveries`)."""
 
 from __future__ import annotations
 
