@@ -11,8 +11,10 @@ With `--fanout`, everything runs again while a dispatcher process sends a week o
 people, Slack's tiers) through the same database. Each server first answers WARM_UP requests of each
 kind, so every pooled connection has prepared its statements. Prints p50, p99, throughput, errors and
 the server's CPU per request for each, and the ratios; the machine's other busy CPU per request, split
-into this process (the client and the Slack fake) and the rest (the database); and for the click, how
-long after it the message was redrawn (what its user waits for). Run from the repository root:
+into this process (the client and the Slack fake) and the rest (the database); what a request costs the
+whole machine on each side, the ratio of the two, and how busy the cores were (with the cores full, the
+p50 ratio comes to that ratio); and for the click, how long after it the message was redrawn (what its
+user waits for). Run from the repository root:
 
     python bench/http_ack.py [--database sqlite|postgres] [--workers 2] [--requests 400] [--fanout]
                              [--floor bolt|bolt-in-request-thread] [--tree ../an-earlier-checkout]
@@ -193,9 +195,26 @@ def report(label: str, mine: dict[str, Any], floor: dict[str, Any]) -> None:
         f"{floor['here'] * 1000 / bare_done:4.1f} ms, rest {floor['rest'] * 1000 / bare_done:4.1f} ms",
         flush=True,
     )
+    # At a fixed number in flight the p50 is about that number over the throughput, and once the cores are
+    # busy the throughput is the cores over what a request costs the whole machine (servers, database, client
+    # and fake): the p50 ratio goes towards this ratio as the cores fill, whatever else is made faster.
+    whole, bare_whole = _machine(mine) * 1000 / done, _machine(floor) * 1000 / bare_done
+    print(
+        f"  {'':<24} whole machine per request: trellis {whole:4.1f} ms, bare {bare_whole:4.1f} ms "
+        f"({whole / bare_whole:4.2f}x); cores busy: trellis {_busy(mine):3.0%}, bare {_busy(floor):3.0%}",
+        flush=True,
+    )
     if mine["redrawn"]:  # what the person who clicked waits for: the message redrawn
         redrawn50, redrawn99 = percentiles(mine["redrawn"])
         print(f"  {'':<24} redrawn (click to response_url post) p50 {redrawn50:6.1f} ms p99 {redrawn99:6.1f} ms")
+
+
+def _machine(result: dict[str, Any]) -> float:
+    return result["cpu"] + result["here"] + result["rest"]
+
+
+def _busy(result: dict[str, Any]) -> float:
+    return _machine(result) / (result["wall"] * (os.cpu_count() or 1))
 
 
 def win_ids(db: Database) -> dict[str, int]:

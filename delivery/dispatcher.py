@@ -189,7 +189,11 @@ class Dispatcher:
         person's answer never waits behind another person's messages."""
         if not ids:
             return Report()
-        return self._claim_and_send(at_most, ids=ids)
+        report = self._claim_and_send(at_most, ids=ids)
+        left = len(ids) - report.claimed
+        if left:  # due later, over `at_most`, paused by a 429, or held by another sender: the worker's now
+            log.info("outbox: %d of the %d rows a request wrote are left for the worker", left, len(ids))
+        return report
 
     def _claim_and_send(self, limit: int, ids: Sequence[int] | None = None) -> Report:
         """Claim, and send while a heartbeat keeps the lease: a killed sender's rows are due again within

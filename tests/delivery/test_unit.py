@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import pytest
@@ -84,7 +85,9 @@ def test_the_rows_go_even_when_showing_the_answer_failed(db: Database, slack: Fa
     assert len(_sent(db)) == 1
 
 
-def test_a_request_sends_a_few_rows_at_most_and_leaves_the_rest_to_the_worker(db: Database, slack: FakeSlack) -> None:
+def test_a_request_sends_a_few_rows_at_most_and_leaves_the_rest_to_the_worker(
+    db: Database, slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
     for user in ("U0R0", "U0R1", "U0R2", "U0R3", "U0BOSS"):
         slack.add_user("T1", user, name=user)
     admin = person(db, "U0ADMIN", team="T1", admin=True, now=datetime.now(UTC))
@@ -96,7 +99,22 @@ def test_a_request_sends_a_few_rows_at_most_and_leaves_the_rest_to_the_worker(db
             changed = links.admin_set(work.session, admin=admin, report=report, manager=manager, now=work.now)
             assert changed is not None
             work.notify(changed.notices)
-    report = work.send()
+    with caplog.at_level(logging.INFO, logger="delivery.dispatcher"):
+        report = work.send()
     assert report.sent == 5 and len(_sent(db)) == 5
     with db.session() as session:
         assert outbox.pending_count(session) == 3
+    left = "outbox: 3 of the 8 rows a request wrote are left for the worker"
+    assert left in caplog.messages, "a DM that comes late is explained in the log"
+
+
+def test_a_request_whose_rows_all_went_logs_nothing_of_them(
+    db: Database, slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    maya = person(db, "U0MAYA", team="T1", now=datetime.now(UTC))
+    work = _work(db, slack)
+    with work:
+        work.notify([LinkRemoved(maya)])
+    with caplog.at_level(logging.INFO, logger="delivery.dispatcher"):
+        assert work.send().sent == 1
+    assert caplog.messages == []

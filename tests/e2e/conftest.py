@@ -153,3 +153,29 @@ def running_bot(
 @pytest.fixture
 def sender(running_bot: RunningBot, slack: FakeSlack) -> SlackSender:
     return SlackSender(running_bot.events_url, SIGNING_SECRET, slack)
+
+
+_LOGGED_BEFORE = pytest.StashKey[dict[Path, int]]()
+
+
+def _bots(item: pytest.Item) -> list[RunningBot]:
+    return [value for value in getattr(item, "funcargs", {}).values() if isinstance(value, RunningBot)]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Note where each running bot's log stands as the test starts (its fixtures are set up by now)."""
+    item.stash[_LOGGED_BEFORE] = {bot.log: len(bot.logged()) for bot in _bots(item)}
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    """A failed test's report carries what the bots it talked to logged while it ran: a flake on CI
+    (a message that never came) can then be told apart from a slow machine or a failed send."""
+    report: pytest.TestReport = yield
+    if report.when == "call" and report.failed:
+        for bot in _bots(item):
+            since = item.stash.get(_LOGGED_BEFORE, {}).get(bot.log, 0)
+            report.sections.append((f"bot log during the test ({bot.log.name})", bot.logged()[since:] or "(nothing)"))
+    return report

@@ -104,8 +104,11 @@ def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
 
 
 def click(sender: SlackSender, user: str, element: dict[str, Any]) -> None:
+    """`user` clicks `element`, and Slack gets its answer (a click whose request failed says so here, not as
+    a message that never came)."""
     action = {key: element[key] for key in ("action_id", "block_id", "type", "value")}
-    sender.block_action(user_id=user, action=action)
+    answer = sender.block_action(user_id=user, action=action)
+    assert answer.status == 200, f"the click on {action['action_id']} was answered {answer.status}: {answer.body!r}"
 
 
 def response_to(slack: FakeSlack, step: Any) -> dict[str, Any]:
