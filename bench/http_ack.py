@@ -12,9 +12,9 @@ people, Slack's tiers) through the same database. Each server first answers WARM
 kind, so every pooled connection has prepared its statements. Prints p50, p99, throughput, errors and
 the server's CPU per request for each, and the ratios; the machine's other busy CPU per request, split
 into this process (the client and the Slack fake) and the rest (the database); what a request costs the
-whole machine on each side, the ratio of the two, and how busy the cores were (with the cores full, the
-p50 ratio comes to that ratio); and for the click, how long after it the message was redrawn (what its
-user waits for). Run from the repository root:
+whole machine on each side, the ratio of the two, and how busy the cores were (once the cores are busy,
+the p50 ratio follows that ratio); and for the click, how long after it the message was redrawn (what
+its user waits for). Run from the repository root:
 
     python bench/http_ack.py [--database sqlite|postgres] [--workers 2] [--requests 400] [--fanout]
                              [--floor bolt|bolt-in-request-thread] [--tree ../an-earlier-checkout]
@@ -197,7 +197,7 @@ def report(label: str, mine: dict[str, Any], floor: dict[str, Any]) -> None:
     )
     # At a fixed number in flight the p50 is about that number over the throughput, and once the cores are
     # busy the throughput is the cores over what a request costs the whole machine (servers, database, client
-    # and fake): the p50 ratio goes towards this ratio as the cores fill, whatever else is made faster.
+    # and fake): the p50 ratio follows this ratio, whatever else is made faster.
     whole, bare_whole = _machine(mine) * 1000 / done, _machine(floor) * 1000 / bare_done
     print(
         f"  {'':<24} whole machine per request: trellis {whole:4.1f} ms, bare {bare_whole:4.1f} ms "

@@ -7,13 +7,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ConfirmObject,
     ContextBlock,
     DatePickerElement,
     InputBlock,
@@ -28,6 +28,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from blocks.fixed import FixedConfirm, FixedStaticSelect
 from blocks.ids import SUGGESTED_BLOCK_PREFIX, ActionId, BlockId, CallbackId
 from blocks.pictures import picture
 from blocks.text import escape, escape_within, escaped_chunks, shorten
@@ -54,6 +55,19 @@ def _and(names: Sequence[str]) -> str:
 
 def _visibility_options() -> list[Option]:
     return [Option(text=label, value=value.value) for value, label in VISIBILITY.items()]
+
+
+@cache
+def _visibility_menu(chosen: str) -> FixedStaticSelect:
+    """The menu in a win's message, one per visibility: the same in every message (blocks.fixed)."""
+    options = _visibility_options()
+    current = next(option for option in options if option.value == chosen)
+    return FixedStaticSelect(action_id=ActionId.WIN_VISIBILITY, options=options, initial_option=current)
+
+
+_UNDO = FixedConfirm(
+    title="Delete this win?", text="It leaves your log and every future packet.", confirm="Delete", deny="Keep it"
+)
 
 
 def logged_message(
@@ -87,22 +101,10 @@ def logged_message(
         label = {1: "Tag it", 2: "Tag both"}.get(len(offered), f"Tag all {len(offered)}")
         value = f"{win.id}:" + ",".join(s.competency.id for s in offered)
         elements.append(ButtonElement(text=label, action_id=ActionId.WIN_TAG, value=value, style="primary"))
-    current = next(o for o in _visibility_options() if o.value == win.visibility)
     elements += [
-        StaticSelectElement(action_id=ActionId.WIN_VISIBILITY, options=_visibility_options(), initial_option=current),
+        _visibility_menu(win.visibility),
         ButtonElement(text="Edit", action_id=ActionId.WIN_EDIT, value=str(win.id)),
-        ButtonElement(
-            text="Undo",
-            action_id=ActionId.WIN_UNDO,
-            value=str(win.id),
-            style="danger",
-            confirm=ConfirmObject(
-                title="Delete this win?",
-                text="It leaves your log and every future packet.",
-                confirm="Delete",
-                deny="Keep it",
-            ),
-        ),
+        ButtonElement(text="Undo", action_id=ActionId.WIN_UNDO, value=str(win.id), style="danger", confirm=_UNDO),
     ]
     blocks.append(ActionsBlock(block_id=f"win:{win.id}", elements=elements))
     if note:
