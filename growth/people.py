@@ -105,13 +105,14 @@ def ensure_person(
     still created, from what the request carried, and refreshed on a later interaction.
     """
     person = find_person(session, team_id=team_id, user_id=user_id)
+    stale = person is None or _stale(person, now)
+    profile = load_profile() if stale else None  # before any write: no write lock is held while Slack answers
     if person is not None and _org_unknown(person, enterprise_id):
         person.enterprise_id = enterprise_id  # on an Enterprise Grid install, every row needs it
         session.add(person)
         ensure_workspace(session, team_id=team_id, enterprise_id=enterprise_id, now=now)
-    if person is not None and not _stale(person, now):
+    if person is not None and not stale:
         return person
-    profile = load_profile()
     if person is None:
         ensure_workspace(session, team_id=team_id, enterprise_id=enterprise_id, now=now)
         insert_ignore(

@@ -1,6 +1,7 @@
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import event
 from sqlmodel import select
 
 from growth.frameworks.shipped import shipped
@@ -216,3 +217,37 @@ def test_a_page_of_apps_users_only_reads_and_writes_nothing(db: Database) -> Non
             [], [], updated=0
         )
     assert _row(db).profile_refreshed_at == NOW
+
+
+def test_slack_is_asked_for_a_stale_profile_before_anything_is_written(db: Database) -> None:
+    """A Grid org seen for the first time on a stale profile: the profile comes first, so no write lock
+    (SQLite's one writer, PostgreSQL's row locks) is held while Slack answers."""
+    _ensure(db, Loader(MAYA))
+    written: list[str] = []
+
+    def writing(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if not statement.lstrip().upper().startswith("SELECT"):
+            written.append(statement)
+
+    class Asking(Loader):
+        def __call__(self) -> Profile | None:
+            assert written == [], "wrote before asking Slack"
+            return super().__call__()
+
+    event.listen(db.engine, "before_cursor_execute", writing)
+    try:
+        with db.session() as session:
+            ensure_person(
+                session,
+                team_id="T1",
+                user_id="U1",
+                enterprise_id="E1",
+                load_profile=Asking(replace(MAYA, display_name="Maya L.")),
+                now=NOW + REFRESH_AFTER,
+            )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", writing)
+    assert written, "the org and the profile were written after"
+    with db.session() as session:
+        person = find_person(session, team_id="T1", user_id="U1")
+        assert person is not None and (person.enterprise_id, person.display_name) == ("E1", "Maya L.")
