@@ -24,7 +24,9 @@ from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlmodel import Session
 
+from delivery.kinds import POSTS
 from growth import channel
 from growth.workspaces import is_uninstalled
 from storage import outbox
@@ -106,14 +108,17 @@ class Report:
     unneeded: int = 0  # done without a Slack call: the reason to send had gone (NothingToSend)
     waiting: int = 0  # for the growth channel to work again
     cancelled: int = 0  # their workspace uninstalled the app
+    taken_down: int = 0  # of those claimed: deletions of posts taken back while Slack had them
     failures: list[str] = field(default_factory=list)
     pauses: list[datetime] = field(default_factory=list)  # until when a workspace was told to wait (429)
+    deletions: list[int] = field(default_factory=list)  # such deletions queued, not sent yet
 
     def summary(self) -> str:
         line = f"sent {self.sent}, rescheduled {self.retried}, gave up on {self.failed}"
         line += f", not needed any more {self.unneeded}" if self.unneeded else ""
         line += f", waiting for the growth channel {self.waiting}" if self.waiting else ""
         line += f", cancelled (uninstalled) {self.cancelled}" if self.cancelled else ""
+        line += f" ({self.taken_down} of them deleting posts taken back on their way)" if self.taken_down else ""
         return line + "".join(f"\n  failed: {failure}" for failure in self.failures)
 
     @property
@@ -131,6 +136,7 @@ class Report:
         self.unneeded += other.unneeded
         self.waiting += other.waiting
         self.cancelled += other.cancelled
+        self.taken_down += other.taken_down
         self.failures.extend(other.failures)
         self.pauses.extend(other.pauses)
 
@@ -190,7 +196,7 @@ class Dispatcher:
         if not ids:
             return Report()
         report = self._claim_and_send(at_most, ids=ids)
-        left = len(ids) - report.claimed
+        left = len(ids) - (report.claimed - report.taken_down)
         if left:  # due later, over `at_most`, paused by a 429, or held by another sender: the worker's now
             log.info("outbox: %d of the %d rows a request wrote are left for the worker", left, len(ids))
         return report
@@ -211,7 +217,13 @@ class Dispatcher:
         if not claimed:
             return Report()
         with Heartbeat(self.db, owner, self.clock):
-            return self._send_all(claimed)
+            report = self._send_all(claimed)
+        if report.deletions:  # at once, not at the worker's next tick: the post is in a channel right now
+            deleting = self._claim_and_send(len(report.deletions), ids=report.deletions)
+            report.add(deleting)
+            report.taken_down += deleting.claimed
+            report.deletions = []
+        return report
 
     def _still_paused(self) -> dict[tuple[str, str], datetime]:
         now = self.clock()
@@ -331,8 +343,12 @@ class Dispatcher:
         report.sent += 1
         if isinstance(response, Recorded):
             return None
-        data = response if isinstance(response, dict) else response.data
-        outbox.mark_sent(self.db, row.id, now=now, response=summary(data))
+        answer = summary(response if isinstance(response, dict) else response.data)
+        with self.db.session() as session:
+            if outbox.record_sent(session, row.id, now=now, response=answer):
+                deletion = _take_down(session, row, answer, now)
+                if deletion is not None:
+                    report.deletions.append(deletion)
         return None
 
     def _call(self, client: WebClient, row: outbox.Claimed) -> Any:
@@ -416,6 +432,24 @@ class Heartbeat:
                 outbox.renew(self.db, [self.owner], now=self.clock())
             except Exception:  # the database is away: the lease may lapse, the in-doubt check covers it
                 log.warning("could not renew the outbox lease %s", self.owner, exc_info=True)
+
+
+def _take_down(session: Session, row: outbox.Claimed, answer: dict[str, Any], now: datetime) -> int | None:
+    """The row was taken back while Slack had it (a win made private, a person's data deleted): the
+    message it posted is deleted, in the transaction that records it sent. The deletion's row id."""
+    if row.method not in POSTS or not answer.get("channel") or not answer.get("ts"):
+        return None
+    log.info("outbox row %s was taken back while it was being sent: its message is deleted", row.key)
+    where = {"channel": answer["channel"], "ts": answer["ts"]}
+    return outbox.enqueue(
+        session,
+        team_id=row.team_id,
+        enterprise_id=row.enterprise_id,
+        key=f"unpost:{row.key}",
+        method="chat.delete",
+        payload=where,
+        now=now,
+    )
 
 
 def summary(data: object) -> dict[str, object]:

@@ -16,3 +16,19 @@ FEEDBACK_RESULTS = "trellis.feedbackResults"  # payload: {"round_id": int, "to":
 FEEDBACK_CHART = "trellis.feedbackChart"  # payload: {"round_id": int, "to": user id}
 PERSONAL_DATA = "trellis.personalData"  # payload: {"person_id": int, "to": user id}: their data, as a JSON file
 PICTURE = "trellis.homePicture"  # payload: {"person_id": int, "kind": "readiness" | "gap-trend"}
+
+# The methods whose call posts one new message (Slack's answer says where): a row of one of these taken
+# back while Slack had it (`storage.outbox.record_sent`) has that message deleted after it. Not CHECKIN:
+# its sender records the send itself, and the check-in DM of a person whose data is deleted is their own.
+POSTS = frozenset(
+    {
+        "chat.postMessage",
+        SHARE,
+        GROWTH_POST,
+        DIGEST,
+        ASK_REMINDER,
+        ASK_FOLLOW_UP,
+        FEEDBACK_REMINDER,
+        FEEDBACK_RESULTS,
+    }
+)

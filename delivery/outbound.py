@@ -497,8 +497,8 @@ def _forgotten(notice: PersonForgotten, writing: Writing) -> list[Row]:
         families=_families_about(notice),
         mentioning=notice.user_id,
     )
-    outbox.delete_rows(writing.session, [row.id for row in found])
-    posted = [row.response for row in found if row.key.startswith(_POSTS) and row.response]
+    removed = outbox.delete_rows(writing.session, [row.id for row in found])
+    posted = [row.response for row in removed if row.key.startswith(_POSTS) and row.response]
     if notice.thread is not None:
         posted.append({"channel": notice.thread[0], "ts": notice.thread[1]})
     return [

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import Update, and_, bindparam, delete, func, or_, select, update
 from sqlmodel import Session
 
 from storage.db import Database, insert_many_ignore
@@ -185,28 +185,44 @@ def mark_calling(db: Database, row_ids: Sequence[int]) -> None:
 
 def _finish(db: Database, row_id: int, **values: Any) -> None:
     with db.session() as session:
-        _finish_in(session, row_id, **values)
+        session.execute(_finishing(row_id, **values))
 
 
-def _finish_in(session: Session, row_id: int, **values: Any) -> None:
+def _finishing(row_id: int, **values: Any) -> Update:
+    """The statement that settles a row a sender held (one already sent stays as it is)."""
     table = OutboxMessage.__table__
-    session.execute(
+    return (
         update(table)
         .where(and_(table.c.id == row_id, table.c.sent_at.is_(None)))
         .values(lease_owner=None, lease_until=None, calling=False, **values)
     )
 
 
-def mark_sent(db: Database, row_id: int, *, now: datetime, response: dict[str, Any] | None = None) -> None:
+def mark_sent(db: Database, row_id: int, *, now: datetime, response: dict[str, Any] | None = None) -> bool:
+    """Record that Slack has the call; True when it was taken back meanwhile (`record_sent`)."""
     with db.session() as session:
-        record_sent(session, row_id, now=now, response=response)
+        return record_sent(session, row_id, now=now, response=response)
 
 
-def record_sent(session: Session, row_id: int, *, now: datetime, response: dict[str, Any] | None = None) -> None:
+def record_sent(session: Session, row_id: int, *, now: datetime, response: dict[str, Any] | None = None) -> bool:
     """`mark_sent` in the caller's transaction: a sender that records what the send changed marks the
-    row in the same commit."""
+    row in the same commit.
+
+    True when the row was taken back while Slack had it: withdrawn (`withdraw`), or deleted with its
+    person's data (`delete_rows`, the only deletion of a row not yet sent). What Slack made of it is then
+    the caller's to undo. The update takes the row's lock (PostgreSQL) or the one writer's turn (SQLite),
+    so of this and a `withdraw` or `delete_rows` of the same row, the later one sees what the first did:
+    either the withdrawal finds the row sent, with where Slack put it, or this finds it withdrawn."""
     answer = json.dumps(response) if response is not None else None
-    _finish_in(session, row_id, sent_at=now, waiting_since=None, response=answer)
+    table = OutboxMessage.__table__
+    settled = session.execute(
+        _finishing(row_id, sent_at=now, waiting_since=None, response=answer).returning(
+            table.c.failed_at, table.c.last_error
+        )
+    ).first()
+    if settled is not None:
+        return settled.failed_at is not None and settled.last_error == WITHDRAWN
+    return session.execute(select(table.c.id).where(table.c.id == row_id)).first() is None
 
 
 def mark_retry(db: Database, row_id: int, *, at: datetime, error: str, count_attempt: bool = True) -> None:
@@ -308,15 +324,12 @@ def due_count(session: Session, *, now: datetime) -> int:
 
 def withdraw(session: Session, *, team_id: str, subject: str, now: datetime) -> list[dict[str, Any]]:
     """Take back the calls queued about `subject`: none of them is sent (again), and for those already sent
-    Slack's answer (channel, ts) comes back, so the caller can undo them. Marked failed as "withdrawn"."""
-    rows = session.execute(_ABOUT, {"team_id": team_id, "subject": subject}).all()
-    if rows:
-        table = OutboxMessage.__table__
-        session.execute(
-            update(table)
-            .where(table.c.id.in_([row.id for row in rows]))
-            .values(failed_at=now, last_error=WITHDRAWN, lease_owner=None, lease_until=None)
-        )
+    Slack's answer (channel, ts) comes back, so the caller can undo them. Marked failed as "withdrawn".
+
+    One statement that reads what it changes: it waits for a sender recording one of these rows, and
+    then sees its answer; a sender that records a row after this finds it withdrawn (`record_sent`), and
+    undoes the call itself. Each post is undone once, by one of the two."""
+    rows = session.execute(_WITHDRAW, {"of_team": team_id, "of_subject": subject, "at": now}).all()
     return [json.loads(row.response) for row in rows if row.sent_at is not None and row.response]
 
 
@@ -382,12 +395,20 @@ def _starting(table: Any, prefix: str) -> tuple[Any, ...]:
     return (table.c.key.startswith(prefix, autoescape=True),)
 
 
-def delete_rows(session: Session, ids: Sequence[int]) -> int:
-    """Forget rows altogether (their payloads held someone's words); a sender holding one finds nothing."""
+def delete_rows(session: Session, ids: Sequence[int]) -> list[Found]:
+    """Forget rows altogether (their payloads held someone's words); what each was (where Slack put it,
+    if sent) comes back, read by the delete itself: a sender that recorded one a moment before is seen,
+    and one that records one after finds it gone (`record_sent`)."""
     table = OutboxMessage.__table__
-    removed = 0
+    removed: list[Found] = []
     for i in range(0, len(ids), 500):
-        removed += session.execute(delete(table).where(table.c.id.in_(list(ids[i : i + 500])))).rowcount
+        for row in session.execute(
+            delete(table)
+            .where(table.c.id.in_(list(ids[i : i + 500])))
+            .returning(table.c.id, table.c.key, table.c.sent_at, table.c.response)
+        ).all():
+            answer = json.loads(row.response) if row.sent_at is not None and row.response else None
+            removed.append(Found(row.id, row.key, answer))
     return removed
 
 
@@ -417,10 +438,15 @@ def forget_sent(db: Database, *, before: datetime, prefixes: Sequence[str], batc
 
 
 _TABLE = OutboxMessage.__table__
-# A change to a win looks its posts up, an index away (ix_outbox_team_subject); built once.
-_ABOUT = select(_TABLE.c.id, _TABLE.c.sent_at, _TABLE.c.response).where(
-    _TABLE.c.team_id == bindparam("team_id"),
-    _TABLE.c.subject == bindparam("subject"),
-    _TABLE.c.failed_at.is_(None),
-    _TABLE.c.cancelled_at.is_(None),
+# A change to a win finds its posts an index away (ix_outbox_team_subject); built once.
+_WITHDRAW = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.team_id == bindparam("of_team"),
+        _TABLE.c.subject == bindparam("of_subject"),
+        _TABLE.c.failed_at.is_(None),
+        _TABLE.c.cancelled_at.is_(None),
+    )
+    .values(failed_at=bindparam("at"), last_error=WITHDRAWN, lease_owner=None, lease_until=None)
+    .returning(_TABLE.c.sent_at, _TABLE.c.response)
 )

@@ -3,7 +3,9 @@ rows of a workspace that uninstalled the app are cancelled, not failed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from slack_sdk import WebClient
@@ -11,18 +13,20 @@ from sqlmodel import select
 
 from bot.slack_client import SlackClients
 from delivery.dispatcher import Dispatcher
+from delivery.kinds import GROWTH_POST
 from delivery.outbound import Outbound
 from delivery.senders import growth_channel
 from growth import workspaces
 from growth.channel import TRY_AGAIN_EVERY, WAIT_AT_MOST, problem_of
 from growth.home import home_of
+from growth.personal_data import delete_data
 from growth.settings import current, save
 from growth.visibility import Visibility
-from growth.wins import Details, log
+from growth.wins import Details, change_visibility, log
 from slacksim import FakeSlack
 from storage import outbox
 from storage.db import Database
-from storage.models import OutboxMessage, Person
+from storage.models import OutboxMessage, Person, Win
 from tests.clock import Clock
 from tests.factories import person
 
@@ -199,3 +203,66 @@ def test_a_revoked_token_cancels_the_rows_of_an_uninstalled_workspace(
             now=clock(),
         )
     assert _dispatcher(db, slack, clock).drain().cancelled == 1
+
+
+def _meanwhile(dispatcher: Dispatcher, change: Callable[[], None]) -> None:
+    """`change` happens while Slack has a win's post: after Slack answered, before the sender records it."""
+    send = dispatcher.senders[GROWTH_POST]
+
+    def sending(client: WebClient, row: outbox.Claimed) -> Any:
+        answer = send(client, row)
+        change()
+        return answer
+
+    dispatcher.senders[GROWTH_POST] = sending
+
+
+def _win_of(db: Database) -> tuple[Person, int]:
+    with db.session() as session:
+        win = session.exec(select(Win)).one()
+        owner = session.get(Person, win.person_id)
+    assert owner is not None and win.id is not None
+    return owner, win.id
+
+
+def test_a_win_made_private_while_its_post_is_on_the_way_is_taken_down_at_once(
+    db: Database, slack: FakeSlack, clock: Clock, admins: tuple[Person, Person]
+) -> None:
+    slack.invite_bot("C0GROWTH")
+    dispatcher = _dispatcher(db, slack, clock)
+    _public_win(db, "Shipped the fix", clock)
+    maya, win_id = _win_of(db)
+
+    def made_private() -> None:
+        with db.session() as session:
+            changed = change_visibility(session, person=maya, win_id=win_id, visibility=Visibility.PRIVATE, now=clock())
+            OUTBOUND.queue(session, changed.notices, now=clock())
+
+    _meanwhile(dispatcher, made_private)
+    report = dispatcher.drain()
+    assert (report.sent, report.taken_down, report.failed) == (2, 1, 0), "the post, then its deletion"
+    assert report.summary().startswith("sent 2, rescheduled 0, gave up on 0 (1 of them deleting posts taken back")
+    (deleted,) = slack.calls("chat.delete")
+    assert deleted.args["channel"] == "C0GROWTH"
+    assert _posted(slack, "C0GROWTH") == []
+    assert dispatcher.drain().claimed == 0, "deleted once"
+
+
+def test_a_post_whose_author_deletes_their_data_while_it_is_on_the_way_is_taken_down_at_once(
+    db: Database, slack: FakeSlack, clock: Clock, admins: tuple[Person, Person]
+) -> None:
+    slack.invite_bot("C0GROWTH")
+    dispatcher = _dispatcher(db, slack, clock)
+    _public_win(db, "Shipped the fix", clock)
+    maya, _ = _win_of(db)
+
+    def forgotten() -> None:
+        with db.session() as session:
+            deleted = delete_data(session, person=maya, now=clock())
+            OUTBOUND.queue(session, deleted.notices, now=clock())
+
+    _meanwhile(dispatcher, forgotten)
+    report = dispatcher.drain()
+    assert (report.sent, report.taken_down, report.failed) == (2, 1, 0)
+    assert _posted(slack, "C0GROWTH") == []
+    assert len(slack.calls("chat.delete")) == 1

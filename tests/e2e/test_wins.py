@@ -40,7 +40,9 @@ def _click(sender: SlackSender, element: dict[str, Any], user: str = "U0MAYA", *
     action = {"action_id": element["action_id"], "block_id": element["block_id"], "type": element["type"], **extra}
     if "value" in element:
         action["value"] = element["value"]
-    return sender.block_action(user_id=user, action=action)
+    answer = sender.block_action(user_id=user, action=action)
+    assert answer.status == 200, f"the click on {action['action_id']} was answered {answer.status}: {answer.body!r}"
+    return answer
 
 
 def test_a_win_is_logged_at_once_with_suggestions_to_tag(sender: SlackSender, slack: FakeSlack, db: Database) -> None:

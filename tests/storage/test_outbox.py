@@ -1,5 +1,7 @@
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -10,6 +12,7 @@ from tests.databases import postgres_server, temporary_postgres
 from tests.plans import plan, scans, statements_run
 
 NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+T = TypeVar("T")
 
 
 def _queue(db: Database, key: str, *, team: str = "T1", due: datetime = NOW) -> bool:
@@ -246,7 +249,7 @@ def test_rows_about_someone_are_found_by_key_prefix_or_by_their_id_in_the_payloa
         )
         assert sorted(row.key for row in found) == ["ask:1", "dm", "win-post:7:123"]
         assert outbox.matching(session, team_id="T1", prefixes=["win-post:70:"])[0].key == "win-post:70:1"
-        assert outbox.delete_rows(session, [row.id for row in found]) == 3
+        assert len(outbox.delete_rows(session, [row.id for row in found])) == 3
         assert outbox.matching(session, team_id="T1") == []
         assert sorted(r.key for r in session.exec(select(OutboxMessage)).scalars()) == [
             "ask:10",
@@ -268,3 +271,83 @@ def test_rows_are_found_by_their_key_prefix_under_a_linguistic_collation(postgre
             found = outbox.matching(session, team_id="T1", prefixes=["checkin:5:"], families={"win-post:": [7]})
         db.dispose()
     assert sorted(row.key for row in found) == ["checkin:5:2026-W48", "win-post:7:123"]
+
+
+def _post_about(db: Database, key: str, subject: str = "win:7") -> outbox.Claimed:
+    with db.session() as session:
+        outbox.enqueue(session, team_id="T1", key=key, method="chat.postMessage", payload={}, now=NOW, subject=subject)
+    (claimed,) = outbox.claim_due(db, now=NOW, limit=1)
+    return claimed
+
+
+def test_a_row_taken_back_while_slack_had_it_says_so_when_it_is_recorded(db: Database) -> None:
+    """Withdrawn, or deleted with its person's data, between the claim and Slack's answer: the sender
+    learns it from the record, and the post is its to undo."""
+    plain = _post_about(db, "plain", subject="win:1")
+    assert outbox.mark_sent(db, plain.id, now=NOW, response={"channel": "C1", "ts": "1.1"}) is False
+
+    withdrawn = _post_about(db, "withdrawn")
+    with db.session() as session:
+        assert outbox.withdraw(session, team_id="T1", subject="win:7", now=NOW) == [], "not sent yet"
+    assert outbox.mark_sent(db, withdrawn.id, now=NOW, response={"channel": "C1", "ts": "1.2"}) is True
+    with db.session() as session:
+        again = outbox.withdraw(session, team_id="T1", subject="win:7", now=NOW)
+    assert again == [], "its undo is the sender's: never a second one"
+
+    forgotten = _post_about(db, "forgotten", subject="win:9")
+    with db.session() as session:
+        (removed,) = outbox.delete_rows(session, [forgotten.id])
+    assert (removed.key, removed.response) == ("forgotten", None)
+    assert outbox.mark_sent(db, forgotten.id, now=NOW, response={"channel": "C1", "ts": "1.3"}) is True
+
+
+def _in_thread(work: Callable[[], T]) -> tuple[threading.Thread, list[T]]:
+    done: list[T] = []
+    thread = threading.Thread(target=lambda: done.append(work()))
+    thread.start()
+    return thread, done
+
+
+def test_a_withdrawal_waits_for_a_sender_recording_the_row_and_finds_where_it_went(db: Database) -> None:
+    row = _post_about(db, "post")
+    with db.session() as sender:
+        assert outbox.record_sent(sender, row.id, now=NOW, response={"channel": "C1", "ts": "1.2"}) is False
+
+        def withdraw() -> list[dict[str, Any]]:
+            with db.session() as session:
+                return outbox.withdraw(session, team_id="T1", subject="win:7", now=NOW)
+
+        withdrawing, found = _in_thread(withdraw)
+        withdrawing.join(timeout=1)
+        assert withdrawing.is_alive(), "it read the row before the sender's commit"
+    withdrawing.join(timeout=30)
+    assert found == [[{"channel": "C1", "ts": "1.2"}]]
+
+
+def test_a_sender_recording_after_a_withdrawal_waits_for_it_and_finds_the_row_withdrawn(db: Database) -> None:
+    row = _post_about(db, "post")
+    with db.session() as session:
+        assert outbox.withdraw(session, team_id="T1", subject="win:7", now=NOW) == []
+        recording, taken_back = _in_thread(
+            lambda: outbox.mark_sent(db, row.id, now=NOW, response={"channel": "C1", "ts": "1.2"})
+        )
+        recording.join(timeout=1)
+        assert recording.is_alive(), "it recorded the row before the withdrawal's commit"
+    recording.join(timeout=30)
+    assert taken_back == [True]
+
+
+def test_deleting_a_persons_rows_waits_for_a_sender_recording_one_and_finds_where_it_went(db: Database) -> None:
+    row = _post_about(db, "post")
+    with db.session() as sender:
+        outbox.record_sent(sender, row.id, now=NOW, response={"channel": "C1", "ts": "1.2"})
+
+        def forget() -> list[outbox.Found]:
+            with db.session() as session:
+                return outbox.delete_rows(session, [row.id])
+
+        forgetting, removed = _in_thread(forget)
+        forgetting.join(timeout=1)
+        assert forgetting.is_alive(), "it deleted the row before the sender's commit"
+    forgetting.join(timeout=30)
+    assert removed == [[outbox.Found(row.id, "post", {"channel": "C1", "ts": "1.2"})]]
