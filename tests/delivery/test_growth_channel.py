@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from slack_sdk import WebClient
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.slack_client import SlackClients
 from delivery.dispatcher import Dispatcher
@@ -19,6 +19,7 @@ from delivery.senders import growth_channel
 from growth import workspaces
 from growth.channel import TRY_AGAIN_EVERY, WAIT_AT_MOST, problem_of
 from growth.home import home_of
+from growth.notices import Notice
 from growth.personal_data import delete_data
 from growth.settings import current, save
 from growth.visibility import Visibility
@@ -205,40 +206,41 @@ def test_a_revoked_token_cancels_the_rows_of_an_uninstalled_workspace(
     assert _dispatcher(db, slack, clock).drain().cancelled == 1
 
 
-def _meanwhile(dispatcher: Dispatcher, change: Callable[[], None]) -> None:
-    """`change` happens while Slack has a win's post: after Slack answered, before the sender records it."""
-    send = dispatcher.senders[GROWTH_POST]
-
-    def sending(client: WebClient, row: outbox.Claimed) -> Any:
-        answer = send(client, row)
-        change()
-        return answer
-
-    dispatcher.senders[GROWTH_POST] = sending
+def _made_private(session: Session, person: Person, win_id: int, now: datetime) -> list[Notice]:
+    changed = change_visibility(session, person=person, win_id=win_id, visibility=Visibility.PRIVATE, now=now)
+    return changed.notices
 
 
-def _win_of(db: Database) -> tuple[Person, int]:
-    with db.session() as session:
-        win = session.exec(select(Win)).one()
-        owner = session.get(Person, win.person_id)
-    assert owner is not None and win.id is not None
-    return owner, win.id
+def _data_deleted(session: Session, person: Person, win_id: int, now: datetime) -> list[Notice]:
+    return delete_data(session, person=person, now=now).notices
 
 
-def test_a_win_made_private_while_its_post_is_on_the_way_is_taken_down_at_once(
-    db: Database, slack: FakeSlack, clock: Clock, admins: tuple[Person, Person]
+@pytest.mark.parametrize("taking_back", [_made_private, _data_deleted])
+def test_a_post_taken_back_while_it_is_on_its_way_is_deleted_at_once(
+    db: Database,
+    slack: FakeSlack,
+    clock: Clock,
+    admins: tuple[Person, Person],
+    taking_back: Callable[[Session, Person, int, datetime], list[Notice]],
 ) -> None:
+    """The win made private, or its author's data deleted, after Slack answered the post and before the
+    sender recorded it: the sender finds the row taken back, and deletes the post."""
     slack.invite_bot("C0GROWTH")
     dispatcher = _dispatcher(db, slack, clock)
     _public_win(db, "Shipped the fix", clock)
-    maya, win_id = _win_of(db)
+    with db.session() as session:
+        win = session.exec(select(Win)).one()
+        maya = session.get(Person, win.person_id)
+    assert maya is not None and win.id is not None
+    post = dispatcher.senders[GROWTH_POST]
 
-    def made_private() -> None:
+    def meanwhile(client: WebClient, row: outbox.Claimed) -> Any:
+        answer = post(client, row)
         with db.session() as session:
-            changed = change_visibility(session, person=maya, win_id=win_id, visibility=Visibility.PRIVATE, now=clock())
-            OUTBOUND.queue(session, changed.notices, now=clock())
+            OUTBOUND.queue(session, taking_back(session, maya, win.id, clock()), now=clock())
+        return answer
 
-    _meanwhile(dispatcher, made_private)
+    dispatcher.senders[GROWTH_POST] = meanwhile
     report = dispatcher.drain()
     assert (report.sent, report.taken_down, report.failed) == (2, 1, 0), "the post, then its deletion"
     assert report.summary().startswith("sent 2, rescheduled 0, gave up on 0 (1 of them deleting posts taken back")
@@ -246,23 +248,3 @@ def test_a_win_made_private_while_its_post_is_on_the_way_is_taken_down_at_once(
     assert deleted.args["channel"] == "C0GROWTH"
     assert _posted(slack, "C0GROWTH") == []
     assert dispatcher.drain().claimed == 0, "deleted once"
-
-
-def test_a_post_whose_author_deletes_their_data_while_it_is_on_the_way_is_taken_down_at_once(
-    db: Database, slack: FakeSlack, clock: Clock, admins: tuple[Person, Person]
-) -> None:
-    slack.invite_bot("C0GROWTH")
-    dispatcher = _dispatcher(db, slack, clock)
-    _public_win(db, "Shipped the fix", clock)
-    maya, _ = _win_of(db)
-
-    def forgotten() -> None:
-        with db.session() as session:
-            deleted = delete_data(session, person=maya, now=clock())
-            OUTBOUND.queue(session, deleted.notices, now=clock())
-
-    _meanwhile(dispatcher, forgotten)
-    report = dispatcher.drain()
-    assert (report.sent, report.taken_down, report.failed) == (2, 1, 0)
-    assert _posted(slack, "C0GROWTH") == []
-    assert len(slack.calls("chat.delete")) == 1
