@@ -147,6 +147,11 @@ def _stamp(now: datetime) -> int:
     return int(now.timestamp())
 
 
+def _publication(now: datetime) -> int:
+    """A win's post after each change is its own (the one before is taken down): its key carries this."""
+    return int(now.timestamp() * 1000)
+
+
 @singledispatch
 def rows_of(notice: Notice, writing: Writing) -> list[Row]:
     raise TypeError(f"no outbox rows are made for {type(notice).__name__}")
@@ -206,9 +211,13 @@ def _room_archived(notice: RoomArchived, writing: Writing) -> list[Row]:
 @rows_of.register
 def _room_post(notice: RoomPost, writing: Writing) -> list[Row]:
     about, who = notice.about, escape(one_line(notice.person.display_name, 60))
-    if isinstance(about, LoggedWin):
-        key, text = f"room-win:{about.win.id}", f"🏆 {who} logged a win: {escape_within(about.win.text, 2500)}"
-    elif isinstance(about, Checkin):
+    if isinstance(about, LoggedWin):  # posted again after each change, as in the growth channel
+        win_id, text = about.win.id, f"🏆 {who} logged a win: {escape_within(about.win.text, 2500)}"
+        key = f"room-win:{win_id}:{_publication(writing.now)}:{notice.link_id}"
+        return [
+            replace(_post(notice.person, key, {"channel": notice.channel, "text": text}), subject=_about_win(win_id))
+        ]
+    if isinstance(about, Checkin):
         key, text = f"room-entry:{about.id}", f"📓 {who}'s growth thread\n{shared_entry(about)}"
     else:
         change = f":{notice.change}" if notice.change else ""
@@ -235,9 +244,8 @@ def _win_published(notice: WinPublished, writing: Writing) -> list[Row]:
     person = notice.person
     names = competency_names(writing.session, team_id=person.team_id, defaults=writing.frameworks, now=writing.now)
     payload = public_post(notice.logged, person.display_name, names, notice.channel)
-    stamp = int(writing.now.timestamp() * 1000)  # each publication of the win is its own post
     win_id = notice.logged.win.id
-    post = _post(person, f"win-post:{win_id}:{stamp}", payload, method=GROWTH_POST)
+    post = _post(person, f"win-post:{win_id}:{_publication(writing.now)}", payload, method=GROWTH_POST)
     return [replace(post, subject=_about_win(win_id))]
 
 

@@ -111,7 +111,8 @@ class WinPublished(Notice):
 
 @dataclass(frozen=True)
 class WinWithdrawn(Notice):
-    """A win left the growth channel: a queued post is cancelled, a sent one deleted."""
+    """A win's posts (growth channel, mentorship rooms) are taken down: a queued one is cancelled, a sent
+    one deleted."""
 
     person: Person
     win_id: int

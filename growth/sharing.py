@@ -1,10 +1,12 @@
 """Where a win or a growth-thread entry is posted beyond the person's own DM, and when it is taken down.
 
-- A win shared with "my manager and mentors" (or public) goes, once, to each mentorship room whose
-  mentor sees the wins the person shares.
-- A public win is posted in the workspace's growth channel. Whenever the win changes, its post is taken
-  down (a queued one cancelled, a sent one deleted) and, if it is still public, posted again; a win made
-  private or deleted stays down. Without a growth channel nothing is posted, and the person is told why.
+- A win shared with "my manager and mentors" (or public) goes to each mentorship room whose mentor sees
+  the wins the person shares.
+- A public win is posted in the workspace's growth channel. Without a growth channel nothing is posted
+  there, and the person is told why.
+- Whenever the win changes, its posts (growth channel and rooms) are taken down (a queued one cancelled,
+  a sent one deleted) and posted again where it still goes; a win made private or deleted stays down, so
+  a mentor never keeps a win its author took back.
 - A growth-thread entry goes, the first time it is written in a week, to the person's own thread in the
   growth channel when they opted into learning in public and did not keep it to themselves, and to
   each mentorship room whose mentor sees the growth thread (never a private entry).
@@ -42,17 +44,19 @@ def win_changed(session: Session, *, person: Person, logged: LoggedWin) -> Share
     """After a win was logged or changed, in the change's own transaction."""
     win = logged.win
     assert win.id is not None
-    # A change takes down what may be in the growth channel; a win stored just now, or never posted
-    # there (most), has nothing to take down, and nothing is looked up.
+    # A change takes down what may be posted of it; a win stored just now, or never posted (most), has
+    # nothing to take down, and nothing is looked up.
     notices: list[Notice] = [WinWithdrawn(person, win.id)] if win.in_channel and not logged.created else []
     visibility = Visibility(win.visibility)
+    in_rooms: list[Notice] = []
     if visibility in BEYOND_ME:
-        notices += [
+        in_rooms = [
             RoomPost(person, link_id, channel, logged)
             for link_id, channel in rooms(session, person=person, showing=Sees.WINS)
         ]
+    notices += in_rooms
     channel = growth_channel(session, team_id=person.team_id) if visibility is Visibility.PUBLIC else None
-    _in_channel(session, win, channel is not None)
+    _in_channel(session, win, channel is not None or bool(in_rooms))
     if visibility is not Visibility.PUBLIC:
         return Shared(notices)
     if channel is None:
@@ -61,7 +65,7 @@ def win_changed(session: Session, *, person: Person, logged: LoggedWin) -> Share
 
 
 def _in_channel(session: Session, win: Win, posted: bool) -> None:
-    """What the win's posts are after this change: one queued, or all taken down."""
+    """What the win's posts are after this change: queued (growth channel, rooms), or all taken down."""
     if win.in_channel != posted:
         win.in_channel = posted
         session.add(win)

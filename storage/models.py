@@ -221,8 +221,8 @@ class Win(SQLModel, table=True):
     request_key: str = Field(max_length=128)  # one Slack request or modal: a retry never logs twice
     logged_by_id: int | None = Field(default=None, foreign_key="people.id")  # a manager, for a report
     objective_id: int | None = Field(default=None, foreign_key="objectives.id")  # the roadmap objective it serves
-    # A post of it may be in the growth channel (queued or sent): a change takes it down first. A win never
-    # posted, most of them, is changed without looking for posts (growth.sharing).
+    # A post of it may be in the growth channel or a mentorship room (queued or sent): a change takes it
+    # down first. A win never posted, most of them, is changed without looking for posts (growth.sharing).
     in_channel: bool = False
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()

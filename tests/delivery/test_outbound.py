@@ -13,7 +13,7 @@ from delivery.dispatcher import Dispatcher
 from delivery.kinds import ASK_REMINDER, CHECKIN, PACKET, PICTURE
 from delivery.outbound import Outbound
 from delivery.senders import uploads
-from growth import asks, links
+from growth import asks, links, wins
 from growth.asks import Draft, Parties
 from growth.frameworks.shipped import shipped
 from growth.notices import (
@@ -23,10 +23,12 @@ from growth.notices import (
     Notice,
     PacketRequested,
     PersonForgotten,
+    RoomPost,
     WinWithdrawn,
 )
 from growth.people import Profile, ensure_person
-from growth.visibility import MANAGER, OWNER
+from growth.visibility import MANAGER, OWNER, Visibility
+from growth.wins import Details
 from slacksim import FakeSlack
 from storage import outbox
 from storage.db import Database
@@ -193,3 +195,32 @@ def test_a_person_forgotten_takes_their_app_home_pictures_out_of_slack_and_the_q
         (row.method, json.loads(row.payload)["file"]) for row in rows.values() if row.key.startswith("forget-file:")
     )
     assert deletions == [("files.delete", "F0READY"), ("files.delete", "F0TREND")]
+
+
+def test_a_wins_room_post_is_about_the_win_and_taken_down_with_it(db: Database) -> None:
+    maya = _person(db, "U0MAYA")
+    with db.session() as session:
+        logged = wins.log(
+            session,
+            person=maya,
+            details=Details("Led the <!channel> review", visibility=Visibility.SHARED),
+            source="command",
+            request_key="r",
+            today=NOW.date(),
+            now=NOW,
+        ).logged
+    assert logged.win.id is not None
+    (posted,) = _queue(db, RoomPost(maya, 4, "G0ROOM", logged))
+    (row,) = _rows(db)
+    assert (row.key, row.subject) == (
+        f"room-win:{logged.win.id}:{int(NOW.timestamp() * 1000)}:4",
+        f"win:{logged.win.id}",
+    )
+    assert json.loads(row.payload) == {
+        "channel": "G0ROOM",
+        "text": "🏆 Maya logged a win: Led the &lt;!channel&gt; review",
+    }
+    outbox.mark_sent(db, posted, now=NOW, response={"channel": "G0ROOM", "ts": "5.6"})
+    _queue(db, WinWithdrawn(maya, logged.win.id), now=NOW + timedelta(minutes=1))
+    delete = {row.key: row for row in _rows(db)}[f"win-unpost:{logged.win.id}:5.6"]
+    assert json.loads(delete.payload) == {"channel": "G0ROOM", "ts": "5.6"}

@@ -120,17 +120,19 @@ def test_a_mentor_confirms_sees_what_was_chosen_in_a_room_and_the_room_is_archiv
         for e in b["elements"]
         if e["action_id"] == "win_visibility"
     )
-    shared = {"value": "shared", "text": {"type": "plain_text", "text": "Shared"}}
-    sender.block_action(
-        user_id="U0MAYA",
-        action={
-            "action_id": "win_visibility",
-            "block_id": select_visibility["block_id"],
-            "type": "static_select",
-            "selected_option": shared,
-        },
-    )
+
+    def choose(value: str) -> None:
+        option = {"value": value, "text": {"type": "plain_text", "text": value.title()}}
+        action = {"action_id": "win_visibility", "block_id": select_visibility["block_id"], "type": "static_select"}
+        assert sender.block_action(user_id="U0MAYA", action={**action, "selected_option": option}).status == 200
+
+    choose("shared")
     assert "Maya logged a win: Private first, then shared" in _posted_in(slack, room_id, "Private first")["text"]
+    choose("private")
+    deadline = time.monotonic() + 10
+    while any("Private first" in message["text"] for message in slack.posted(room_id)):
+        assert time.monotonic() < deadline, "the mentor still sees a win made private"
+        time.sleep(0.02)
 
     end = button(redrawn, "mentor_end")
     response_to(slack, lambda: click(sender, "U0MAYA", end))

@@ -42,6 +42,13 @@ def _log(db: Database, maya: Person, visibility: Visibility, key: str = "k") -> 
         )
 
 
+def _kinds_of_notices(db: Database, maya: Person, win_id: int, visibility: Visibility) -> list[str]:
+    """Who hears of `win_id` made `visibility`, by kind."""
+    with db.session() as session:
+        changed = wins.change_visibility(session, person=maya, win_id=win_id, visibility=visibility, now=NOW)
+    return [type(notice).__name__ for notice in changed.notices]
+
+
 def test_a_private_win_goes_nowhere_and_a_shared_one_to_the_rooms_that_see_wins(db: Database) -> None:
     maya, link = _with_a_mentor_room(db, {Sees.WINS})
     private = _log(db, maya, Visibility.PRIVATE, "a")
@@ -177,9 +184,7 @@ def test_only_a_win_that_may_be_in_the_growth_channel_is_taken_down_when_it_chan
     assert win_id is not None
 
     def change(visibility: Visibility) -> list[str]:
-        with db.session() as session:
-            changed = wins.change_visibility(session, person=maya, win_id=win_id, visibility=visibility, now=NOW)
-        return [type(notice).__name__ for notice in changed.notices]
+        return _kinds_of_notices(db, maya, win_id, visibility)
 
     assert change(Visibility.PUBLIC) == [], "public, but no growth channel yet: nothing posted"
     assert change(Visibility.SHARED) == [], "so nothing to take down"
@@ -189,3 +194,20 @@ def test_only_a_win_that_may_be_in_the_growth_channel_is_taken_down_when_it_chan
     assert change(Visibility.PUBLIC) == ["WinWithdrawn", "WinPublished"], "its post replaced by the new one"
     assert change(Visibility.PRIVATE) == ["WinWithdrawn"]
     assert change(Visibility.SHARED) == [], "taken down already: nothing looked for"
+
+
+def test_a_win_in_a_mentorship_room_is_taken_down_when_made_private_or_deleted(db: Database) -> None:
+    """The mentor never keeps a win its author took back; a change while it is still shared posts it again."""
+    maya, _ = _with_a_mentor_room(db, {Sees.WINS})
+    win_id = _log(db, maya, Visibility.SHARED).logged.win.id
+    assert win_id is not None
+
+    def change(visibility: Visibility) -> list[str]:
+        return _kinds_of_notices(db, maya, win_id, visibility)
+
+    assert change(Visibility.SHARED) == ["WinWithdrawn", "RoomPost"], "its room post replaced by the new one"
+    assert change(Visibility.PRIVATE) == ["WinWithdrawn"]
+    assert change(Visibility.PRIVATE) == [], "taken down already: nothing looked for"
+    assert change(Visibility.SHARED) == ["RoomPost"]
+    with db.session() as session:
+        assert wins.delete(session, person=maya, win_id=win_id) == [WinWithdrawn(maya, win_id)]

@@ -1,12 +1,12 @@
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlmodel import SQLModel
 
 from storage import migrate
@@ -126,41 +126,80 @@ def unmigrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Datab
         yield db
 
 
-def test_wins_with_a_post_still_in_the_growth_channel_are_marked_on_upgrade(unmigrated: Database) -> None:
-    config, t = migrate._config(), "2026-11-01 00:00:00+00:00"
-    with unmigrated.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0025")
-        connection.execute(
-            text("INSERT INTO workspaces (team_id, created_at, updated_at) VALUES ('T1', :t, :t)"), {"t": t}
-        )
-        person = connection.execute(
+def _wins_of_dev(connection: Connection, t: str, visibility: str, *names: str) -> dict[str, int]:
+    """A workspace, Dev in it, and a win of Dev's for each of `names` (its text): their ids, by name."""
+    connection.execute(text("INSERT INTO workspaces (team_id, created_at, updated_at) VALUES ('T1', :t, :t)"), {"t": t})
+    person = connection.execute(
+        text(
+            "INSERT INTO people (team_id, slack_user_id, display_name, is_admin, is_bot, deleted, created_at,"
+            " updated_at) VALUES ('T1', 'U0DEV', 'Dev', false, false, false, :t, :t) RETURNING id"
+        ),
+        {"t": t},
+    ).scalar_one()
+    return {
+        name: connection.execute(
             text(
-                "INSERT INTO people (team_id, slack_user_id, display_name, is_admin, is_bot, deleted, created_at,"
-                " updated_at) VALUES ('T1', 'U0DEV', 'Dev', false, false, false, :t, :t) RETURNING id"
+                "INSERT INTO wins (team_id, person_id, text, happened_on, visibility, source, request_key,"
+                " created_at, updated_at) VALUES ('T1', :p, :n, '2026-11-01', :v, 'command', :k, :t, :t)"
+                " RETURNING id"
             ),
-            {"t": t},
+            {"p": person, "n": name, "v": visibility, "k": name, "t": t},
         ).scalar_one()
-        wins = {}
-        for name in ("posted", "taken down", "never posted"):
-            wins[name] = connection.execute(
-                text(
-                    "INSERT INTO wins (team_id, person_id, text, happened_on, visibility, source, request_key,"
-                    " created_at, updated_at) VALUES ('T1', :p, :n, '2026-11-01', 'public', 'command', :k, :t, :t)"
-                    " RETURNING id"
-                ),
-                {"p": person, "n": name, "k": name, "t": t},
-            ).scalar_one()
+        for name in names
+    }
+
+
+@contextmanager
+def _at_revision(db: Database, revision: str) -> Iterator[Connection]:
+    """`db` upgraded to `revision`, and a connection to it whose writes commit at the end."""
+    config = migrate._config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        yield connection
+
+
+def _queued(connection: Connection, key: str, t: str, *, failed: str | None, subject: str | None = None) -> None:
+    """An outbox row of workspace T1, taken back (failed) at `failed` or not."""
+    connection.execute(
+        text(
+            "INSERT INTO outbox (team_id, key, method, payload, due_at, next_attempt_at, attempts, in_doubt,"
+            " calling, created_at, failed_at, subject) VALUES ('T1', :k, 'chat.postMessage', '{}', :t, :t,"
+            " 0, false, false, :t, :f, :s)"
+        ),
+        {"k": key, "t": t, "f": failed, "s": subject},
+    )
+
+
+def test_wins_with_a_post_still_in_the_growth_channel_are_marked_on_upgrade(unmigrated: Database) -> None:
+    t = "2026-11-01 00:00:00+00:00"
+    with _at_revision(unmigrated, "0025") as connection:
+        wins = _wins_of_dev(connection, t, "public", "posted", "taken down", "never posted")
         for name, failed in (("posted", None), ("taken down", t)):
-            connection.execute(
-                text(
-                    "INSERT INTO outbox (team_id, key, method, payload, due_at, next_attempt_at, attempts, in_doubt,"
-                    " calling, created_at, failed_at, subject) VALUES ('T1', :k, 'chat.postMessage', '{}', :t, :t,"
-                    " 0, false, false, :t, :f, :s)"
-                ),
-                {"k": f"win-post:{wins[name]}:1", "t": t, "f": failed, "s": f"win:{wins[name]}"},
-            )
+            _queued(connection, f"win-post:{wins[name]}:1", t, failed=failed, subject=f"win:{wins[name]}")
     migrate.upgrade(unmigrated)
     with unmigrated.engine.connect() as connection:
         marked = dict(connection.execute(text("SELECT text, in_channel FROM wins")).all())
     assert marked == {"posted": True, "taken down": False, "never posted": False}
+
+
+def test_a_wins_posts_in_mentorship_rooms_are_about_the_win_after_upgrade(unmigrated: Database) -> None:
+    t = "2026-11-01 00:00:00+00:00"
+    with _at_revision(unmigrated, "0029") as connection:
+        wins = _wins_of_dev(connection, t, "shared", "in a room", "taken back", "kept")
+        for key, failed in (
+            (f"room-win:{wins['in a room']}:4", None),
+            (f"room-win:{wins['taken back']}:4", t),
+            (f"room-entry:{wins['kept']}:4", None),
+        ):
+            _queued(connection, key, t, failed=failed)
+    migrate.upgrade(unmigrated)
+    with unmigrated.engine.connect() as connection:
+        subjects = dict(connection.execute(text("SELECT key, subject FROM outbox")).all())
+        marked = dict(connection.execute(text("SELECT text, in_channel FROM wins")).all())
+    assert subjects == {
+        f"room-win:{wins['in a room']}:4": f"win:{wins['in a room']}",
+        f"room-win:{wins['taken back']}:4": f"win:{wins['taken back']}",
+        f"room-entry:{wins['kept']}:4": None,
+    }
+    assert marked == {"in a room": True, "taken back": False, "kept": False}
