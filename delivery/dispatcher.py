@@ -109,6 +109,7 @@ class Report:
     waiting: int = 0  # for the growth channel to work again
     cancelled: int = 0  # their workspace uninstalled the app
     taken_down: int = 0  # of those claimed: deletions of posts taken back while Slack had them
+    withdrawn: int = 0  # taken back after they were claimed, before their call: not sent
     failures: list[str] = field(default_factory=list)
     pauses: list[datetime] = field(default_factory=list)  # until when a workspace was told to wait (429)
     deletions: list[int] = field(default_factory=list)  # such deletions queued, not sent yet
@@ -118,12 +119,13 @@ class Report:
         line += f", not needed any more {self.unneeded}" if self.unneeded else ""
         line += f", waiting for the growth channel {self.waiting}" if self.waiting else ""
         line += f", cancelled (uninstalled) {self.cancelled}" if self.cancelled else ""
+        line += f", taken back before sending {self.withdrawn}" if self.withdrawn else ""
         line += f" ({self.taken_down} of them deleting posts taken back on their way)" if self.taken_down else ""
         return line + "".join(f"\n  failed: {failure}" for failure in self.failures)
 
     @property
     def claimed(self) -> int:
-        return self.sent + self.retried + self.failed + self.unneeded + self.waiting + self.cancelled
+        return self.sent + self.retried + self.failed + self.unneeded + self.waiting + self.cancelled + self.withdrawn
 
     @property
     def rate_limited_until(self) -> datetime | None:
@@ -137,6 +139,7 @@ class Report:
         self.waiting += other.waiting
         self.cancelled += other.cancelled
         self.taken_down += other.taken_down
+        self.withdrawn += other.withdrawn
         self.failures.extend(other.failures)
         self.pauses.extend(other.pauses)
 
@@ -234,6 +237,7 @@ class Dispatcher:
     def _send_all(self, claimed: list[outbox.Claimed]) -> Report:
         report = Report()
         marked: set[int] = set()
+        to_call: set[int] = set()
         for number, row in enumerate(claimed):
             key = (row.team_id, row.method)
             until = self._paused_for(key)
@@ -243,8 +247,11 @@ class Dispatcher:
                 continue
             if row.id not in marked:  # the next few rows at once: one commit, not one a row
                 ahead = [later.id for later in claimed[number : number + CALLING_AHEAD]]
-                outbox.mark_calling(self.db, ahead)
+                to_call |= outbox.mark_calling(self.db, ahead)
                 marked.update(ahead)
+            if row.id not in to_call:  # taken back since the claim: the row is settled already
+                report.withdrawn += 1
+                continue
             pause = self._send(row, report)
             if pause is not None:
                 with self._pausing:
@@ -279,7 +286,7 @@ class Dispatcher:
             total.add(report)
             pauses.extend(report.pauses)
             if progress is not None and report.claimed:
-                progress(report.sent + report.failed + report.unneeded)
+                progress(report.sent + report.failed + report.unneeded + report.withdrawn)
             if report.claimed:
                 continue
             now = self.clock()

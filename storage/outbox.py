@@ -175,12 +175,25 @@ def renew(db: Database, owners: Sequence[str], *, now: datetime) -> None:
         )
 
 
-def mark_calling(db: Database, row_ids: Sequence[int]) -> None:
+def mark_calling(db: Database, row_ids: Sequence[int]) -> set[int]:
     """The sender is about to call Slack for these rows: if it is never heard of again, they are in doubt
-    (each is marked off again when it is finished)."""
+    (each is marked off again when it is finished). Returns the rows to call Slack for: one taken back
+    since it was claimed (withdrawn, or deleted with its person's data) is not marked, and is not sent.
+
+    A sender claims a batch and calls Slack for one row after another, so without this a win made
+    private while the rows before its post were sent would be posted, and deleted a moment later
+    (`record_sent`): a moment in which the channel sees it, and may be notified of it. The update takes
+    the rows' locks (PostgreSQL) or the one writer's turn (SQLite): a withdrawal is either seen here, or
+    comes after it and finds the row not sent, and then `record_sent` finds it withdrawn."""
     table = OutboxMessage.__table__
     with db.session() as session:
-        session.execute(update(table).where(table.c.id.in_(list(row_ids))).values(calling=True))
+        marked = session.execute(
+            update(table)
+            .where(table.c.id.in_(list(row_ids)), *_pending(table))
+            .values(calling=True)
+            .returning(table.c.id)
+        )
+        return {row.id for row in marked}
 
 
 def _finish(db: Database, row_id: int, **values: Any) -> None:

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session, select
 
 from bot.slack_client import SlackClients
-from delivery.dispatcher import Dispatcher
+from delivery.dispatcher import CALLING_AHEAD, Dispatcher
 from delivery.kinds import GROWTH_POST
 from delivery.outbound import Outbound
 from delivery.senders import growth_channel
@@ -248,3 +248,42 @@ def test_a_post_taken_back_while_it_is_on_its_way_is_deleted_at_once(
     assert deleted.args["channel"] == "C0GROWTH"
     assert _posted(slack, "C0GROWTH") == []
     assert dispatcher.drain().claimed == 0, "deleted once"
+
+
+@pytest.mark.parametrize("taking_back", [_made_private, _data_deleted])
+def test_a_post_taken_back_after_its_claim_and_before_its_call_is_never_posted(
+    db: Database,
+    slack: FakeSlack,
+    clock: Clock,
+    admins: tuple[Person, Person],
+    taking_back: Callable[[Session, Person, int, datetime], list[Notice]],
+) -> None:
+    """One batch claims several posts and sends them one after another: a win made private (or its
+    author's data deleted) while the posts before its own are sent is left out, not posted and deleted."""
+    slack.invite_bot("C0GROWTH")
+    dispatcher = _dispatcher(db, slack, clock)
+    texts = [f"Shipped fix number {n}" for n in range(CALLING_AHEAD + 1)]
+    for text in texts:
+        _public_win(db, text, clock)
+    with db.session() as session:
+        last = session.exec(select(Win).where(Win.text == texts[-1])).one()
+        maya = session.get(Person, last.person_id)
+    assert maya is not None and last.id is not None
+    post = dispatcher.senders[GROWTH_POST]
+    taken: list[bool] = []
+
+    def first_then_taken_back(client: WebClient, row: outbox.Claimed) -> Any:
+        answer = post(client, row)
+        if not taken:  # the batch's first post: the last one is claimed, not yet marked as calling
+            taken.append(True)
+            with db.session() as session:
+                OUTBOUND.queue(session, taking_back(session, maya, last.id, clock()), now=clock())
+        return answer
+
+    dispatcher.senders[GROWTH_POST] = first_then_taken_back
+    report = dispatcher.drain()
+    assert not any(texts[-1] in str(call.args.get("text")) for call in slack.calls("chat.postMessage"))
+    assert report.withdrawn == 1
+    assert "taken back before sending 1" in report.summary()
+    kept = texts[:-1] if taking_back is _made_private else []  # deleting the data takes all of Maya's posts
+    assert [text for text in texts if any(text in posted for posted in _posted(slack, "C0GROWTH"))] == kept

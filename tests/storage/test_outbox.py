@@ -301,6 +301,23 @@ def test_a_row_taken_back_while_slack_had_it_says_so_when_it_is_recorded(db: Dat
     assert outbox.mark_sent(db, forgotten.id, now=NOW, response={"channel": "C1", "ts": "1.3"}) is True
 
 
+def test_a_row_taken_back_before_its_call_is_not_marked_calling_and_not_called(db: Database) -> None:
+    """Withdrawn, or deleted with its person's data, between the claim and the call: the sender is told
+    to leave it out; the rest of the batch goes on."""
+    with db.session() as session:
+        for key, subject in (("kept", "win:1"), ("withdrawn", "win:7"), ("forgotten", "win:9")):
+            outbox.enqueue(
+                session, team_id="T1", key=key, method="chat.postMessage", payload={}, now=NOW, subject=subject
+            )
+    claimed = {row.key: row.id for row in outbox.claim_due(db, now=NOW, limit=10)}
+    with db.session() as session:
+        outbox.withdraw(session, team_id="T1", subject="win:7", now=NOW)
+        outbox.delete_rows(session, [claimed["forgotten"]])
+    assert outbox.mark_calling(db, list(claimed.values())) == {claimed["kept"]}
+    again = outbox.claim_due(db, now=NOW + 2 * outbox.LEASE, limit=10)
+    assert [(row.key, row.in_doubt) for row in again] == [("kept", True)], "only the row called is in doubt"
+
+
 def _in_thread(work: Callable[[], T]) -> tuple[threading.Thread, list[T]]:
     done: list[T] = []
     thread = threading.Thread(target=lambda: done.append(work()))
