@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,8 @@ class Call:
     args: dict[str, Any]
     token: str | None
     at: float
+    # Set once the fake has answered it: what the call did (a view opened, a message posted) is then seen.
+    answered: threading.Event = field(default_factory=threading.Event, compare=False, repr=False)
 
 
 @dataclass
@@ -116,6 +119,7 @@ class State:
     members: dict[str, set[str]] = field(default_factory=dict)
     archived: set[str] = field(default_factory=set)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
+    slow: dict[str, float] = field(default_factory=dict)  # method -> seconds each call is held before its answer
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     grants: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)  # code -> team, name, org

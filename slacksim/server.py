@@ -147,6 +147,16 @@ class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
         with self._lock:
             self._state.failures.setdefault(method, []).append(Failure(status, code, retry_after, times))
 
+    def slow(self, method: str, seconds: float) -> None:
+        """Hold each call of `method` for `seconds` after it is recorded, before answering it: Slack being
+        slow, and a moment in which a test can look at what the caller holds while it waits."""
+        with self._lock:
+            self._state.slow[method] = seconds
+
+    def _slowness(self, method: str) -> float:
+        with self._lock:
+            return self._state.slow.get(method, 0.0)
+
     def clear_failures(self) -> None:
         with self._lock:
             self._state.failures.clear()
@@ -233,12 +243,15 @@ class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
     def trigger_id(self) -> str:
         return f"{next(self._ids)}.{int(time.time())}.fake"
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
-        """Block until `method` was called `count` times (answered or not); return those calls."""
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, *, answered: bool = True) -> list[Call]:
+        """Block until `method` was called `count` times, and each call answered (what it did is then
+        seen: a call is recorded when it arrives, and a test reading views or messages the moment it
+        appears could find them not made yet); return those calls. `answered=False`: only arrived, for a
+        test that looks at the caller while the fake holds its answer (`slow`)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             calls = self.calls(method)
-            if len(calls) >= count:
+            if len(calls) >= count and (not answered or all(call.answered.is_set() for call in calls)):
                 return calls
             time.sleep(0.01)
         raise AssertionError(f"{method} called {len(self.calls(method))} times, expected {count}")
@@ -277,10 +290,11 @@ class FakeSlack(PeopleMethods, MessageMethods, SurfaceMethods):
 
     # -- answering -------------------------------------------------------------------------------
 
-    def _record(self, method: str, args: dict[str, Any], token: str | None) -> Failure | None:
+    def _record(self, method: str, args: dict[str, Any], token: str | None) -> tuple[Call, Failure | None]:
+        call = Call(method, args, token, time.time())
         with self._lock:
-            self._state.calls.append(Call(method, args, token, time.time()))
-        return self._next_failure(method)
+            self._state.calls.append(call)
+        return call, self._next_failure(method)
 
     def _next_failure(self, method: str) -> Failure | None:
         with self._lock:
@@ -387,7 +401,14 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             token = auth.removeprefix("Bearer ").strip() or args.pop("token", None)
             if fake.latency:
                 time.sleep(fake.latency)
-            failure = fake._record(method, args, token)
+            call, failure = fake._record(method, args, token)
+            try:
+                time.sleep(fake._slowness(method))
+                self._answer_call(method, args, token, failure)
+            finally:
+                call.answered.set()
+
+        def _answer_call(self, method: str, args: dict[str, Any], token: str | None, failure: Failure | None) -> None:
             retry_after = fake._throttle(method, token) if failure is None else None
             if retry_after is not None:
                 body = json.dumps({"ok": False, "error": "ratelimited"}).encode()
