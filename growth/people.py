@@ -89,6 +89,14 @@ _KNOWN_PERSON = select(Person, *newest_version(Person.team_id)).where(  # type: 
 )
 
 
+def wants_profile(session: Session, *, team_id: str, user_id: str, now: datetime) -> bool:
+    """Whether `ensure_person` will ask Slack for this person's profile: someone new, or a profile gone
+    stale. A request asks this in a read of its own and calls Slack before its transaction begins, so no
+    database connection is held while Slack answers (up to its timeout, when Slack is slow)."""
+    person = find_person(session, team_id=team_id, user_id=user_id)
+    return person is None or _stale(person, now)
+
+
 def ensure_person(
     session: Session,
     *,
@@ -102,7 +110,9 @@ def ensure_person(
     """The person behind an interaction, created on first sight and refreshed when their profile is stale.
 
     `load_profile` is only called when needed; when it returns None (Slack unreachable) the person is
-    still created, from what the request carried, and refreshed on a later interaction.
+    still created, from what the request carried, and refreshed on a later interaction. It is called in
+    the caller's transaction: a caller that may have to wait for Slack asks first (`wants_profile`), and
+    passes what Slack said.
     """
     person = find_person(session, team_id=team_id, user_id=user_id)
     stale = person is None or _stale(person, now)

@@ -16,12 +16,12 @@ from typing import Any
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
-from delivery.profiles import slack_profile
 from growth.arrivals import arrive
 from growth.frameworks.versions import note_newest_seen
 from growth.people import known_person
 from handlers.deliveries import delivery_of
 from handlers.parsing import Unreadable
+from handlers.people import profile_first
 from handlers.services import SERVICES_KEY, Services, services_of
 from storage.events import delivered
 from storage.models import Person
@@ -87,14 +87,16 @@ class AttachPerson(Middleware):
         if known is not None:
             note_newest_seen(team_id, known.newest_framework)  # the catalogue is read again only if it changed
             return known.person
-        client, logger = context.client, context.logger
-        with services.db.session() as session:  # someone new, or a profile to refresh: a transaction, and users.info
+        # Someone new, or a profile to refresh: users.info first, then a transaction.
+        assert context.client is not None
+        load = profile_first(context.client, services, team_id=team_id, user_id=user_id, logger=context.logger)
+        with services.db.session() as session:
             return arrive(
                 session,
                 team_id=team_id,
                 user_id=user_id,
                 enterprise_id=enterprise_id,
-                load_profile=lambda: slack_profile(client, team_id=team_id, user_id=user_id, logger=logger),
+                load_profile=load,
                 now=now,
                 fallback_name=str(body.get("user_name") or (body.get("user") or {}).get("name") or ""),
             )

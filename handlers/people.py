@@ -7,7 +7,7 @@ import logging
 from slack_sdk import WebClient
 
 from delivery.profiles import slack_profile
-from growth.people import Profile, ensure_person
+from growth.people import Profile, ProfileLoader, ensure_person, wants_profile
 from handlers.parsing import user_id as parsed_user_id
 from handlers.services import Services
 from storage.models import Person
@@ -19,10 +19,7 @@ def person_for(client: WebClient, services: Services, *, asker: Person, user_id:
     """The person `asker` named, in the asker's workspace (and Enterprise Grid org); a name that is not a
     Slack user id is Unreadable, and stores nothing."""
     team_id, user_id = asker.team_id, parsed_user_id(user_id)
-
-    def load() -> Profile | None:
-        return slack_profile(client, team_id=team_id, user_id=user_id, logger=log)
-
+    load = profile_first(client, services, team_id=team_id, user_id=user_id, logger=log)
     with services.db.session() as session:
         return ensure_person(
             session,
@@ -32,3 +29,21 @@ def person_for(client: WebClient, services: Services, *, asker: Person, user_id:
             load_profile=load,
             now=services.clock(),
         )
+
+
+def profile_first(
+    client: WebClient, services: Services, *, team_id: str, user_id: str, logger: logging.Logger
+) -> ProfileLoader:
+    """users.info now, before the caller's transaction, when `ensure_person` will want it: a loader that
+    answers with what Slack said. Called inside the transaction, users.info would hold a pooled connection
+    (on PostgreSQL, a transaction left open) for as long as Slack takes, 10 seconds when it does not
+    answer: a few new people at once while Slack is slow would leave every other request waiting for a
+    connection."""
+    now = services.clock()
+    wanted = services.db.read(lambda session: wants_profile(session, team_id=team_id, user_id=user_id, now=now))
+    profile = slack_profile(client, team_id=team_id, user_id=user_id, logger=logger) if wanted else None
+
+    def said() -> Profile | None:
+        return profile
+
+    return said

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
+from sqlalchemy import text as sql
 from sqlmodel import func, select
 
 from slacksim import FakeSlack, SlackSender, http
@@ -85,6 +87,37 @@ def test_users_info_failing_still_answers_and_keeps_the_person(
     assert reply.json()["response_type"] == "ephemeral"
     person = _person(db, "U0MAYA")
     assert person is not None and person.display_name == "maya" and person.tz is None
+
+
+def _idle_in_a_transaction(db: Database) -> list[str]:
+    """The bot's PostgreSQL sessions holding a transaction open while doing nothing. SQLite has no such
+    view: its driver begins no transaction for a lookup, and a writer's turn is held only while writing."""
+    if not db.is_postgres:
+        return []
+    with db.engine.connect() as connection:
+        held = connection.execute(
+            sql(
+                "SELECT query FROM pg_stat_activity WHERE datname = current_database()"
+                " AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+            )
+        )
+        return [row.query for row in held]
+
+
+def test_someone_new_while_slack_is_slow_holds_no_transaction_open_while_users_info_answers(
+    sender: SlackSender, slack: FakeSlack, db: Database
+) -> None:
+    """users.info is asked before the person's transaction begins: a few new people at once while Slack
+    is slow leave no pooled connection waiting on Slack, and every other request gets one."""
+    slack.slow("users.info", 1.0)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reply = pool.submit(sender.command, "/trellis", "help", user_id="U0MAYA", user_name="maya")
+        slack.wait_for("users.info", answered=False)
+        held = _idle_in_a_transaction(db)
+        assert reply.result(timeout=10).status == 200
+    assert held == [], "a transaction was open while Slack answered"
+    person = _person(db, "U0MAYA")
+    assert person is not None and (person.display_name, person.tz) == ("Maya", "Europe/Paris")
 
 
 def test_app_home_opened_publishes_the_home_view(sender: SlackSender, slack: FakeSlack, db: Database) -> None:

@@ -15,6 +15,7 @@ from growth.people import (
     ensure_person,
     find_person,
     known_person,
+    wants_profile,
 )
 from storage.db import Database
 from storage.models import Person, Workspace
@@ -112,6 +113,17 @@ def test_a_known_person_is_found_only_when_nothing_about_them_needs_writing(db: 
     assert known(NOW + timedelta(hours=1))
     assert not known(NOW + REFRESH_AFTER)  # stale: users.info again
     assert not known(NOW, enterprise_id="E1")  # the request names an org the row does not have yet
+
+
+def test_slacks_profile_is_wanted_for_someone_new_or_stale_only(db: Database) -> None:
+    def wanted(now: datetime, team: str = "T1") -> bool:
+        return db.read(lambda session: wants_profile(session, team_id=team, user_id="U1", now=now))
+
+    assert wanted(NOW)  # nobody yet
+    _ensure(db, Loader(MAYA))
+    assert not wanted(NOW + timedelta(hours=1))
+    assert wanted(NOW + REFRESH_AFTER)
+    assert wanted(NOW, team="T2"), "the same user id in another workspace is someone new"
 
 
 def test_a_known_person_comes_with_the_workspaces_newest_framework_version(db: Database) -> None:
