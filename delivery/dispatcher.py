@@ -109,7 +109,7 @@ class Report:
     waiting: int = 0  # for the growth channel to work again
     cancelled: int = 0  # their workspace uninstalled the app
     taken_down: int = 0  # of those claimed: deletions of posts taken back while Slack had them
-    withdrawn: int = 0  # taken back after they were claimed, before their call: not sent
+    withdrawn: int = 0  # not sent: taken back since the claim (or settled by another sender, the lease lapsed)
     failures: list[str] = field(default_factory=list)
     pauses: list[datetime] = field(default_factory=list)  # until when a workspace was told to wait (429)
     deletions: list[int] = field(default_factory=list)  # such deletions queued, not sent yet
