@@ -403,7 +403,9 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 time.sleep(fake.latency)
             call, failure = fake._record(method, args, token)
             try:
-                time.sleep(fake._slowness(method))
+                slowness = fake._slowness(method)
+                if slowness:
+                    time.sleep(slowness)
                 self._answer_call(method, args, token, failure)
             finally:
                 call.answered.set()
