@@ -215,6 +215,32 @@ def _data_deleted(session: Session, person: Person, win_id: int, now: datetime) 
     return delete_data(session, person=person, now=now).notices
 
 
+def _after_the_first_post(
+    db: Database,
+    dispatcher: Dispatcher,
+    clock: Clock,
+    taking_back: Callable[[Session, Person, int, datetime], list[Notice]],
+    text: str,
+) -> None:
+    """The growth channel's sender makes its first post, then the win `text` is taken back by its author
+    (before the sender records that post)."""
+    with db.session() as session:
+        win = session.exec(select(Win).where(Win.text == text)).one()
+        author = session.get(Person, win.person_id)
+    assert author is not None and win.id is not None
+    post, taken = dispatcher.senders[GROWTH_POST], []
+
+    def first_then_taken_back(client: WebClient, row: outbox.Claimed) -> Any:
+        answer = post(client, row)
+        if not taken:
+            taken.append(True)
+            with db.session() as session:
+                OUTBOUND.queue(session, taking_back(session, author, win.id, clock()), now=clock())
+        return answer
+
+    dispatcher.senders[GROWTH_POST] = first_then_taken_back
+
+
 @pytest.mark.parametrize("taking_back", [_made_private, _data_deleted])
 def test_a_post_taken_back_while_it_is_on_its_way_is_deleted_at_once(
     db: Database,
@@ -228,19 +254,7 @@ def test_a_post_taken_back_while_it_is_on_its_way_is_deleted_at_once(
     slack.invite_bot("C0GROWTH")
     dispatcher = _dispatcher(db, slack, clock)
     _public_win(db, "Shipped the fix", clock)
-    with db.session() as session:
-        win = session.exec(select(Win)).one()
-        maya = session.get(Person, win.person_id)
-    assert maya is not None and win.id is not None
-    post = dispatcher.senders[GROWTH_POST]
-
-    def meanwhile(client: WebClient, row: outbox.Claimed) -> Any:
-        answer = post(client, row)
-        with db.session() as session:
-            OUTBOUND.queue(session, taking_back(session, maya, win.id, clock()), now=clock())
-        return answer
-
-    dispatcher.senders[GROWTH_POST] = meanwhile
+    _after_the_first_post(db, dispatcher, clock, taking_back, "Shipped the fix")
     report = dispatcher.drain()
     assert (report.sent, report.taken_down, report.failed) == (2, 1, 0), "the post, then its deletion"
     assert report.summary().startswith("sent 2, rescheduled 0, gave up on 0 (1 of them deleting posts taken back")
@@ -265,22 +279,8 @@ def test_a_post_taken_back_after_its_claim_and_before_its_call_is_never_posted(
     texts = [f"Shipped fix number {n}" for n in range(CALLING_AHEAD + 1)]
     for text in texts:
         _public_win(db, text, clock)
-    with db.session() as session:
-        last = session.exec(select(Win).where(Win.text == texts[-1])).one()
-        maya = session.get(Person, last.person_id)
-    assert maya is not None and last.id is not None
-    post = dispatcher.senders[GROWTH_POST]
-    taken: list[bool] = []
-
-    def first_then_taken_back(client: WebClient, row: outbox.Claimed) -> Any:
-        answer = post(client, row)
-        if not taken:  # the batch's first post: the last one is claimed, not yet marked as calling
-            taken.append(True)
-            with db.session() as session:
-                OUTBOUND.queue(session, taking_back(session, maya, last.id, clock()), now=clock())
-        return answer
-
-    dispatcher.senders[GROWTH_POST] = first_then_taken_back
+    # The batch's first post made: the last one is claimed, and not marked as calling yet.
+    _after_the_first_post(db, dispatcher, clock, taking_back, texts[-1])
     report = dispatcher.drain()
     assert not any(texts[-1] in str(call.args.get("text")) for call in slack.calls("chat.postMessage"))
     assert report.withdrawn == 1
