@@ -90,15 +90,17 @@ def test_users_info_failing_still_answers_and_keeps_the_person(
 
 
 def _idle_in_a_transaction(db: Database) -> list[str]:
-    """The bot's PostgreSQL sessions holding a transaction open while doing nothing. SQLite has no such
-    view: its driver begins no transaction for a lookup, and a writer's turn is held only while writing."""
+    """The bot's PostgreSQL sessions holding a transaction open on a lookup of people while doing nothing
+    (only those: the outbox's senders pass through that state for a moment between their statements).
+    SQLite has no such view: its driver begins no transaction for a lookup, and a writer's turn is held
+    only while writing."""
     if not db.is_postgres:
         return []
     with db.engine.connect() as connection:
         held = connection.execute(
             sql(
                 "SELECT query FROM pg_stat_activity WHERE datname = current_database()"
-                " AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+                " AND state LIKE 'idle in transaction%' AND query LIKE '%FROM people%'"
             )
         )
         return [row.query for row in held]
