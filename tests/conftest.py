@@ -14,6 +14,7 @@ end-to-end tests are skipped then, because the bot processes they start run on t
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ import pytest
 import time_machine
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (the tables `empty` clears)
@@ -115,13 +117,23 @@ def db(database_url: str) -> Iterator[Database]:
 
 
 def empty(database: Database) -> None:
+    """Every table emptied. On PostgreSQL a running bot (end-to-end tests) may still be reading what the
+    last test left, its locks taken in another order than TRUNCATE's: PostgreSQL then ends one of the two
+    as a deadlock, sometimes the TRUNCATE, which is tried again once the bot's statement is done."""
     tables = [table.name for table in reversed(SQLModel.metadata.sorted_tables)] + list(SLACK_STORE_TABLES)
-    with database.engine.begin() as connection:
-        if database.is_postgres:
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))
+    for attempt in range(5):
+        try:
+            with database.engine.begin() as connection:
+                if database.is_postgres:
+                    connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                else:
+                    for table in tables:
+                        connection.execute(text(f"DELETE FROM {table}"))
+            return
+        except OperationalError as error:
+            if attempt == 4 or not isinstance(error.orig, psycopg.errors.DeadlockDetected):
+                raise
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")
