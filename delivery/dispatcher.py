@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from http.client import HTTPException
 from typing import Any
@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlmodel import Session
 
 from delivery.kinds import POSTS
+from delivery.outbound import unposting
 from growth import channel
 from growth.workspaces import is_uninstalled
 from storage import outbox
@@ -444,19 +445,11 @@ class Heartbeat:
 def _take_down(session: Session, row: outbox.Claimed, answer: dict[str, Any], now: datetime) -> int | None:
     """The row was taken back while Slack had it (a win made private, a person's data deleted): the
     message it posted is deleted, in the transaction that records it sent. The deletion's row id."""
-    if row.method not in POSTS or not answer.get("channel") or not answer.get("ts"):
+    deletion = unposting(row.team_id, row.enterprise_id, f"unpost:{row.key}", answer) if row.method in POSTS else None
+    if deletion is None:
         return None
     log.info("outbox row %s was taken back while it was being sent: its message is deleted", row.key)
-    where = {"channel": answer["channel"], "ts": answer["ts"]}
-    return outbox.enqueue(
-        session,
-        team_id=row.team_id,
-        enterprise_id=row.enterprise_id,
-        key=f"unpost:{row.key}",
-        method="chat.delete",
-        payload=where,
-        now=now,
-    )
+    return outbox.enqueue(session, **asdict(deletion), now=now)
 
 
 def summary(data: object) -> dict[str, object]:

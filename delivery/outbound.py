@@ -139,6 +139,14 @@ def _post(person: Person, key: str, payload: dict[str, Any], *, method: str = PO
     return Row(person.team_id, person.enterprise_id, key, method, payload)
 
 
+def unposting(team_id: str, enterprise_id: str | None, key: str, where: dict[str, Any]) -> Row | None:
+    """The row that deletes a message Slack posted, `where` being Slack's answer to the post (its channel
+    and ts); None when the answer does not say where the message is."""
+    if not where.get("channel") or not where.get("ts"):
+        return None
+    return Row(team_id, enterprise_id, key, "chat.delete", {"channel": where["channel"], "ts": where["ts"]})
+
+
 def _about_win(win_id: int | None) -> str:
     return f"win:{win_id}"
 
@@ -256,15 +264,11 @@ def _win_withdrawn(notice: WinWithdrawn, writing: Writing) -> list[Row]:
     posted = outbox.withdraw(
         writing.session, team_id=person.team_id, subject=_about_win(notice.win_id), now=writing.now
     )
-    return [
-        _post(
-            person,
-            f"win-unpost:{notice.win_id}:{message['ts']}",
-            {"channel": message["channel"], "ts": message["ts"]},
-            method="chat.delete",
-        )
+    deletions = [
+        unposting(person.team_id, person.enterprise_id, f"win-unpost:{notice.win_id}:{message.get('ts')}", message)
         for message in posted
     ]
+    return [row for row in deletions if row is not None]
 
 
 # -- levels, gaps and the packet -----------------------------------------------------------------
@@ -509,17 +513,11 @@ def _forgotten(notice: PersonForgotten, writing: Writing) -> list[Row]:
     posted = [row.response for row in removed if row.key.startswith(_POSTS) and row.response]
     if notice.thread is not None:
         posted.append({"channel": notice.thread[0], "ts": notice.thread[1]})
-    return [
-        Row(
-            notice.team_id,
-            notice.enterprise_id,
-            f"forget-unpost:{where['channel']}:{where['ts']}",
-            "chat.delete",
-            {"channel": where["channel"], "ts": where["ts"]},
-        )
-        for where in posted
-        if where.get("channel") and where.get("ts")
-    ] + [
+    team, org = notice.team_id, notice.enterprise_id
+    deletions = [
+        unposting(team, org, f"forget-unpost:{where.get('channel')}:{where.get('ts')}", where) for where in posted
+    ]
+    return [row for row in deletions if row is not None] + [
         Row(notice.team_id, notice.enterprise_id, f"forget-file:{file_id}", "files.delete", {"file": file_id})
         for file_id in notice.picture_files
     ]
